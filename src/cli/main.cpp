@@ -1,0 +1,165 @@
+// rnn-lesson: the lesson's experiments from the command line.
+//
+//   rnn-lesson kata [--json]                      the kata's three sections, reproduced
+//   rnn-lesson timing|gradient|retention [--param value ...] [--json]
+//   rnn-lesson [<experiment>] --help
+//
+// Exit status: 0 on success, 2 on bad input (one line on stderr naming the parameter and
+// its range), 1 if an experiment fails unexpectedly.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli/format.h"
+#include "core/gradient.h"
+#include "core/retention.h"
+#include "core/timing.h"
+
+namespace {
+
+using namespace rnn_lesson;
+
+constexpr int kBadInput = 2;
+
+const char* kUsage =
+    "rnn-lesson: why recurrence struggles at scale, measured on this machine.\n"
+    "\n"
+    "Usage:\n"
+    "  rnn-lesson kata [--json]           reproduce the kata's tables (timing, gradient, retention)\n"
+    "  rnn-lesson timing [options]        experiment 1: forward time vs sequence length\n"
+    "  rnn-lesson gradient [options]      experiment 2: gradient norm vs distance\n"
+    "  rnn-lesson retention [options]     experiment 3: what the hidden state keeps vs attention\n"
+    "  rnn-lesson <experiment> --help     list that experiment's parameters, ranges and defaults\n"
+    "\n"
+    "Options are --name value or --name=value; lists are comma-separated (--lengths 50,100,200).\n"
+    "--json prints the full result as JSON instead of a table.\n"
+    "Exit status: 0 ok, 2 bad input, 1 internal error.\n";
+
+struct Args {
+  ParamInputs inputs;
+  bool json = false;
+  bool help = false;
+};
+
+int bad_input(const std::string& message) {
+  std::fprintf(stderr, "rnn-lesson: %s\n", message.c_str());
+  return kBadInput;
+}
+
+// Reads --name value / --name=value pairs; "-" and "_" are the same in names.
+std::string parse_args(int argc, char** argv, int first, Args& args) {
+  for (int i = first; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--json") { args.json = true; continue; }
+    if (a == "--help" || a == "-h") { args.help = true; continue; }
+    if (a.rfind("--", 0) != 0 || a.size() == 2) {
+      std::string shown = a.size() > 40 ? a.substr(0, 40) + "..." : a;
+      return "unexpected argument '" + shown + "' (options look like --name value)";
+    }
+    std::string name = a.substr(2), value;
+    const std::size_t eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else {
+      if (i + 1 >= argc) return "--" + name + " needs a value";
+      value = argv[++i];
+    }
+    for (char& c : name) if (c == '-') c = '_';
+    if (args.inputs.count(name)) return "--" + name + " is given twice";
+    args.inputs[name] = ParamInput::from_text(value);
+  }
+  return "";
+}
+
+template <class Params, class Run, class Json>
+int run_experiment(const char* name, const std::vector<Field<Params>>& table, const Args& args, Run run, Json json) {
+  if (args.help) {
+    std::printf("rnn-lesson %s [options] [--json]\n\nOptions:\n%s", name, cli::param_help(specs_of(table)).c_str());
+    return 0;
+  }
+  Params p;
+  std::string error = parse_params(table, args.inputs, p);
+  if (error.empty()) error = validate(p);
+  if (!error.empty()) return bad_input(error);
+  const auto result = run(p);
+  if (!result.error.empty()) return bad_input(result.error);
+  std::fputs(args.json ? (json(p, result) + "\n").c_str() : cli::to_text(result).c_str(), stdout);
+  return 0;
+}
+
+int run_kata(const Args& args) {
+  if (args.help) {
+    std::printf("rnn-lesson kata [--json]\n\nReproduces the kata's three tables with its own parameters and seeds.\n"
+                "The gradient and retention columns match the kata run with numpy digit for digit;\n"
+                "the timing column is measured on this machine.\n");
+    return 0;
+  }
+  if (!args.inputs.empty()) return bad_input("kata takes no parameters (only --json); it uses the kata's own");
+  cli::KataRun k;
+  k.timing = run_timing(default_timing_params());
+  GradientParams g = default_gradient_params();
+  g.mode = "kata";
+  g.hidden_size = 16;
+  g.weight_scale = 0.9;
+  k.gradient = run_gradient(g);
+  RetentionParams r = default_retention_params();
+  r.seeds = 1;  // only the kata's single-network cosine is printed
+  k.retention = run_retention(r);
+  k.retention_steps = {0, 5, 10, 25, 50, 100, 200};
+  for (const std::string* e : {&k.timing.error, &k.gradient.error, &k.retention.error})
+    if (!e->empty()) {
+      std::fprintf(stderr, "rnn-lesson: kata failed: %s\n", e->c_str());
+      return 1;
+    }
+  std::fputs(args.json ? (cli::kata_json(k) + "\n").c_str() : cli::kata_text(k).c_str(), stdout);
+  return 0;
+}
+
+int main_checked(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return kBadInput;
+  }
+  const std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (command == "--version") {
+    std::printf("rnn-lesson %s\n", RNN_LESSON_VERSION);
+    return 0;
+  }
+  Args args;
+  const std::string error = parse_args(argc, argv, 2, args);
+  if (!error.empty()) return bad_input(error);
+
+  if (command == "kata") return run_kata(args);
+  if (command == "timing")
+    return run_experiment("timing", timing_fields(), args, [](const TimingParams& p) { return run_timing(p); },
+                          [](const TimingParams& p, const TimingResult& r) { return cli::to_json(p, r); });
+  if (command == "gradient")
+    return run_experiment("gradient", gradient_fields(), args, [](const GradientParams& p) { return run_gradient(p); },
+                          [](const GradientParams& p, const GradientResult& r) { return cli::to_json(p, r); });
+  if (command == "retention")
+    return run_experiment("retention", retention_fields(), args,
+                          [](const RetentionParams& p) { return run_retention(p); },
+                          [](const RetentionParams& p, const RetentionResult& r) { return cli::to_json(p, r); });
+  std::string shown = command.size() > 40 ? command.substr(0, 40) + "..." : command;
+  return bad_input("unknown command '" + shown + "' (kata, timing, gradient, retention; see --help)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return main_checked(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "rnn-lesson: out of memory\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rnn-lesson: internal error: %s\n", e.what());
+  }
+  return 1;
+}

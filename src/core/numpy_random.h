@@ -1,0 +1,45 @@
+// A random number generator that draws exactly what numpy's legacy `np.random` draws.
+//
+// Every random number in the lesson comes from here, for two reasons: the kata's printed
+// tables become reproducible digit for digit, and the native and WebAssembly builds draw
+// identical numbers (std::normal_distribution differs between standard libraries, so it is
+// never used). The engine is MT19937 seeded like `np.random.seed(n)`; doubles use numpy's
+// 53-bit construction; Gaussians use numpy's legacy polar method, including its cached
+// second value.
+#pragma once
+
+#include <cstdint>
+#include <random>
+
+#include <Eigen/Core>
+
+namespace rnn_lesson {
+
+class NumpyRandom {
+ public:
+  explicit NumpyRandom(std::uint32_t seed = 0) { reseed(seed); }
+
+  // Same as np.random.seed(seed): restarts the stream and forgets a cached Gaussian.
+  void reseed(std::uint32_t seed);
+
+  // np.random.random_sample(): uniform on [0, 1) with 53 random bits.
+  double random_sample();
+  // np.random.uniform(low, high): low + (high - low) * random_sample().
+  double uniform(double low, double high);
+  // np.random.standard_normal() (legacy polar method, pairs cached like numpy).
+  double standard_normal();
+
+  // np.random.randn(rows, cols): filled in row-major order, as numpy does.
+  Eigen::MatrixXd randn(int rows, int cols);
+  // np.random.randn(n).
+  Eigen::VectorXd randn(int n);
+  // np.random.uniform(low, high, n).
+  Eigen::VectorXd uniform(double low, double high, int n);
+
+ private:
+  std::mt19937 engine_;  // the standard fixes MT19937's output for a given seed
+  bool has_cached_gauss_ = false;
+  double cached_gauss_ = 0.0;
+};
+
+}  // namespace rnn_lesson

@@ -1,0 +1,147 @@
+// Parameter tables: one row per parameter, shared by the CLI, the WebAssembly bindings and
+// the page.
+//
+// Each experiment describes its parameters once, as a table of `Field`s that pairs a
+// `ParamSpec` (name, type, range, default, help) with the member of the experiment's plain
+// parameter struct it fills. Everything else is derived from that table: the defaults, the
+// parsing of untrusted input (CLI flags, JS objects, URL text), the validation messages
+// that name the parameter and its range, and the `--help` listings. Adding a parameter is
+// one row.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace rnn_lesson {
+
+enum class ParamType { Integer, Real, IntegerList, Choice };
+
+struct ParamSpec {
+  std::string name;            // CLI flag (--name) and JS key
+  ParamType type = ParamType::Integer;
+  double min = 0, max = 0;     // inclusive; for a list, the range of every element
+  int max_count = 1;           // lists only: the most elements accepted
+  std::string default_value;   // as text: "32", "0.9", "50,100,200", "bptt"
+  std::vector<std::string> choices;  // Choice only
+  std::string help;            // one line, in the lesson's words
+};
+
+// "an integer from 1 to 512", "a list of 1 to 32 integers, each from 1 to 20000", ...
+std::string describe_range(const ParamSpec& spec);
+
+// One untrusted value: either numbers (a JS number or array) or text (a CLI argument, a
+// URL value, a JS string). Numeric parameters given as text parse "50,100, 200".
+struct ParamInput {
+  std::vector<double> numbers;
+  std::string text;
+  bool is_text = false;
+
+  static ParamInput from_text(std::string t) { ParamInput p; p.text = std::move(t); p.is_text = true; return p; }
+  static ParamInput from_numbers(std::vector<double> n) { ParamInput p; p.numbers = std::move(n); return p; }
+};
+using ParamInputs = std::map<std::string, ParamInput>;
+
+// Text inputs longer than this are refused before parsing, whatever the parameter.
+constexpr std::size_t kMaxParamTextLength = 4096;
+
+// Checks one input against its spec. On success fills `out` (numbers for numeric types,
+// `choice` for Choice) and returns ""; otherwise returns one line naming the parameter
+// and its allowed range.
+struct CheckedValue {
+  std::vector<double> numbers;
+  std::string choice;
+};
+std::string check_param(const ParamSpec& spec, const ParamInput& input, CheckedValue& out);
+
+// A table row: a spec and the struct member it fills.
+template <class Params>
+struct Field {
+  ParamSpec spec;
+  std::variant<int Params::*, double Params::*, std::vector<int> Params::*, std::string Params::*> member;
+};
+
+namespace detail {
+template <class Params>
+void assign(const Field<Params>& f, const CheckedValue& v, Params& p) {
+  std::visit([&](auto m) {
+    using T = std::decay_t<decltype(p.*m)>;
+    if constexpr (std::is_same_v<T, int>) p.*m = static_cast<int>(v.numbers.at(0));
+    else if constexpr (std::is_same_v<T, double>) p.*m = v.numbers.at(0);
+    else if constexpr (std::is_same_v<T, std::vector<int>>) {
+      (p.*m).clear();
+      for (double x : v.numbers) (p.*m).push_back(static_cast<int>(x));
+    } else p.*m = v.choice;
+  }, f.member);
+}
+
+template <class Params>
+ParamInput read(const Field<Params>& f, const Params& p) {
+  return std::visit([&](auto m) {
+    using T = std::decay_t<decltype(p.*m)>;
+    if constexpr (std::is_same_v<T, int> || std::is_same_v<T, double>)
+      return ParamInput::from_numbers({static_cast<double>(p.*m)});
+    else if constexpr (std::is_same_v<T, std::vector<int>>)
+      return ParamInput::from_numbers(std::vector<double>((p.*m).begin(), (p.*m).end()));
+    else return ParamInput::from_text(p.*m);
+  }, f.member);
+}
+}  // namespace detail
+
+// The struct with every parameter at its table default.
+template <class Params>
+Params defaults_from(const std::vector<Field<Params>>& table) {
+  Params p{};
+  for (const auto& f : table) {
+    CheckedValue v;
+    check_param(f.spec, ParamInput::from_text(f.spec.default_value), v);
+    detail::assign(f, v, p);
+  }
+  return p;
+}
+
+// Fills `out` from untrusted inputs: missing names keep their defaults, unknown names and
+// invalid values are refused. Returns "" or one line naming the offending parameter.
+template <class Params>
+std::string parse_params(const std::vector<Field<Params>>& table, const ParamInputs& inputs, Params& out) {
+  out = defaults_from(table);
+  for (const auto& [name, value] : inputs) {
+    const Field<Params>* field = nullptr;
+    for (const auto& f : table)
+      if (f.spec.name == name) field = &f;
+    if (!field) {
+      std::string known;
+      for (const auto& f : table) known += (known.empty() ? "" : ", ") + f.spec.name;
+      std::string shown = name.size() > 40 ? name.substr(0, 40) + "..." : name;
+      return "unknown parameter '" + shown + "' (known: " + known + ")";
+    }
+    CheckedValue v;
+    std::string error = check_param(field->spec, value, v);
+    if (!error.empty()) return error;
+    detail::assign(*field, v, out);
+  }
+  return "";
+}
+
+// Checks every member of an already-built struct against the table (for C++ callers that
+// fill the struct directly). Returns "" or one line naming the parameter.
+template <class Params>
+std::string check_fields(const std::vector<Field<Params>>& table, const Params& p) {
+  for (const auto& f : table) {
+    CheckedValue v;
+    std::string error = check_param(f.spec, detail::read(f, p), v);
+    if (!error.empty()) return error;
+  }
+  return "";
+}
+
+template <class Params>
+std::vector<ParamSpec> specs_of(const std::vector<Field<Params>>& table) {
+  std::vector<ParamSpec> specs;
+  for (const auto& f : table) specs.push_back(f.spec);
+  return specs;
+}
+
+}  // namespace rnn_lesson

@@ -1,0 +1,57 @@
+// The tanh RNN every experiment studies, in the kata's row-vector convention:
+//
+//     h_t = tanh(h_{t-1} Wh + x_t Wx)      h: (H), x: (D), Wh: (H, H), Wx: (D, H)
+//
+// Weights are drawn like the kata (Wh ~ randn(H, H) * scale / sqrt(H), then
+// Wx ~ randn(D, H) * 0.5 / sqrt(D)) so that the same seed gives the same network.
+#pragma once
+
+#include <Eigen/Core>
+
+#include "core/numpy_random.h"
+
+namespace rnn_lesson {
+
+struct TanhRnn {
+  Eigen::MatrixXd Wh;  // (H, H)
+  Eigen::MatrixXd Wx;  // (D, H)
+
+  int hidden_size() const { return static_cast<int>(Wh.rows()); }
+  int input_size() const { return static_cast<int>(Wx.rows()); }
+
+  // Draws Wh then Wx from `rng`, in this order, exactly as the kata's SimpleRNN does;
+  // `recurrent_scale` is the kata's 0.5 (or 0.9 in its gradient section).
+  static TanhRnn draw(NumpyRandom& rng, int hidden_size, int input_size, double recurrent_scale = 0.5);
+
+  // One step. h_prev: (H), x: (D); returns h: (H).
+  Eigen::VectorXd step(const Eigen::VectorXd& h_prev, const Eigen::VectorXd& x) const;
+
+  // d h_t / d h_{t-1} in column convention, (H, H): diag(1 - h_t^2) Wh^T, given h_t.
+  Eigen::MatrixXd step_jacobian(const Eigen::VectorXd& h) const;
+};
+
+// Largest |eigenvalue| of a square matrix (the spectral radius, lambda_1 in Pascanu et al.).
+double spectral_radius(const Eigen::MatrixXd& m);
+// Largest singular value (the operator 2-norm).
+double largest_singular_value(const Eigen::MatrixXd& m);
+
+// The timed forward pass: float32, the input projection for all steps done as one matrix
+// product up front (it does not depend on h), then the strictly sequential recurrence.
+// Fixed-size kernels serve the kata's size (H=32, D=8); other sizes use dynamic matrices.
+class FastRnnForward {
+ public:
+  FastRnnForward(const TanhRnn& rnn);
+  ~FastRnnForward();
+  FastRnnForward(const FastRnnForward&) = delete;
+  FastRnnForward& operator=(const FastRnnForward&) = delete;
+
+  // Runs the first `length` columns of `inputs` (D, >= length) from h = 0 and returns a
+  // checksum of the final state (sum of h), so the work cannot be optimised away.
+  float run(const Eigen::MatrixXf& inputs, int length);
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace rnn_lesson

@@ -1,0 +1,139 @@
+// Experiment 1, timing; see timing.h.
+#include "core/timing.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+
+#include "core/numpy_random.h"
+#include "core/rnn.h"
+#include "core/stats.h"
+
+namespace rnn_lesson {
+namespace {
+
+// Work caps, so no request can run for minutes or allocate without bound.
+constexpr double kMaxMacsPerPass = 1e9;        // H*(H+D)*sum(L), one pass over all lengths
+constexpr double kMaxBufferFloats = 4e6;       // (H+D)*max(L): inputs and their projection
+constexpr double kMaxIntervalBudgetMs = 60e3;  // trials * count(L) * min_interval_ms
+constexpr long kMaxRepeats = 1000000;          // passes in one interval
+
+}  // namespace
+
+const std::vector<Field<TimingParams>>& timing_fields() {
+  static const std::vector<Field<TimingParams>> table = {
+      {{"hidden_size", ParamType::Integer, 1, 1024, 1, "32", {}, "hidden units H"}, &TimingParams::hidden_size},
+      {{"input_size", ParamType::Integer, 1, 256, 1, "8", {}, "input features D"}, &TimingParams::input_size},
+      {{"lengths", ParamType::IntegerList, 1, 20000, 32, "50,100,200,500,1000,2000", {},
+        "sequence lengths to time (at least two different)"}, &TimingParams::lengths},
+      {{"trials", ParamType::Integer, 1, 51, 1, "7", {}, "measured intervals per length; the median is reported"},
+       &TimingParams::trials},
+      {{"min_interval_ms", ParamType::Real, 0.5, 1000, 1, "2", {},
+        "shortest measured interval in ms (a browser clock ticks every 0.1 ms)"}, &TimingParams::min_interval_ms},
+      {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed for weights and inputs"},
+       &TimingParams::seed},
+  };
+  return table;
+}
+
+TimingParams default_timing_params() { return defaults_from(timing_fields()); }
+
+std::string validate(const TimingParams& p) {
+  std::string error = check_fields(timing_fields(), p);
+  if (!error.empty()) return error;
+  if (std::set<int>(p.lengths.begin(), p.lengths.end()).size() < 2)
+    return "lengths must hold at least 2 different values to fit a line";
+  const double H = p.hidden_size, D = p.input_size;
+  double sum_l = 0, max_l = 0;
+  for (int l : p.lengths) {
+    sum_l += l;
+    max_l = std::max<double>(max_l, l);
+  }
+  if (H * (H + D) * sum_l > kMaxMacsPerPass)
+    return "hidden_size * (hidden_size + input_size) * sum(lengths) must be at most 1e9 multiply-adds (got " +
+           std::to_string(static_cast<long long>(H * (H + D) * sum_l)) + ")";
+  if ((H + D) * max_l > kMaxBufferFloats)
+    return "(hidden_size + input_size) * max(lengths) must be at most 4000000 (got " +
+           std::to_string(static_cast<long long>((H + D) * max_l)) + ")";
+  if (p.trials * static_cast<double>(p.lengths.size()) * p.min_interval_ms > kMaxIntervalBudgetMs)
+    return "trials * count(lengths) * min_interval_ms must be at most 60000 ms";
+  return "";
+}
+
+Clock steady_clock_seconds() {
+  return [] {
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+  };
+}
+
+TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
+                             const std::function<double(int)>& run_once, const Progress& progress) {
+  TimingResult r;
+  r.error = validate(p);
+  if (!r.error.empty()) return r;
+  const double min_interval_s = p.min_interval_ms * 1e-3;
+
+  // Warm-up: caches, buffers and the CPU's clock speed settle before anything counts.
+  for (int l : p.lengths) r.checksum += run_once(l);
+
+  const std::size_t n = p.lengths.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const int length = p.lengths[i];
+    // Calibrate: grow the repeat count until one interval is long enough.
+    long repeats = 1;
+    for (;;) {
+      const double t0 = clock();
+      for (long k = 0; k < repeats; ++k) r.checksum += run_once(length);
+      const double dt = std::max(0.0, clock() - t0);
+      if (dt >= min_interval_s || repeats >= kMaxRepeats) break;
+      const double grow = dt > 0 ? std::ceil(1.25 * min_interval_s / dt) : 10.0;
+      repeats = std::min<long>(kMaxRepeats, repeats * static_cast<long>(std::clamp(grow, 2.0, 100.0)));
+    }
+    std::vector<double> per_pass_ms;
+    for (int trial = 0; trial < p.trials; ++trial) {
+      const double t0 = clock();
+      for (long k = 0; k < repeats; ++k) r.checksum += run_once(length);
+      const double dt = std::max(0.0, clock() - t0);
+      per_pass_ms.push_back(dt * 1e3 / static_cast<double>(repeats));
+    }
+    r.lengths.push_back(length);
+    r.repeats.push_back(static_cast<int>(repeats));
+    r.median_ms.push_back(median(per_pass_ms));
+    r.min_ms.push_back(*std::min_element(per_pass_ms.begin(), per_pass_ms.end()));
+    r.max_ms.push_back(*std::max_element(per_pass_ms.begin(), per_pass_ms.end()));
+    if (progress && !progress(static_cast<double>(i + 1) / static_cast<double>(n))) {
+      TimingResult cancelled;
+      cancelled.error = "cancelled";
+      return cancelled;
+    }
+  }
+
+  const std::vector<double> x(r.lengths.begin(), r.lengths.end());
+  const LineFit fit = fit_line(x, r.median_ms);
+  r.ns_per_step = fit.slope * 1e6;
+  r.intercept_ms = fit.intercept;
+  r.r_squared = fit.r_squared;
+  return r;
+}
+
+TimingResult run_timing(const TimingParams& p, const Clock& clock, const Progress& progress) {
+  const std::string error = validate(p);
+  if (!error.empty()) {
+    TimingResult r;
+    r.error = error;
+    return r;
+  }
+  NumpyRandom rng(static_cast<std::uint32_t>(p.seed));
+  const TanhRnn rnn = TanhRnn::draw(rng, p.hidden_size, p.input_size, 0.5);
+  const int max_length = *std::max_element(p.lengths.begin(), p.lengths.end());
+  // Inputs like the kata's: one randn(D) * 0.1 per step, drawn in step order.
+  Eigen::MatrixXf inputs(p.input_size, max_length);
+  for (int t = 0; t < max_length; ++t)
+    for (int d = 0; d < p.input_size; ++d) inputs(d, t) = static_cast<float>(rng.standard_normal() * 0.1);
+  FastRnnForward forward(rnn);
+  return measure_lengths(p, clock, [&](int length) { return double(forward.run(inputs, length)); }, progress);
+}
+
+}  // namespace rnn_lesson
