@@ -85,7 +85,7 @@ const std::vector<Field<RetentionParams>>& retention_fields() {
        &RetentionParams::noise_scale},
       {{"seeds", ParamType::Integer, 1, 64, 1, "16", {}, "networks summarised by median and quartiles"},
        &RetentionParams::seeds},
-      {{"readout_trials", ParamType::Integer, 8, 4000, 1, "256", {},
+      {{"readout_trials", ParamType::Integer, 8, 4000, 1, "128", {},
         "stored signals per network for the read-out (at least 2*(hidden_size+2))"},
        &RetentionParams::readout_trials},
       {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed (networks use seed, seed+1, ...)"},

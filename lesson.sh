@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The project's two commands, for a fresh Debian (bookworm) machine, run as root or with sudo:
+#
+#   ./lesson.sh serve   install what is missing, build everything, serve the page and print its URL
+#   ./lesson.sh test    install what is missing, build, run every test: native (GoogleTest, CLI,
+#                       and again under AddressSanitizer + UBSan), the wasm module in Node, the
+#                       page in real Chromium
+#
+# Each step is skipped when its result is already there, so running it again is quick.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+DEBIAN_PACKAGES=(cmake g++ make libeigen3-dev libgtest-dev libbenchmark-dev emscripten chromium python3-numpy nodejs)
+JOBS=${JOBS:-2}
+
+say() { printf '\n== %s\n' "$*"; }
+
+install_missing() {
+  local missing=()
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    say "installing Debian packages: ${missing[*]} (emscripten is large, ~800 MB, once)"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages (Chart.js, playwright-core) from package-lock.json"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+build_native() {
+  say "building the native core, CLI and tests (build/)"
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build -j"$JOBS"
+}
+
+build_wasm() {
+  say "building the WebAssembly module and the page (dist/)"
+  ./build-wasm.sh
+}
+
+case "${1:-}" in
+  serve)
+    install_missing
+    build_native
+    build_wasm
+    port=${PORT:-8000}
+    say "serving dist/ at http://127.0.0.1:$port/  (Ctrl-C stops; dist/index.html also opens directly from disk)"
+    exec python3 -m http.server "$port" --bind 127.0.0.1 --directory dist
+    ;;
+  test)
+    install_missing
+    build_native
+    say "native tests (ctest)"
+    ctest --test-dir build --output-on-failure -j"$JOBS"
+    say "native tests again under -fsanitize=address,undefined (build-asan/)"
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRNN_LESSON_SANITIZE=ON -DRNN_LESSON_BENCH=OFF >/dev/null
+    cmake --build build-asan -j"$JOBS"
+    ctest --test-dir build-asan --output-on-failure -j"$JOBS"
+    build_wasm
+    say "the wasm module in Node (tests/node)"
+    RNN_LESSON_CLI="$PWD/build/rnn-lesson" npm run --silent test:node
+    say "the page in Chromium (tests/browser)"
+    npm run --silent test:browser
+    say "all tests passed"
+    ;;
+  *)
+    echo "usage: ./lesson.sh serve | test" >&2
+    exit 2
+    ;;
+esac
