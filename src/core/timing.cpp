@@ -18,6 +18,7 @@ constexpr double kMaxMacsPerPass = 1e9;        // H*(H+D)*sum(L), one pass over 
 constexpr double kMaxBufferFloats = 4e6;       // (H+D)*max(L): inputs and their projection
 constexpr double kMaxIntervalBudgetMs = 60e3;  // trials * count(L) * min_interval_ms
 constexpr long kMaxRepeats = 1000000;          // passes in one interval
+constexpr double kMaxMacsPerInterval = 2e8;    // so a stalled clock cannot make an interval endless
 
 }  // namespace
 
@@ -81,15 +82,17 @@ TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
   const std::size_t n = p.lengths.size();
   for (std::size_t i = 0; i < n; ++i) {
     const int length = p.lengths[i];
+    const double macs_per_pass = double(length) * p.hidden_size * (p.hidden_size + p.input_size);
+    const long max_repeats = std::clamp<long>(static_cast<long>(kMaxMacsPerInterval / macs_per_pass), 1, kMaxRepeats);
     // Calibrate: grow the repeat count until one interval is long enough.
     long repeats = 1;
     for (;;) {
       const double t0 = clock();
       for (long k = 0; k < repeats; ++k) r.checksum += run_once(length);
       const double dt = std::max(0.0, clock() - t0);
-      if (dt >= min_interval_s || repeats >= kMaxRepeats) break;
+      if (dt >= min_interval_s || repeats >= max_repeats) break;
       const double grow = dt > 0 ? std::ceil(1.25 * min_interval_s / dt) : 10.0;
-      repeats = std::min<long>(kMaxRepeats, repeats * static_cast<long>(std::clamp(grow, 2.0, 100.0)));
+      repeats = std::min<long>(max_repeats, repeats * static_cast<long>(std::clamp(grow, 2.0, 100.0)));
     }
     std::vector<double> per_pass_ms;
     for (int trial = 0; trial < p.trials; ++trial) {
