@@ -1,0 +1,342 @@
+// The WebAssembly module's JS API: translation between plain JS values and the core, and
+// nothing else. Every number is computed by src/core; every result has the same keys as the
+// CLI's --json (src/cli/format.cpp), plus `error: ''`.
+//
+//   version()                         -> "0.1.0"
+//   parameterSpecs(experiment)        -> [{name, type, min, max, maxCount, defaultValue,
+//                                          choices, help, range}, ...] or {error}
+//   runTiming(params, progress?)      -> {experiment, params, lengths, ..., error: ''} or {error}
+//   runGradient(params, progress?)    -> likewise
+//   runRetention(params, progress?)   -> likewise
+//
+// `params` is a plain object whose values are numbers, arrays of numbers, or text as in a
+// URL ("50,100,200", "bptt"); missing keys keep their defaults. `progress(fraction)` may
+// return false to cancel. Numeric result arrays are JS-owned copies (Float64Array for
+// doubles, Int32Array for integers): nothing returned here needs .delete(). Errors come
+// back as {error: "<one line naming the parameter and its range>"}, never as a throw, and
+// the module keeps working afterwards.
+#include <emscripten.h>
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <exception>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "core/gradient.h"
+#include "core/params.h"
+#include "core/retention.h"
+#include "core/timing.h"
+
+using emscripten::val;
+
+// Calls progress(fraction) inside a JS try/catch, so a throwing callback cannot unwind
+// through C++ frames: 1 = go on, 0 = cancel (the callback returned false), -1 = it threw.
+// clang-format off
+EM_JS(int, call_progress_js, (emscripten::EM_VAL callback, double fraction), {
+  try {
+    return Emval.toValue(callback)(fraction) === false ? 0 : 1;
+  } catch (e) {
+    return -1;
+  }
+});
+// clang-format on
+
+namespace {
+
+using namespace rnn_lesson;
+
+constexpr unsigned kMaxArrayLength = 10000;  // elements in one array parameter
+constexpr unsigned kMaxKeys = 100;           // keys in one params object
+
+
+val error_object(const std::string& message) {
+  val o = val::object();
+  o.set("error", message);
+  return o;
+}
+
+std::string type_name(const val& v) {
+  if (v.isNull()) return "null";
+  if (v.isUndefined()) return "undefined";
+  if (v.isArray()) return "an array";
+  const std::string t = v.typeOf().as<std::string>();
+  if (t == "object") return "an object";
+  if (t == "boolean") return "a boolean";
+  if (t == "function") return "a function";
+  return "a " + t;
+}
+
+std::string shown_name(const std::string& name) {
+  return name.size() > 40 ? name.substr(0, 40) + "..." : name;
+}
+
+// Why `name`'s value is refused, e.g. "hidden_size must be an integer from 1 to 1024 (got a
+// boolean)"; for an unknown name, parse_params' own message listing the known names.
+template <class Params>
+std::string refuse(const std::vector<Field<Params>>& table, const std::string& name, const std::string& got) {
+  for (const auto& f : table)
+    if (f.spec.name == name) return name + " must be " + describe_range(f.spec) + " (got " + got + ")";
+  Params ignored;
+  ParamInputs unknown;
+  unknown[name] = ParamInput::from_text("");
+  return parse_params(table, unknown, ignored);
+}
+
+// Reads a JS params object into ParamInputs. Returns "" or one line naming the parameter.
+template <class Params>
+std::string read_inputs(const std::vector<Field<Params>>& table, const val& params, ParamInputs& out) {
+  if (params.isUndefined() || params.isNull()) return "";
+  if (params.typeOf().as<std::string>() != "object" || params.isArray())
+    return "params must be an object of parameter values (got " + type_name(params) + ")";
+  const val keys = val::global("Object").call<val>("keys", params);
+  const unsigned count = keys["length"].as<unsigned>();
+  if (count > kMaxKeys) return "params must have at most " + std::to_string(kMaxKeys) + " keys (got " + std::to_string(count) + ")";
+  for (unsigned i = 0; i < count; ++i) {
+    const std::string name = keys[i].as<std::string>();
+    const val v = params[name];
+    const std::string type = v.typeOf().as<std::string>();
+    if (type == "number") {
+      out[name] = ParamInput::from_numbers({v.as<double>()});
+    } else if (type == "string") {
+      const unsigned length = v["length"].as<unsigned>();
+      if (length > kMaxParamTextLength)
+        return refuse(table, name, std::to_string(length) + " characters of text");
+      out[name] = ParamInput::from_text(v.as<std::string>());
+    } else if (v.isArray()) {
+      const unsigned length = v["length"].as<unsigned>();
+      if (length > kMaxArrayLength)
+        return refuse(table, name, "an array of " + std::to_string(length) + " elements");
+      std::vector<double> numbers;
+      numbers.reserve(length);
+      for (unsigned k = 0; k < length; ++k) {
+        const val e = v[k];
+        if (e.typeOf().as<std::string>() != "number")
+          return refuse(table, name, type_name(e) + " at index " + std::to_string(k));
+        numbers.push_back(e.as<double>());
+      }
+      out[name] = ParamInput::from_numbers(std::move(numbers));
+    } else {
+      return refuse(table, name, type_name(v));
+    }
+  }
+  return "";
+}
+
+// Wires an optional JS callback to the core's Progress. `threw` records a throwing callback.
+struct ProgressBridge {
+  val callback = val::undefined();
+  bool threw = false;
+
+  std::string init(const val& progress) {
+    if (progress.isUndefined() || progress.isNull()) return "";
+    if (progress.typeOf().as<std::string>() != "function")
+      return "progress must be a function(fraction) returning false to cancel (got " + type_name(progress) + ")";
+    callback = progress;
+    return "";
+  }
+  Progress progress() {
+    if (callback.isUndefined()) return nullptr;
+    return [this](double fraction) {
+      const int r = call_progress_js(callback.as_handle(), fraction);
+      if (r < 0) threw = true;
+      return r > 0;
+    };
+  }
+  std::string error_for(const std::string& core_error) const {
+    return threw ? "the progress callback threw an exception; the run was stopped" : core_error;
+  }
+};
+
+// ---- results -----------------------------------------------------------------------------
+
+val doubles(const std::vector<double>& v) {
+  // A view of the wasm heap, copied at once into a JS-owned array (slice copies).
+  return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
+}
+
+val ints(const std::vector<int>& v) {
+  return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
+}
+
+val band(const Band& b) {
+  val o = val::object();
+  o.set("median", doubles(b.median));
+  o.set("q1", doubles(b.q1));
+  o.set("q3", doubles(b.q3));
+  return o;
+}
+
+// The params as the CLI's JSON has them: numbers, plain arrays of numbers, strings.
+template <class Params>
+val params_object(const std::vector<Field<Params>>& table, const Params& p) {
+  val o = val::object();
+  for (const auto& f : table) {
+    const ParamInput in = detail::read(f, p);
+    if (in.is_text) {
+      o.set(f.spec.name, in.text);
+    } else if (f.spec.type == ParamType::IntegerList) {
+      val a = val::array();
+      for (std::size_t i = 0; i < in.numbers.size(); ++i) a.set(i, in.numbers[i]);
+      o.set(f.spec.name, a);
+    } else {
+      o.set(f.spec.name, in.numbers.at(0));
+    }
+  }
+  return o;
+}
+
+val to_val(const TimingParams& p, const TimingResult& r) {
+  val o = val::object();
+  o.set("experiment", std::string("timing"));
+  o.set("params", params_object(timing_fields(), p));
+  o.set("lengths", ints(r.lengths));
+  o.set("median_ms", doubles(r.median_ms));
+  o.set("min_ms", doubles(r.min_ms));
+  o.set("max_ms", doubles(r.max_ms));
+  o.set("repeats", ints(r.repeats));
+  o.set("ns_per_step", r.ns_per_step);
+  o.set("intercept_ms", r.intercept_ms);
+  o.set("r_squared", r.r_squared);
+  o.set("error", std::string());
+  return o;
+}
+
+val to_val(const GradientParams& p, const GradientResult& r) {
+  val o = val::object();
+  o.set("experiment", std::string("gradient"));
+  o.set("params", params_object(gradient_fields(), p));
+  o.set("mode", r.mode);
+  o.set("distances", ints(r.distances));
+  o.set("norm", band(r.norm));
+  o.set("decay_per_step", r.decay_per_step);
+  o.set("decay_r_squared", r.decay_r_squared);
+  o.set("spectral_radius", r.spectral_radius);
+  o.set("largest_singular_value", r.largest_singular_value);
+  o.set("error", std::string());
+  return o;
+}
+
+val to_val(const RetentionParams& p, const RetentionResult& r) {
+  val o = val::object();
+  o.set("experiment", std::string("retention"));
+  o.set("params", params_object(retention_fields(), p));
+  o.set("steps", ints(r.steps));
+  o.set("kata_cosine", doubles(r.kata_cosine));
+  o.set("influence", band(r.influence));
+  o.set("attention_cosine", band(r.attention_cosine));
+  o.set("attention_weight", band(r.attention_weight));
+  o.set("readout_steps", ints(r.readout_steps));
+  o.set("readout_r2", band(r.readout_r2));
+  o.set("error", std::string());
+  return o;
+}
+
+// Parse, validate, run, convert; every failure becomes {error}.
+template <class Params, class Run>
+val run_experiment(const std::vector<Field<Params>>& table, const val& params, const val& progress, Run run) {
+  try {
+    ParamInputs inputs;
+    std::string error = read_inputs(table, params, inputs);
+    Params p;
+    if (error.empty()) error = parse_params(table, inputs, p);
+    if (error.empty()) error = validate(p);
+    ProgressBridge bridge;
+    if (error.empty()) error = bridge.init(progress);
+    if (!error.empty()) return error_object(error);
+    const auto result = run(p, bridge.progress());
+    if (!result.error.empty()) return error_object(bridge.error_for(result.error));
+    return to_val(p, result);
+  } catch (const std::bad_alloc&) {
+    return error_object("out of memory: try smaller parameters");
+  } catch (const std::exception& e) {
+    return error_object(std::string("internal error: ") + e.what());
+  }
+}
+
+val run_timing_js(val params, val progress) {
+  return run_experiment(timing_fields(), params, progress,
+                        [](const TimingParams& p, const Progress& pr) { return run_timing(p, steady_clock_seconds(), pr); });
+}
+
+val run_gradient_js(val params, val progress) {
+  return run_experiment(gradient_fields(), params, progress,
+                        [](const GradientParams& p, const Progress& pr) { return run_gradient(p, pr); });
+}
+
+val run_retention_js(val params, val progress) {
+  return run_experiment(retention_fields(), params, progress,
+                        [](const RetentionParams& p, const Progress& pr) { return run_retention(p, pr); });
+}
+
+const char* type_text(ParamType t) {
+  switch (t) {
+    case ParamType::Integer: return "integer";
+    case ParamType::Real: return "real";
+    case ParamType::IntegerList: return "integer_list";
+    case ParamType::Choice: return "choice";
+  }
+  return "";
+}
+
+val spec_array(const std::vector<ParamSpec>& specs) {
+  val a = val::array();
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const ParamSpec& s = specs[i];
+    val o = val::object();
+    o.set("name", s.name);
+    o.set("type", std::string(type_text(s.type)));
+    o.set("min", s.min);
+    o.set("max", s.max);
+    o.set("maxCount", s.max_count);
+    o.set("defaultValue", s.default_value);
+    val choices = val::array();
+    for (std::size_t c = 0; c < s.choices.size(); ++c) choices.set(c, s.choices[c]);
+    o.set("choices", choices);
+    o.set("help", s.help);
+    o.set("range", describe_range(s));
+    a.set(i, o);
+  }
+  return a;
+}
+
+val parameter_specs_js(val experiment) {
+  try {
+    const std::string name = experiment.typeOf().as<std::string>() == "string" ? experiment.as<std::string>() : "";
+    if (name == "timing") return spec_array(specs_of(timing_fields()));
+    if (name == "gradient") return spec_array(specs_of(gradient_fields()));
+    if (name == "retention") return spec_array(specs_of(retention_fields()));
+    return error_object("experiment must be one of timing, gradient, retention (got " +
+                        (name.empty() ? type_name(experiment) : "'" + shown_name(name) + "'") + ")");
+  } catch (const std::exception& e) {
+    return error_object(std::string("internal error: ") + e.what());
+  }
+}
+
+std::string version_js() { return RNN_LESSON_VERSION; }
+
+// embind checks argument counts, so the optional arguments are overloads by count.
+template <val (*Run)(val, val)>
+val with_params_only(val params) { return Run(params, val::undefined()); }
+template <val (*Run)(val, val)>
+val with_nothing() { return Run(val::undefined(), val::undefined()); }
+val parameter_specs_nothing() { return parameter_specs_js(val::undefined()); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(rnn_lesson) {
+  using emscripten::function;
+  function("version", &version_js);
+  function("parameterSpecs", &parameter_specs_js);
+  function("parameterSpecs", &parameter_specs_nothing);
+  function("runTiming", &run_timing_js);
+  function("runTiming", &with_params_only<run_timing_js>);
+  function("runTiming", &with_nothing<run_timing_js>);
+  function("runGradient", &run_gradient_js);
+  function("runGradient", &with_params_only<run_gradient_js>);
+  function("runGradient", &with_nothing<run_gradient_js>);
+  function("runRetention", &run_retention_js);
+  function("runRetention", &with_params_only<run_retention_js>);
+  function("runRetention", &with_nothing<run_retention_js>);
+}
