@@ -1,0 +1,125 @@
+// The rnn-lesson program: exit status 2 with a message naming the parameter on bad input,
+// 0 and well-formed output otherwise.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+struct CliRun {
+  int status = -1;
+  std::string out;  // stdout, or stdout and stderr together
+};
+
+CliRun run(const std::string& args, bool with_stderr = true) {
+  const std::string command =
+      std::string("'") + RNN_LESSON_CLI + "' " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
+  CliRun r;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
+  const int raw = pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
+// Keys of the outermost JSON object (a small scanner: strings, nesting, nothing else).
+std::set<std::string> top_level_keys(const std::string& json) {
+  std::set<std::string> keys;
+  int depth = 0;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (c == '"') {
+      std::size_t j = i + 1;
+      std::string s;
+      while (j < json.size() && json[j] != '"') {
+        if (json[j] == '\\') ++j;
+        if (j < json.size()) s += json[j];
+        ++j;
+      }
+      std::size_t k = j + 1;
+      while (k < json.size() && json[k] == ' ') ++k;
+      if (depth == 1 && k < json.size() && json[k] == ':') keys.insert(s);
+      i = j;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return keys;
+}
+
+void expect_bad_input(const std::string& args, const std::string& must_mention) {
+  const CliRun r = run(args);
+  EXPECT_EQ(r.status, 2) << args << "\n" << r.out;
+  EXPECT_NE(r.out.find(must_mention), std::string::npos) << args << "\n" << r.out;
+}
+
+TEST(Cli, HiddenSizeZeroIsRefused) {
+  const CliRun r = run("timing --hidden_size 0");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("hidden_size"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("an integer from 1 to 1024"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << "one line: " << r.out;
+}
+
+TEST(Cli, BadValuesAreRefused) {
+  expect_bad_input("timing --hidden_size nan", "hidden_size");
+  expect_bad_input("timing --min_interval_ms inf", "min_interval_ms");
+  expect_bad_input("timing --lengths ''", "lengths");
+  expect_bad_input("timing --lengths 50,100,", "lengths");
+  expect_bad_input("timing --hidden_size 1e300", "hidden_size");
+  expect_bad_input("timing --seed 99999999999999999999", "seed");
+  expect_bad_input("timing --trials 2.5", "trials");
+  expect_bad_input("gradient --mode fast", "mode");
+  expect_bad_input("retention --noise_scale -1", "noise_scale");
+  expect_bad_input("retention --readout_trials 8", "readout_trials");
+  expect_bad_input("timing --lengths 100,100", "lengths");
+}
+
+TEST(Cli, BadFlagsAndCommandsAreRefused) {
+  expect_bad_input("timing --no_such_flag 3", "no_such_flag");
+  expect_bad_input("timing --hidden_size", "needs a value");
+  expect_bad_input("timing stray", "unexpected argument");
+  expect_bad_input("timing --hidden_size 8 --hidden-size 9", "twice");
+  expect_bad_input("frobnicate", "unknown command");
+  expect_bad_input("kata --seed 1", "kata takes no parameters");
+  EXPECT_EQ(run("").status, 2);
+}
+
+TEST(Cli, HelpExitsZero) {
+  const CliRun top = run("--help");
+  EXPECT_EQ(top.status, 0);
+  EXPECT_NE(top.out.find("Usage"), std::string::npos) << top.out;
+  const CliRun timing = run("timing --help");
+  EXPECT_EQ(timing.status, 0);
+  EXPECT_NE(timing.out.find("--hidden_size"), std::string::npos) << timing.out;
+  EXPECT_NE(timing.out.find("an integer from 1 to 1024; default 32"), std::string::npos) << timing.out;
+}
+
+TEST(Cli, TimingJson) {
+  const CliRun r = run("timing --json --lengths 50,100 --trials 1", /*with_stderr=*/false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  ASSERT_FALSE(r.out.empty());
+  EXPECT_EQ(r.out.front(), '{');
+  const auto keys = top_level_keys(r.out);
+  EXPECT_TRUE(keys.count("ns_per_step")) << r.out;
+  EXPECT_TRUE(keys.count("r_squared")) << r.out;
+  EXPECT_TRUE(keys.count("median_ms")) << r.out;
+  EXPECT_FALSE(keys.count("hidden_size")) << "parameters are nested under params";
+}
+
+TEST(Cli, EqualsFormAndDashesInNames) {
+  const CliRun r = run("gradient --mode=kata --hidden-size=16 --weight_scale 0.9 --json", false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("\"mode\":\"kata\""), std::string::npos) << r.out;
+}
+
+}  // namespace

@@ -1,0 +1,275 @@
+// The timing protocol on a scripted clock (exact answers known in advance), the statistics
+// it relies on, and the float32 forward pass it times.
+#include "core/timing.h"
+
+#include <cmath>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/numpy_random.h"
+#include "core/rnn.h"
+#include "core/stats.h"
+
+namespace {
+
+using namespace rnn_lesson;
+
+// A pass of length L takes a + b*L seconds. Dyadic a and b keep every clock reading exact.
+constexpr double kA = 1.0 / 8192;     // ~0.122 ms per pass
+constexpr double kB = 1.0 / 1048576;  // ~954 ns per step
+
+struct ScriptedWork {
+  double now = 0;
+  long calls = 0;
+  double a = kA, b = kB;
+  Clock clock() {
+    return [this] { return now; };
+  }
+  std::function<double(int)> run_once() {
+    return [this](int length) {
+      ++calls;
+      now += a + b * length;
+      return 1.0;
+    };
+  }
+};
+
+TimingParams scripted_params() {
+  TimingParams p = default_timing_params();
+  p.lengths = {50, 100, 200, 500, 1000, 2000};
+  p.trials = 5;
+  p.min_interval_ms = 2;
+  return p;
+}
+
+TEST(MeasureLengths, ScriptedClockGivesTheExactLine) {
+  ScriptedWork w;
+  const TimingParams p = scripted_params();
+  const TimingResult r = measure_lengths(p, w.clock(), w.run_once());
+  ASSERT_EQ(r.error, "");
+  ASSERT_EQ(r.lengths, p.lengths);
+  ASSERT_EQ(r.median_ms.size(), p.lengths.size());
+  EXPECT_NEAR(r.ns_per_step, kB * 1e9, 1e-9 * kB * 1e9);
+  EXPECT_NEAR(r.intercept_ms, kA * 1e3, 1e-9 * kA * 1e3);
+  EXPECT_NEAR(r.r_squared, 1.0, 1e-12);
+  for (std::size_t i = 0; i < p.lengths.size(); ++i) {
+    SCOPED_TRACE("L = " + std::to_string(p.lengths[i]));
+    const double pass_s = kA + kB * p.lengths[i];
+    const double repeats = r.repeats[i];
+    const double expected_ms = pass_s * repeats * 1e3 / repeats;  // the interval, per pass
+    EXPECT_EQ(r.median_ms[i], expected_ms);
+    EXPECT_EQ(r.min_ms[i], expected_ms);
+    EXPECT_EQ(r.max_ms[i], expected_ms);
+  }
+  EXPECT_EQ(r.checksum, static_cast<double>(w.calls)) << "every pass is folded into the checksum";
+}
+
+TEST(MeasureLengths, RepeatsGrowUntilTheIntervalIsLongEnough) {
+  for (double b : {kB, 1.0 / (1 << 30), 1e-3}) {
+    ScriptedWork w;
+    w.a = 1.0 / (1 << 24);
+    w.b = b;
+    TimingParams p = scripted_params();
+    p.lengths = {3, 50, 1000};
+    p.hidden_size = 1;  // tiny nominal work, so the per-interval work cap never binds here
+    p.input_size = 1;
+    const TimingResult r = measure_lengths(p, w.clock(), w.run_once());
+    ASSERT_EQ(r.error, "");
+    for (std::size_t i = 0; i < p.lengths.size(); ++i) {
+      const double pass_s = w.a + w.b * p.lengths[i];
+      SCOPED_TRACE("pass " + std::to_string(pass_s * 1e9) + " ns, repeats " + std::to_string(r.repeats[i]));
+      EXPECT_GE(r.repeats[i] * pass_s, p.min_interval_ms * 1e-3);
+      if (pass_s >= p.min_interval_ms * 1e-3) {
+        EXPECT_EQ(r.repeats[i], 1);
+      }
+      // Growth is geometric, so the interval does not overshoot wildly.
+      EXPECT_LT(r.repeats[i] * pass_s, 4 * p.min_interval_ms * 1e-3 + pass_s);
+    }
+  }
+}
+
+TEST(MeasureLengths, StalledClockCannotHangARun) {
+  // A clock that never advances: calibration stops at the work cap of timing.cpp
+  // (2e8 multiply-adds per interval, H*(H+D)*L per pass) instead of looping forever.
+  ScriptedWork w;
+  const TimingParams p = scripted_params();
+  const TimingResult r = measure_lengths(p, [] { return 0.0; }, w.run_once());
+  ASSERT_EQ(r.error, "");
+  for (std::size_t i = 0; i < p.lengths.size(); ++i) {
+    const double macs_per_pass = double(p.lengths[i]) * p.hidden_size * (p.hidden_size + p.input_size);
+    EXPECT_GE(r.repeats[i], 1);
+    EXPECT_LE(r.repeats[i] * macs_per_pass, 2e8) << "L = " << p.lengths[i];
+    EXPECT_EQ(r.median_ms[i], 0.0);
+  }
+}
+
+TEST(MeasureLengths, CoarseClockStillResolvesTheSlope) {
+  // A browser-like clock: floors to 0.1 ms.
+  ScriptedWork w;
+  w.a = 3.1e-6;
+  w.b = 7.3e-9;
+  const Clock coarse = [&w] { return std::floor(w.now / 1e-4) * 1e-4; };
+  TimingParams p = scripted_params();
+  p.trials = 7;
+  const TimingResult r = measure_lengths(p, coarse, w.run_once());
+  ASSERT_EQ(r.error, "");
+  EXPECT_NEAR(r.ns_per_step, w.b * 1e9, 0.05 * w.b * 1e9);
+  EXPECT_GT(r.r_squared, 0.99);
+}
+
+TEST(MeasureLengths, MedianIgnoresOutlierIntervals) {
+  // Every third interval (the clock is read twice per interval) ends after a 1 s stall: at
+  // most 3 of any 7 consecutive intervals, so the median of 7 trials never sees one.
+  ScriptedWork w;
+  long reads = 0;
+  const Clock stalling = [&] {
+    ++reads;
+    const bool interval_end = reads % 2 == 0;
+    if (interval_end && (reads / 2) % 3 == 1) w.now += 1.0;
+    return w.now;
+  };
+  TimingParams p = scripted_params();
+  p.trials = 7;
+  const TimingResult r = measure_lengths(p, stalling, w.run_once());
+  ASSERT_EQ(r.error, "");
+  bool saw_outlier = false;
+  for (std::size_t i = 0; i < p.lengths.size(); ++i) {
+    const double pass_ms = (kA + kB * p.lengths[i]) * 1e3;
+    EXPECT_NEAR(r.median_ms[i], pass_ms, 1e-9 * pass_ms) << "L = " << p.lengths[i];
+    EXPECT_NEAR(r.min_ms[i], pass_ms, 1e-9 * pass_ms);
+    saw_outlier = saw_outlier || r.max_ms[i] > 2 * pass_ms;
+  }
+  EXPECT_TRUE(saw_outlier) << "the stalls did land in measured trials";
+  EXPECT_NEAR(r.ns_per_step, kB * 1e9, 1e-6 * kB * 1e9);
+  EXPECT_NEAR(r.r_squared, 1.0, 1e-9);
+}
+
+TEST(MeasureLengths, ProgressReportsFractionsInOrder) {
+  ScriptedWork w;
+  std::vector<double> fractions;
+  const TimingParams p = scripted_params();
+  const TimingResult r = measure_lengths(p, w.clock(), w.run_once(), [&](double f) {
+    fractions.push_back(f);
+    return true;
+  });
+  ASSERT_EQ(r.error, "");
+  ASSERT_EQ(fractions.size(), p.lengths.size());
+  for (std::size_t i = 0; i < fractions.size(); ++i)
+    EXPECT_NEAR(fractions[i], double(i + 1) / double(p.lengths.size()), 1e-15);
+}
+
+TEST(MeasureLengths, ProgressReturningFalseCancels) {
+  ScriptedWork w;
+  int calls = 0;
+  const TimingResult r = measure_lengths(scripted_params(), w.clock(), w.run_once(), [&](double) {
+    ++calls;
+    return false;
+  });
+  EXPECT_EQ(r.error, "cancelled");
+  EXPECT_EQ(calls, 1) << "stops at the first report";
+  EXPECT_TRUE(r.median_ms.empty());
+}
+
+TEST(MeasureLengths, ClockGoingBackwardsCountsAsZero) {
+  // A clock that steps back must not produce negative times.
+  ScriptedWork w;
+  long reads = 0;
+  const Clock jumpy = [&] { return (++reads % 10 == 0) ? w.now - 5.0 : w.now; };
+  TimingParams p = scripted_params();
+  p.trials = 3;
+  const TimingResult r = measure_lengths(p, jumpy, w.run_once());
+  ASSERT_EQ(r.error, "");
+  for (double v : r.min_ms) EXPECT_GE(v, 0.0);
+}
+
+// ---- statistics ----------------------------------------------------------------------------
+
+TEST(Stats, FitLineRecoversAnExactLine) {
+  const LineFit f = fit_line({1, 2, 3, 4, 5}, {1, -1, -3, -5, -7});
+  EXPECT_NEAR(f.slope, -2.0, 1e-14);
+  EXPECT_NEAR(f.intercept, 3.0, 1e-14);
+  EXPECT_NEAR(f.r_squared, 1.0, 1e-14);
+}
+
+TEST(Stats, FitLineOnNoisyPoints) {
+  // By hand: slope = Sxy/Sxx = 5.5/5, intercept = 2.75 - 1.1*1.5, R^2 = 1 - 2.7/8.75.
+  const LineFit f = fit_line({0, 1, 2, 3}, {1, 3, 2, 5});
+  EXPECT_NEAR(f.slope, 1.1, 1e-14);
+  EXPECT_NEAR(f.intercept, 1.1, 1e-14);
+  EXPECT_NEAR(f.r_squared, 1.0 - 2.7 / 8.75, 1e-14);
+}
+
+TEST(Stats, FitLineConstantY) {
+  const LineFit f = fit_line({1, 2, 3}, {4, 4, 4});
+  EXPECT_EQ(f.slope, 0.0);
+  EXPECT_EQ(f.intercept, 4.0);
+  EXPECT_EQ(f.r_squared, 1.0);
+}
+
+TEST(Stats, QuantileMatchesNumpyLinear) {
+  // np.quantile(a, q) for q in qs, numpy 1.24.2 (tests/golden/make_goldens.py).
+  const std::vector<double> qs = {0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0};
+  const std::vector<std::pair<std::vector<double>, std::vector<double>>> cases = {
+      {{3.0, 1.0, 2.0}, {1.0, 1.2, 1.5, 2.0, 2.5, 2.8, 3.0}},
+      {{1.0, 2.0, 3.0, 4.0}, {1.0, 1.3, 1.75, 2.5, 3.25, 3.7, 4.0}},
+      {{7.5}, {7.5, 7.5, 7.5, 7.5, 7.5, 7.5, 7.5}},
+      {{0.5, -2.0, 9.0, 4.25, 4.25, 1e-3, 13.0},
+       {-2.0, -0.7993999999999998, 0.2505, 4.25, 6.625, 10.600000000000001, 13.0}},
+  };
+  for (const auto& [values, expected] : cases)
+    for (std::size_t i = 0; i < qs.size(); ++i)
+      EXPECT_NEAR(quantile(values, qs[i]), expected[i], 1e-12) << "q = " << qs[i];
+  EXPECT_EQ(median({5.0, 1.0, 3.0, 2.0}), 2.5);
+}
+
+TEST(Stats, BandAcrossSeeds) {
+  const Band b = band_across({{1, 10}, {2, 30}, {3, 20}, {4, 40}, {5, 50}});
+  ASSERT_EQ(b.median.size(), 2u);
+  EXPECT_EQ(b.median, (std::vector<double>{3, 30}));
+  EXPECT_EQ(b.q1, (std::vector<double>{2, 20}));
+  EXPECT_EQ(b.q3, (std::vector<double>{4, 40}));
+}
+
+// ---- the timed forward pass ----------------------------------------------------------------
+
+double double_forward_sum(const TanhRnn& rnn, const Eigen::MatrixXf& inputs, int length) {
+  Eigen::VectorXd h = Eigen::VectorXd::Zero(rnn.hidden_size());
+  for (int t = 0; t < length; ++t) h = rnn.step(h, inputs.col(t).cast<double>());
+  return h.sum();
+}
+
+TEST(FastRnnForward, MatchesDoublePrecisionSteps) {
+  // Fixed-size kernels (32, 8) and (16, 4), and the dynamic one; float32 vs double.
+  for (auto [H, D] : {std::pair{32, 8}, std::pair{16, 4}, std::pair{7, 3}}) {
+    SCOPED_TRACE("H = " + std::to_string(H) + ", D = " + std::to_string(D));
+    NumpyRandom rng(42);
+    const TanhRnn rnn = TanhRnn::draw(rng, H, D, 0.5);
+    const Eigen::MatrixXf inputs = (rng.randn(D, 300) * 0.1).cast<float>();
+    FastRnnForward fast(rnn);
+    for (int L : {1, 17, 300}) {
+      const double ref = double_forward_sum(rnn, inputs, L);
+      EXPECT_NEAR(fast.run(inputs, L), ref, 1e-4 * (1 + std::fabs(ref))) << "L = " << L;
+    }
+  }
+}
+
+TEST(RunTiming, RealClockSmokeRun) {
+  TimingParams p = default_timing_params();
+  p.lengths = {20, 200};
+  p.trials = 1;
+  p.min_interval_ms = 0.5;
+  const TimingResult r = run_timing(p);
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.lengths, p.lengths);
+  ASSERT_EQ(r.repeats.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_GE(r.repeats[i], 1);
+    EXPECT_GT(r.median_ms[i], 0.0);
+    EXPECT_LE(r.min_ms[i], r.median_ms[i]);
+    EXPECT_LE(r.median_ms[i], r.max_ms[i]);
+  }
+  EXPECT_TRUE(std::isfinite(r.checksum));
+}
+
+}  // namespace
