@@ -1,0 +1,63 @@
+// Single-head causal self-attention; see attention.h.
+#include "core/attention.h"
+
+#include <cmath>
+
+namespace rnn_lesson {
+namespace {
+
+// Softmax of scores (n), shifted by the maximum so that exp never overflows.
+Eigen::VectorXd softmax(const Eigen::VectorXd& scores) {
+  const Eigen::VectorXd e = (scores.array() - scores.maxCoeff()).exp().matrix();
+  return e / e.sum();
+}
+
+}  // namespace
+
+AttentionLayer AttentionLayer::draw(NumpyRandom& rng, int key_size, int input_size) {
+  const double s = 1.0 / std::sqrt(double(input_size));
+  AttentionLayer layer;
+  layer.Wq = rng.randn(key_size, input_size) * s;
+  layer.Wk = rng.randn(key_size, input_size) * s;
+  layer.Wv = rng.randn(key_size, input_size) * s;
+  return layer;
+}
+
+Eigen::MatrixXd attention_forward(const AttentionLayer& layer, const Eigen::MatrixXd& inputs) {
+  const Eigen::Index T = inputs.cols();
+  const double inv_sqrt_k = 1.0 / std::sqrt(double(layer.key_size()));
+  const Eigen::MatrixXd Q = layer.Wq * inputs, K = layer.Wk * inputs, V = layer.Wv * inputs;  // (K, T) each
+  const Eigen::MatrixXd scores = K.transpose() * Q * inv_sqrt_k;  // (T, T): column t scores every key
+  Eigen::MatrixXd Y(layer.key_size(), T);
+  for (Eigen::Index t = 0; t < T; ++t) Y.col(t) = V.leftCols(t + 1) * softmax(scores.col(t).head(t + 1));
+  return Y;
+}
+
+Eigen::VectorXd attention_last_output(const AttentionLayer& layer, const Eigen::MatrixXd& inputs,
+                                      Eigen::VectorXd* weights) {
+  const double inv_sqrt_k = 1.0 / std::sqrt(double(layer.key_size()));
+  const Eigen::VectorXd q = layer.Wq * inputs.col(inputs.cols() - 1);          // (K)
+  const Eigen::VectorXd a = softmax((layer.Wk * inputs).transpose() * q * inv_sqrt_k);  // (T)
+  if (weights) *weights = a;
+  return layer.Wv * (inputs * a);  // sum_j a_j Wv x_j
+}
+
+Eigen::MatrixXd attention_readout_gradient(const AttentionLayer& layer, const Eigen::MatrixXd& inputs,
+                                           const Eigen::VectorXd& w) {
+  const Eigen::Index T = inputs.cols();
+  const double inv_sqrt_k = 1.0 / std::sqrt(double(layer.key_size()));
+  const Eigen::VectorXd q = layer.Wq * inputs.col(T - 1);             // (K)
+  const Eigen::MatrixXd K = layer.Wk * inputs;                         // (K, T)
+  const Eigen::VectorXd a = softmax(K.transpose() * q * inv_sqrt_k);  // (T)
+  const Eigen::RowVectorXd wv = w.transpose() * layer.Wv * inputs;    // (T): w . v_j
+  const double wy = wv.dot(a);                                        // w . y
+  const Eigen::VectorXd coupling = a.array() * (wv.transpose().array() - wy);  // (T): a_j (w . (v_j - y))
+
+  const Eigen::VectorXd value_dir = layer.Wv.transpose() * w;                // (D)
+  const Eigen::VectorXd key_dir = layer.Wk.transpose() * q * inv_sqrt_k;     // (D)
+  Eigen::MatrixXd G = value_dir * a.transpose() + key_dir * coupling.transpose();  // (D, T)
+  G.col(T - 1) += layer.Wq.transpose() * (K * coupling) * inv_sqrt_k;  // the query path
+  return G;
+}
+
+}  // namespace rnn_lesson

@@ -1,0 +1,48 @@
+// A single-head causal self-attention layer, and the gradient of one output with respect
+// to every input.
+//
+// For inputs x_1..x_T (each (D)), with queries q_t = Wq x_t, keys k_t = Wk x_t and values
+// v_t = Wv x_t (each (K)):
+//
+//     y_t = sum_{j <= t} a_tj v_j,     a_tj = softmax_j(q_t . k_j / sqrt(K))
+//
+// There are no positional encodings: a token's weight depends on its content, never on
+// how far back it sits. The output at t reaches each earlier input in one hop, but the
+// softmax shares one unit of weight among all t visible tokens.
+#pragma once
+
+#include <Eigen/Core>
+
+#include "core/numpy_random.h"
+
+namespace rnn_lesson {
+
+struct AttentionLayer {
+  Eigen::MatrixXd Wq, Wk, Wv;  // (K, D) each
+
+  int key_size() const { return static_cast<int>(Wq.rows()); }
+  int input_size() const { return static_cast<int>(Wq.cols()); }
+
+  // Wq, then Wk, then Wv, each randn(K, D) / sqrt(D), so q, k and v have entries of
+  // variance about |x|^2 / D.
+  static AttentionLayer draw(NumpyRandom& rng, int key_size, int input_size);
+};
+
+// Every output of the layer. inputs: (D, T), column t is x_t; returns (K, T), column t is
+// y_t, which attends over columns 0..t.
+Eigen::MatrixXd attention_forward(const AttentionLayer& layer, const Eigen::MatrixXd& inputs);
+
+// The output of the last position only, in O(T K D). inputs: (D, T); returns y_{T-1} (K).
+// If `weights` is given it receives that position's softmax weights (T).
+Eigen::VectorXd attention_last_output(const AttentionLayer& layer, const Eigen::MatrixXd& inputs,
+                                      Eigen::VectorXd* weights = nullptr);
+
+// The gradient of the scalar readout w . y_{T-1} (the last position) with respect to every
+// input, in closed form. inputs: (D, T), w: (K); returns (D, T), column j is
+// d(w . y_{T-1}) / d x_j:
+//     a_j Wv^T w + a_j (w . (v_j - y)) Wk^T q / sqrt(K)            for every j,
+//   + Wq^T sum_i a_i (w . (v_i - y)) k_i / sqrt(K)                   for j = T-1 (the query).
+Eigen::MatrixXd attention_readout_gradient(const AttentionLayer& layer, const Eigen::MatrixXd& inputs,
+                                           const Eigen::VectorXd& w);
+
+}  // namespace rnn_lesson
