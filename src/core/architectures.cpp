@@ -1,0 +1,184 @@
+// Experiment 4, gradient vs distance by architecture; see architectures.h.
+#include "core/architectures.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "core/attention.h"
+#include "core/cells.h"
+#include "core/numpy_random.h"
+
+namespace rnn_lesson {
+namespace {
+
+constexpr double kMaxMacs = 2e9;
+constexpr int kBurnInSteps = 50;     // settle onto the driven trajectory before distances count
+constexpr int kContextPoints = 25;   // attention's context-length grid, log-spaced
+
+double safe_exp(double log_value) { return std::exp(std::max(log_value, -745.0)); }
+double log_or_minus_inf(double x) { return x > 0 ? std::log(x) : -std::numeric_limits<double>::infinity(); }
+
+// Multiply-adds: forward and backward of every cell (gate blocks 1 + 4 + 3) per step, and
+// attention's projections and context prefixes.
+double macs(const ArchitecturesParams& p) {
+  const double H = p.hidden_size, D = p.input_size, T = kBurnInSteps + p.max_distance + 1.0;
+  return p.seeds * (T * 2 * 8 * H * (H + D) + (2 + kContextPoints) * 4 * T * H * D);
+}
+
+// Every point with a finite log value, fitted as a line. Returns (slope, R^2).
+LineFit fit_finite(const std::vector<double>& x, const std::vector<double>& log_y) {
+  std::vector<double> xs, ys;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (std::isfinite(log_y[i])) {
+      xs.push_back(x[i]);
+      ys.push_back(log_y[i]);
+    }
+  return fit_line(xs, ys);
+}
+
+// Quantiles of ln(norm) turned back into norms (below e^-745 they underflow to 0).
+Band exp_band(const Band& log_band) {
+  Band b;
+  for (std::size_t i = 0; i < log_band.median.size(); ++i) {
+    b.median.push_back(safe_exp(log_band.median[i]));
+    b.q1.push_back(safe_exp(log_band.q1[i]));
+    b.q3.push_back(safe_exp(log_band.q3[i]));
+  }
+  return b;
+}
+
+std::vector<int> context_grid(int T) {
+  std::vector<int> grid;
+  for (int i = 0; i < kContextPoints; ++i) {
+    const double n = 2.0 * std::pow(T / 2.0, double(i) / (kContextPoints - 1));
+    const int rounded = std::min(T, static_cast<int>(std::lround(n)));
+    if (grid.empty() || grid.back() != rounded) grid.push_back(rounded);
+  }
+  return grid;
+}
+
+}  // namespace
+
+const std::vector<Field<ArchitecturesParams>>& architectures_fields() {
+  static const std::vector<Field<ArchitecturesParams>> table = {
+      {{"hidden_size", ParamType::Integer, 1, 256, 1, "32", {}, "hidden units H (also attention's key size)"},
+       &ArchitecturesParams::hidden_size},
+      {{"input_size", ParamType::Integer, 1, 64, 1, "8", {}, "input features D"}, &ArchitecturesParams::input_size},
+      {{"max_distance", ParamType::Integer, 1, 5000, 1, "1000", {}, "distances k = 1..max_distance"},
+       &ArchitecturesParams::max_distance},
+      {{"recurrent_scale", ParamType::Real, 0, 4, 1, "0.9", {},
+        "recurrent blocks = randn(H,H) * recurrent_scale / sqrt(H) (spectral radius about this)"},
+       &ArchitecturesParams::recurrent_scale},
+      {{"input_scale", ParamType::Real, 0, 10, 1, "1", {}, "inputs x_t = randn(D) * input_scale"},
+       &ArchitecturesParams::input_scale},
+      {{"forget_bias", ParamType::Real, -5, 10, 1, "1", {}, "LSTM forget-gate bias (higher keeps more)"},
+       &ArchitecturesParams::forget_bias},
+      {{"seeds", ParamType::Integer, 1, 64, 1, "16", {}, "independent networks summarised by median and quartiles"},
+       &ArchitecturesParams::seeds},
+      {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed (networks use seed, seed+1, ...)"},
+       &ArchitecturesParams::seed},
+  };
+  return table;
+}
+
+ArchitecturesParams default_architectures_params() { return defaults_from(architectures_fields()); }
+
+std::string validate(const ArchitecturesParams& p) {
+  std::string error = check_fields(architectures_fields(), p);
+  if (!error.empty()) return error;
+  if (macs(p) > kMaxMacs)
+    return "seeds * (max_distance + 51) * hidden_size * (hidden_size + input_size) is too large: the work must be "
+           "at most 2e9 multiply-adds (got " + std::to_string(static_cast<long long>(macs(p))) + ")";
+  return "";
+}
+
+std::vector<double> log_input_gradient_norms(const RecurrentCell& cell, const Eigen::MatrixXd& inputs,
+                                             const Eigen::VectorXd& w, int max_distance) {
+  const int T = static_cast<int>(inputs.cols()), S = cell.state_size();
+  std::vector<Eigen::VectorXd> states(T + 1), records(T + 1);
+  states[0] = Eigen::VectorXd::Zero(S);
+  for (int t = 1; t <= T; ++t) states[t] = cell.forward(states[t - 1], inputs.col(t - 1), &records[t]);
+
+  std::vector<double> log_norms(max_distance, -std::numeric_limits<double>::infinity());
+  Eigen::VectorXd v = Eigen::VectorXd::Zero(S);  // d(w.h_T)/d state_t, divided by e^log_scale
+  v.head(cell.hidden_size()) = w;
+  double log_scale = 0;
+  for (int k = 0; k <= max_distance; ++k) {  // step t = T - k consumed x_{T-k}
+    const int t = T - k;
+    CellVjp back = cell.backward(records[t], states[t - 1], states[t], v);
+    if (k > 0) log_norms[k - 1] = log_or_minus_inf(back.x.norm()) + log_scale;
+    const double n = back.state_prev.norm();
+    if (!(n > 0)) break;  // exactly zero: nothing further back reaches the output
+    v = back.state_prev / n;
+    log_scale += std::log(n);
+  }
+  return log_norms;
+}
+
+ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progress& progress) {
+  ArchitecturesResult r;
+  r.error = validate(p);
+  if (!r.error.empty()) return r;
+  const int H = p.hidden_size, D = p.input_size, K = p.max_distance;
+  const int T = kBurnInSteps + K + 1;
+  r.sequence_length = T;
+  for (int k = 1; k <= K; ++k) r.distances.push_back(k);
+  r.attention_context_lengths = context_grid(T);
+
+  CellInit init;
+  init.recurrent_scale = p.recurrent_scale;
+  init.forget_bias = p.forget_bias;
+  const std::vector<std::string>& recurrent = recurrent_architectures();
+  const std::size_t A = recurrent.size() + 1;  // + attention
+  std::vector<std::vector<std::vector<double>>> log_norms(A);  // [architecture][seed][k-1]
+  std::vector<std::vector<double>> log_context(p.seeds);       // [seed][context point]
+  for (int s = 0; s < p.seeds; ++s) {
+    // Draw order per seed: rnn, lstm, gru, attention (Wq, Wk, Wv), read-out w, inputs.
+    NumpyRandom rng(static_cast<std::uint32_t>(p.seed) + static_cast<std::uint32_t>(s));
+    std::vector<std::unique_ptr<RecurrentCell>> cells;
+    for (const std::string& name : recurrent) cells.push_back(draw_cell(name, rng, H, D, init));
+    const AttentionLayer attention = AttentionLayer::draw(rng, H, D);
+    Eigen::VectorXd w = rng.randn(H);
+    w /= w.norm();
+    const Eigen::MatrixXd inputs = rng.randn(T, D).transpose() * p.input_scale;  // (D, T): x_t = row t
+
+    for (std::size_t a = 0; a < cells.size(); ++a)
+      log_norms[a].push_back(log_input_gradient_norms(*cells[a], inputs, w, K));
+
+    const Eigen::MatrixXd G = attention_readout_gradient(attention, inputs, w);  // (D, T)
+    std::vector<double> att(K);
+    for (int k = 1; k <= K; ++k) att[k - 1] = log_or_minus_inf(G.col(T - 1 - k).norm());
+    log_norms[A - 1].push_back(std::move(att));
+    for (int n : r.attention_context_lengths) {
+      const Eigen::MatrixXd Gn = attention_readout_gradient(attention, inputs.leftCols(n), w);
+      log_context[s].push_back(log_or_minus_inf(Gn.col(n - 2).norm()));
+    }
+    if (progress && !progress(double(s + 1) / p.seeds)) {
+      ArchitecturesResult cancelled;
+      cancelled.error = "cancelled";
+      return cancelled;
+    }
+  }
+
+  const std::vector<double> k_values(r.distances.begin(), r.distances.end());
+  for (std::size_t a = 0; a < A; ++a) {
+    ArchitectureCurve c;
+    c.architecture = a < recurrent.size() ? recurrent[a] : "attention";
+    const Band log_band = band_across(log_norms[a]);
+    c.norm = exp_band(log_band);
+    const LineFit fit = fit_finite(k_values, log_band.median);
+    c.decay_per_step = std::exp(fit.slope);
+    c.decay_r_squared = fit.r_squared;
+    r.curves.push_back(std::move(c));
+  }
+  const Band log_context_band = band_across(log_context);
+  r.attention_context_norm = exp_band(log_context_band);
+  std::vector<double> log_n;
+  for (int n : r.attention_context_lengths) log_n.push_back(std::log(double(n)));
+  r.attention_context_slope = fit_finite(log_n, log_context_band.median).slope;
+  return r;
+}
+
+}  // namespace rnn_lesson

@@ -1,0 +1,75 @@
+// Experiment 4: gradient vs distance for every architecture.
+//
+// One random input sequence x_1..x_T (x_t = randn(D) * input_scale, T = 50 burn-in steps +
+// max_distance + 1) drives a tanh RNN, an LSTM and a GRU from a zero state, and a causal
+// self-attention layer reads the same sequence. For a random unit read-out w, measured for
+// every distance k = 1..max_distance:
+//
+//     || d(w . h_T) / d x_{T-k} ||        (attention: || d(w . y_T) / d x_{T-k} ||)
+//
+// The recurrent gradients are carried back exactly by reverse mode (one vector-Jacobian
+// product per step, O(S^2) each, rescaled every step so that 1e-300 and below keep their
+// precision); attention's come from its closed form. Each is summarised across seeds (one
+// network of each kind and one sequence per seed) by the median and quartiles, and a line
+// fitted to ln(median) vs k gives the decay per step.
+//
+// Attention's path to any input is one hop, so its curve is flat in distance; but the
+// softmax spreads one unit of weight over the whole context, so each input's gradient
+// falls as the context grows. That second effect is measured too: the gradient with
+// respect to the previous input (distance 1) for growing context lengths n (prefixes of
+// the same sequence), with the slope of ln(norm) vs ln(n) (-1 means "shared among n").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "core/cells.h"
+#include "core/params.h"
+#include "core/stats.h"
+#include "core/timing.h"  // Progress
+
+namespace rnn_lesson {
+
+struct ArchitecturesParams {
+  int hidden_size;         // H for the cells; attention's key size
+  int input_size;          // D
+  int max_distance;        // distances k = 1..max_distance
+  double recurrent_scale;  // recurrent blocks = randn(H, H) * recurrent_scale / sqrt(H)
+  double input_scale;      // x_t = randn(D) * input_scale
+  double forget_bias;      // LSTM forget-gate bias
+  int seeds;               // independent networks and sequences
+  int seed;                // first seed (seed, seed+1, ...)
+};
+
+const std::vector<Field<ArchitecturesParams>>& architectures_fields();
+ArchitecturesParams default_architectures_params();
+std::string validate(const ArchitecturesParams& p);
+
+struct ArchitectureCurve {
+  std::string architecture;    // "rnn", "lstm", "gru" or "attention"
+  Band norm;                   // per distance, across seeds
+  double decay_per_step = 0;   // exp(slope) of a line fitted to ln(median norm) vs k
+  double decay_r_squared = 0;  // R^2 of that fit
+};
+
+struct ArchitecturesResult {
+  std::string error;
+  int sequence_length = 0;             // T
+  std::vector<int> distances;          // k = 1..max_distance
+  std::vector<ArchitectureCurve> curves;  // rnn, lstm, gru, attention, in this order
+  std::vector<int> attention_context_lengths;  // n, from 2 to T
+  Band attention_context_norm;         // ||d(w . y_n) / d x_{n-1}|| per n, across seeds
+  double attention_context_slope = 0;  // slope of ln(median) vs ln(n)
+};
+
+ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progress& progress = nullptr);
+
+// Building block, exposed for tests: ln|| d(w . h_T) / d x_{T-k} || for k = 1..max_distance
+// (-inf where the gradient is exactly 0), by reverse mode from the zero state.
+// inputs: (D, T) with T > max_distance, w: (H); returns max_distance values.
+std::vector<double> log_input_gradient_norms(const RecurrentCell& cell, const Eigen::MatrixXd& inputs,
+                                             const Eigen::VectorXd& w, int max_distance);
+
+}  // namespace rnn_lesson
