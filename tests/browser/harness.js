@@ -1,0 +1,106 @@
+// Shared by the browser tests: Debian's Chromium through playwright-core (never a
+// downloaded browser), a tiny static server for dist/ that sends the strict CSP, and
+// collectors for console errors and CSP violations.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const http = require('node:http');
+const { chromium } = require('playwright-core');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DIST = path.join(ROOT, 'dist');
+const SCREENSHOTS = path.join(__dirname, 'screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'";
+const CHARTS = ['chart-timing', 'chart-gradient', 'chart-retention'];
+
+function requireDist() {
+  for (const f of ['index.html', 'worker-source.js', 'vendor/chart.umd.min.js', 'main.js']) {
+    if (!fs.existsSync(path.join(DIST, f))) {
+      throw new Error('dist/' + f + ' is missing: run ./build-wasm.sh first (it builds the module and copies web/ into dist/)');
+    }
+  }
+  if (!fs.existsSync(CHROMIUM)) throw new Error(CHROMIUM + ' is missing: apt-get install chromium');
+}
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.json': 'application/json', '.wasm': 'application/wasm' };
+
+// Serves `dir` on 127.0.0.1 (a free port) with the strict CSP; `extra(req, res)` may answer
+// first (returns true when it did).
+function serve(dir, extra) {
+  const server = http.createServer((req, res) => {
+    if (extra && extra(req, res)) return;
+    const url = new URL(req.url, 'http://x');
+    const file = path.normalize(path.join(dir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)));
+    if (!file.startsWith(dir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+      'Content-Security-Policy': CSP,
+      'Cache-Control': 'no-store',
+    });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    resolve({ server, url: 'http://127.0.0.1:' + server.address().port + '/', close: () => new Promise((r) => server.close(r)) });
+  }));
+}
+
+// playwright's launch() gives the browser a fresh temporary profile and deletes it on close.
+async function launch() {
+  requireDist();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return { browser, close: () => browser.close() };
+}
+
+// Records CSP violations in every frame (via an init script) plus console errors, page
+// errors and dialogs. Returns {problems(), dialogs}.
+async function watch(context, page) {
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + e.blockedURI);
+    });
+  });
+  const errors = [];
+  const dialogs = [];
+  const onPage = (p) => {
+    p.on('console', (m) => { if (m.type() === 'error') errors.push('console: ' + m.text()); });
+    p.on('pageerror', (e) => errors.push('pageerror: ' + e.message));
+    p.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  };
+  onPage(page);
+  context.on('page', onPage);
+  return { errors, dialogs };
+}
+
+async function waitReady(page, timeout) {
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.documentElement.dataset.lessonState),
+    null, { timeout: timeout || 20000 });
+  return page.evaluate(() => document.documentElement.dataset.lessonState);
+}
+
+// Dataset 0's length for each chart id given (0 when there is no chart).
+function chartLengths(page, ids) {
+  return page.evaluate((list) => list.map((id) => {
+    const canvas = document.getElementById(id);
+    const chart = canvas && window.Chart && window.Chart.getChart(canvas);
+    return chart ? chart.data.datasets[0].data.length : 0;
+  }), ids || CHARTS);
+}
+
+function chartData(page, id) {
+  return page.evaluate((cid) => JSON.stringify(window.Chart.getChart(document.getElementById(cid)).data.datasets[0].data), id);
+}
+
+function fileUrl(query) {
+  return 'file://' + path.join(DIST, 'index.html') + (query || '');
+}
+
+module.exports = { ROOT, DIST, SCREENSHOTS, CSP, CHARTS, serve, launch, watch, waitReady, chartLengths, chartData, fileUrl, requireDist };

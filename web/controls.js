@@ -1,0 +1,193 @@
+// Builds each experiment's controls from its rows of the state table (so the ranges and
+// defaults are the core's), and reports committed values. Every value shown is set with
+// .value / textContent: nothing here parses markup.
+(function () {
+  'use strict';
+  const ns = (window.RnnLesson = window.RnnLesson || {});
+  const state = ns.state;
+
+  const LABELS = {
+    hidden_size: 'Hidden size H',
+    input_size: 'Input size D',
+    lengths: 'Sequence lengths L',
+    trials: 'Trials per length',
+    min_interval_ms: 'Shortest timed interval (ms)',
+    seed: 'Random seed',
+    mode: 'Gradient computed by',
+    weight_scale: 'Weight scale of W_h',
+    spectral_radius: 'Force spectral radius (0 = off)',
+    input_scale: 'Input scale',
+    max_distance: 'Largest distance k',
+    distances: 'Distances for the kata’s simulation',
+    seeds: 'Networks (seeds)',
+    max_steps: 'Noise steps N',
+    noise_scale: 'Noise scale',
+    readout_trials: 'Stored signals for the read-out',
+    compare_kata: 'Also draw the kata’s simulation',
+  };
+  const CHOICE_LABELS = {
+    bptt: 'real backprop through a driven RNN (bptt)',
+    kata: 'the kata’s simulation (kata)',
+  };
+  // Shown under "More settings": the rest are the ones a lesson turns first.
+  const ADVANCED = ['timing.input_size', 'timing.min_interval_ms', 'timing.seed',
+    'gradient.input_size', 'gradient.input_scale', 'gradient.distances', 'gradient.seeds', 'gradient.seed',
+    'retention.input_size', 'retention.seeds', 'retention.readout_trials', 'retention.seed'];
+  const SLIDER_MAX_SPAN = 2100;  // integer ranges wider than this get a number field only
+  const DEBOUNCE_MS = 300;
+
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    for (const k of Object.keys(attrs || {})) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function hasSlider(row) {
+    if (row.type === 'integer') return row.max - row.min <= SLIDER_MAX_SPAN && row.name !== 'seed';
+    if (row.type === 'real') return row.max - row.min <= 10;
+    return false;
+  }
+
+  // One control. `emit(key, value, {immediate})` is called with a checked value.
+  function buildControl(row, value, emit) {
+    const id = 'ctl-' + row.key.replace(/\./g, '-');
+    const box = el('div', { class: 'control control-' + row.type, 'data-key': row.key });
+    const hint = el('p', { class: 'hint', id: id + '-hint' },
+      row.help + (row.type === 'boolean' ? '' : '. ' + row.range.charAt(0).toUpperCase() + row.range.slice(1) + '.'));
+    const problem = el('p', { class: 'field-error', id: id + '-error', role: 'alert' });
+    problem.hidden = true;
+    let timer = 0;
+    let input;
+    let slider = null;
+    let last = value;
+
+    const showProblem = (text) => {
+      problem.textContent = text || '';
+      problem.hidden = !text;
+      if (text) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+    };
+    const describedBy = id + '-hint ' + id + '-error';
+
+    if (row.type === 'boolean') {
+      input = el('input', { type: 'checkbox', id: id, 'aria-describedby': describedBy });
+      input.checked = Boolean(value);
+      const label = el('label', { for: id, class: 'check' });
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(' ' + (LABELS[row.name] || row.name)));
+      box.appendChild(label);
+      input.addEventListener('change', () => { last = input.checked; emit(row.key, last, { immediate: false }); });
+    } else {
+      box.appendChild(el('label', { for: id }, LABELS[row.name] || row.name.replace(/_/g, ' ')));
+      if (row.type === 'choice') {
+        input = el('select', { id: id, 'aria-describedby': describedBy });
+        for (const choice of row.choices) input.appendChild(el('option', { value: choice }, CHOICE_LABELS[choice] || choice));
+        input.value = value;
+        input.addEventListener('change', () => { last = input.value; emit(row.key, last, { immediate: false }); });
+        box.appendChild(input);
+      } else {
+        const numeric = row.type === 'integer' || row.type === 'real';
+        input = el('input', numeric
+          ? { type: 'number', id: id, min: String(row.min), max: String(row.max),
+              step: row.type === 'integer' ? '1' : 'any', inputmode: row.type === 'integer' ? 'numeric' : 'decimal',
+              'aria-describedby': describedBy }
+          : { type: 'text', id: id, inputmode: 'numeric', spellcheck: 'false', autocomplete: 'off',
+              'aria-describedby': describedBy });
+        input.value = state.formatValue(row, value);
+        const inputs = el('div', { class: 'control-inputs' });
+        if (hasSlider(row)) {
+          slider = el('input', { type: 'range', min: String(row.min), max: String(row.max),
+            step: row.type === 'integer' ? '1' : String(row.max - row.min <= 4 ? 0.01 : 0.05),
+            'aria-label': (LABELS[row.name] || row.name) + ' slider', tabindex: '0' });
+          slider.value = String(value);
+          inputs.appendChild(slider);
+          slider.addEventListener('input', () => {
+            input.value = slider.value;
+            showProblem('');
+            clearTimeout(timer);
+            last = Number(slider.value);
+            emit(row.key, last, { immediate: false });
+          });
+        }
+        inputs.appendChild(input);
+        box.appendChild(inputs);
+
+        // While typing: check quietly, run only values that need no correction.
+        input.addEventListener('input', () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            const r = state.parseValue(row, input.value);
+            if ('value' in r && !r.message) {
+              showProblem('');
+              if (slider) slider.value = String(r.value);
+              if (!state.sameValue(r.value, last)) { last = r.value; emit(row.key, last, { immediate: true }); }
+            } else {
+              showProblem('Must be ' + row.range + '.');
+            }
+          }, DEBOUNCE_MS);
+        });
+        // On commit (Enter, leaving the field): clamp, or restore the last good value.
+        input.addEventListener('change', () => {
+          clearTimeout(timer);
+          const r = state.parseValue(row, input.value);
+          if ('value' in r) {
+            showProblem(r.message ? 'Must be ' + row.range + '; set to ' + state.formatValue(row, r.value) + '.' : '');
+            input.value = state.formatValue(row, r.value);
+            if (slider) slider.value = String(r.value);
+            if (!state.sameValue(r.value, last)) { last = r.value; emit(row.key, last, { immediate: true }); }
+          } else {
+            showProblem('Must be ' + row.range + '; kept ' + state.formatValue(row, last) + '.');
+            input.value = state.formatValue(row, last);
+          }
+        });
+      }
+    }
+    box.appendChild(hint);
+    box.appendChild(problem);
+    return {
+      element: box,
+      input: input,
+      set(v) {
+        last = v;
+        if (row.type === 'boolean') input.checked = Boolean(v);
+        else input.value = state.formatValue(row, v);
+        if (slider) slider.value = String(v);
+        showProblem('');
+      },
+    };
+  }
+
+  // Fills `container` with the controls of one experiment. Returns {set(key, value)}.
+  function build(container, rows, values, emit) {
+    const basic = el('div', { class: 'control-grid' });
+    const more = el('details', { class: 'more-settings' });
+    more.appendChild(el('summary', {}, 'More settings'));
+    const moreGrid = el('div', { class: 'control-grid' });
+    more.appendChild(moreGrid);
+    const byKey = {};
+    let hiddenCount = 0;
+    for (const row of rows) {
+      const control = buildControl(row, values[row.key], emit);
+      byKey[row.key] = control;
+      if (state.isHidden(values, row)) {
+        control.element.hidden = true;
+        ++hiddenCount;
+      }
+      const advanced = ADVANCED.indexOf(row.key) >= 0;
+      (advanced ? moreGrid : basic).appendChild(control.element);
+      if (advanced && !state.sameValue(values[row.key], row.default) && !control.element.hidden) more.open = true;
+    }
+    container.appendChild(basic);
+    if (moreGrid.querySelector('.control:not([hidden])')) container.appendChild(more);
+    if (hiddenCount) {
+      container.appendChild(el('p', { class: 'hint classroom-note' },
+        hiddenCount === 1 ? 'One setting is fixed for this class.' : hiddenCount + ' settings are fixed for this class.'));
+    }
+    return {
+      set(key, value) { if (byKey[key]) byKey[key].set(value); },
+    };
+  }
+
+  ns.controls = { build: build };
+})();

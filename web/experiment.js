@@ -1,0 +1,195 @@
+// One experiment's panel: runs it through the client (debounced, superseding, cancellable),
+// shows progress for runs longer than PROGRESS_AFTER_MS, and hands a finished run to its
+// chart module for the chart, the readout, the data table and the downloads.
+(function () {
+  'use strict';
+  const ns = (window.RnnLesson = window.RnnLesson || {});
+  const c = ns.chartCommon;
+
+  const DEBOUNCE_MS = 300;
+  const PROGRESS_AFTER_MS = 300;
+
+  function cellText(v) {
+    if (typeof v !== 'number') return String(v);
+    return Number.isInteger(v) ? String(v) : c.sig(v, 4);
+  }
+
+  function csvText(table) {
+    const quote = (v) => {
+      const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+      return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+    };
+    return [table.columns].concat(table.rows).map((row) => row.map(quote).join(',')).join('\n') + '\n';
+  }
+
+  function download(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  // options: {experiment, section, client, module, theme, params(), values(), onSettled(experiment, outcome)}
+  function createPanel(options) {
+    const experiment = options.experiment;
+    const module = options.module;
+    const section = options.section;
+    const find = (role) => section.querySelector('[data-role="' + role + '"]');
+    const canvas = section.querySelector('canvas');
+    const ui = {
+      run: find('run'), cancel: find('cancel'), busy: find('busy'), progress: find('progress'),
+      status: find('status'), error: find('error'), readout: find('readout'), notice: find('notice'),
+      table: find('table'), csv: find('csv'), png: find('png'),
+    };
+    const chart = module.create(canvas, options.theme);
+    let generation = 0;
+    let debounce = 0;
+    let progressTimer = 0;
+    let lastRun = null;
+
+    function setBusy(on) {
+      clearTimeout(progressTimer);
+      ui.cancel.disabled = !on;
+      section.classList.toggle('is-running', on);
+      if (on) {
+        ui.progress.removeAttribute('value');  // indeterminate until the first report
+        progressTimer = setTimeout(() => { ui.busy.hidden = false; }, PROGRESS_AFTER_MS);
+      } else {
+        ui.busy.hidden = true;
+      }
+    }
+
+    function showError(text) {
+      ui.error.textContent = text || '';
+      ui.error.hidden = !text;
+    }
+
+    function fillTable(table) {
+      const t = ui.table;
+      t.replaceChildren();
+      t.appendChild(document.createElement('caption')).textContent = table.caption;
+      const head = t.appendChild(document.createElement('thead')).appendChild(document.createElement('tr'));
+      for (const col of table.columns) {
+        const th = head.appendChild(document.createElement('th'));
+        th.scope = 'col';
+        th.textContent = col;
+      }
+      const body = t.appendChild(document.createElement('tbody'));
+      const fragment = document.createDocumentFragment();
+      for (const row of table.rows) {
+        const tr = fragment.appendChild(document.createElement('tr'));
+        row.forEach((v, i) => {
+          const cell = tr.appendChild(document.createElement(i === 0 ? 'th' : 'td'));
+          if (i === 0) cell.scope = 'row';
+          cell.textContent = cellText(v);
+        });
+      }
+      body.appendChild(fragment);
+    }
+
+    function fillReadout(items) {
+      ui.readout.replaceChildren();
+      for (const item of items) {
+        const div = ui.readout.appendChild(document.createElement('div'));
+        div.appendChild(document.createElement('dt')).textContent = item.label;
+        div.appendChild(document.createElement('dd')).textContent = item.value;
+      }
+    }
+
+    function show(run) {
+      lastRun = run;
+      module.render(chart, run);
+      fillReadout(module.readout(run));
+      ui.notice.textContent = module.notice(run);
+      fillTable(module.table(run));
+      ui.csv.disabled = false;
+      ui.png.disabled = false;
+    }
+
+    async function runNow() {
+      clearTimeout(debounce);
+      const mine = ++generation;
+      const requests = module.requests(options.params(), options.values());
+      setBusy(true);
+      ui.status.textContent = 'Running…';
+      const started = performance.now();
+      try {
+        const replies = await Promise.all(requests.map((req, i) =>
+          options.client.run(experiment + (i ? '-' + req.as : ''), experiment, req.params, i ? null : (f) => {
+            if (mine === generation) ui.progress.value = Math.max(0, Math.min(1, f));
+          })));
+        if (mine !== generation) return;
+        const run = { ms: 0 };
+        let refused = '';
+        replies.forEach((reply, i) => {
+          run[requests[i].as] = reply.result;
+          run.ms += reply.ms;
+          if (reply.result.error && !refused) refused = reply.result.error;
+        });
+        setBusy(false);
+        if (refused) {
+          showError('The experiment refused these settings: ' + refused + '.');
+          ui.status.textContent = lastRun ? 'Not run; the chart still shows the previous run.' : 'Not run.';
+          options.onSettled(experiment, 'error');
+          return;
+        }
+        showError('');
+        show(run);
+        ui.status.textContent = 'Computed on this device in ' + (run.ms / 1000).toFixed(2) + ' s (' +
+          ((performance.now() - started) / 1000).toFixed(2) + ' s including the wait).';
+        options.onSettled(experiment, 'ok');
+      } catch (error) {
+        if (mine !== generation) return;
+        setBusy(false);
+        if (error.reason === 'superseded') return;
+        if (error.reason === 'cancelled') {
+          ui.status.textContent = lastRun ? 'Cancelled; the chart still shows the previous run.' : 'Cancelled. Press Run to start again.';
+          options.onSettled(experiment, 'cancelled');
+          return;
+        }
+        showError('The computation failed: ' + (error.message || error));
+        ui.status.textContent = '';
+        options.onSettled(experiment, 'error');
+      }
+    }
+
+    function schedule(immediate) {
+      clearTimeout(debounce);
+      if (immediate) runNow();
+      else debounce = setTimeout(runNow, DEBOUNCE_MS);
+    }
+
+    function cancel() {
+      clearTimeout(debounce);
+      options.client.cancel((slot) => slot === experiment || slot.indexOf(experiment + '-') === 0);
+    }
+
+    ui.run.addEventListener('click', () => runNow());
+    ui.cancel.addEventListener('click', cancel);
+    ui.cancel.disabled = true;
+    ui.csv.disabled = true;
+    ui.png.disabled = true;
+    ui.csv.addEventListener('click', () => {
+      if (lastRun) download(new Blob([csvText(module.table(lastRun))], { type: 'text/csv' }), 'rnn-lesson-' + experiment + '.csv');
+    });
+    ui.png.addEventListener('click', () => {
+      canvas.toBlob((blob) => { if (blob) download(blob, 'rnn-lesson-' + experiment + '.png'); }, 'image/png');
+    });
+
+    return {
+      chart: chart,
+      runNow: runNow,
+      schedule: schedule,
+      cancel: cancel,
+      lastRun: () => lastRun,
+      applyTheme(theme) { c.applyTheme(chart, theme, module.paint); },
+    };
+  }
+
+  ns.createPanel = createPanel;
+})();

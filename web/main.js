@@ -1,0 +1,87 @@
+// Entry point, wiring only: read the URL state, build the controls, ask the worker for
+// runs, hand results to the panels and the summary, keep the URL and the readiness flag
+// (html[data-lesson-state] = loading | ready | error) current.
+(function () {
+  'use strict';
+  const ns = window.RnnLesson;
+  const root = document.documentElement;
+  const EXPERIMENTS = ['timing', 'gradient', 'retention'];
+  // Page defaults that differ from the core's (the kata's) defaults: none needed so far.
+  const PAGE_DEFAULTS = {};
+
+  function setLessonState(value) {
+    root.dataset.lessonState = value;
+  }
+
+  function fail(text) {
+    ns.page.showFatal(text);
+    setLessonState('error');
+  }
+
+  async function start() {
+    setLessonState('loading');
+    if (typeof Chart !== 'function' || typeof self.RNN_LESSON_WORKER_SOURCE !== 'string') {
+      fail('This page is missing its built files (vendor/chart.umd.min.js, worker-source.js). Build it with ./build-wasm.sh and open dist/index.html.');
+      return;
+    }
+    const client = ns.createClient(self.RNN_LESSON_WORKER_SOURCE);
+    const { version, specs } = await client.specs();
+    document.getElementById('core-version').textContent = version;
+
+    const table = ns.state.createTable(specs, PAGE_DEFAULTS);
+    const parsed = ns.state.deserialize(table, location.search);
+    const values = parsed.values;
+    ns.page.showMessages(parsed.messages);
+    const visible = values.embed ? [values.embed] : EXPERIMENTS;
+    ns.page.applyLayout(values.embed);
+
+    const updateUrl = () => {
+      const query = ns.state.serialize(table, values);
+      try {
+        history.replaceState(null, '', query || location.pathname);
+      } catch (e) { /* some file:// setups refuse; the links below still carry the state */ }
+      ns.page.updateLinks(query, ns.state.serialize(table, values, ['embed']));
+    };
+
+    const outcome = {};
+    const settled = (experiment, result) => {
+      outcome[experiment] = result === 'ok' || panels[experiment].lastRun() ? 'ok' : result;
+      ns.summary.update(experiment, panels[experiment].lastRun());
+      const states = visible.map((e) => outcome[e]);
+      if (states.some((s) => s === 'error')) setLessonState('error');
+      else if (states.every((s) => s === 'ok')) setLessonState('ready');
+    };
+
+    let theme = ns.chartCommon.readTheme();
+    const panels = {};
+    for (const experiment of visible) {
+      const section = document.getElementById('experiment-' + experiment);
+      const rows = table.filter((row) => row.experiment === experiment);
+      ns.controls.build(section.querySelector('[data-role="controls"]'), rows, values, (key, value, how) => {
+        values[key] = value;
+        updateUrl();
+        panels[experiment].schedule(how.immediate);
+      });
+      panels[experiment] = ns.createPanel({
+        experiment: experiment,
+        section: section,
+        client: client,
+        module: ns.charts[experiment],
+        theme: theme,
+        params: () => ns.state.moduleParams(table, values, experiment),
+        values: () => values,
+        onSettled: settled,
+      });
+    }
+    updateUrl();
+    for (const experiment of visible) panels[experiment].runNow();
+
+    window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      theme = ns.chartCommon.readTheme();
+      for (const experiment of visible) panels[experiment].applyTheme(theme);
+    });
+    ns.page.reportHeight(values.embed || 'lesson');
+  }
+
+  start().catch((error) => fail('The lesson could not start: ' + ((error && error.message) || error)));
+})();

@@ -1,0 +1,258 @@
+// URL state: one table of properties, and the two walks over it.
+//
+// Every setting the page keeps in its address is one row of the table: the experiments'
+// parameters (rows made from the module's parameterSpecs, so names, defaults and ranges come
+// from the C++ core) plus a few page rows (the gradient chart's kata overlay, embed, hide).
+// serialize() and deserialize() walk the rows; adding a setting is adding a row.
+//
+// URL keys are "<experiment>.<parameter>" (gradient.hidden_size=24). A bare parameter name
+// (hidden_size=24) is accepted as shorthand for every experiment that has that parameter; a
+// prefixed key wins over the shorthand. Page keys:
+//   embed=timing|gradient|retention   show only that experiment, compact, for an <iframe>
+//   hide=hidden_size,gradient.seed    classroom mode: hide these controls (bare names hide
+//                                     the parameter in every experiment)
+// Values from the URL are untrusted: they are parsed as text, never inserted as markup;
+// numbers out of range are clamped, anything unparseable is refused (default kept); every
+// adjustment produces a message for the page to show.
+(function () {
+  'use strict';
+  const ns = (window.RnnLesson = window.RnnLesson || {});
+
+  const EXPERIMENTS = ['timing', 'gradient', 'retention'];
+  const MAX_VALUE_CHARS = 1000;   // longer URL values are refused unread
+  const MAX_QUERY_CHARS = 20000;  // a longer query string is ignored as a whole
+  const MAX_MESSAGES = 12;
+
+  // Page rows: settings that belong to the page, not to the module.
+  const PAGE_ROWS = [
+    { key: 'gradient.compare_kata', name: 'compare_kata', experiment: 'gradient', type: 'boolean',
+      default: true, range: '1 (on) or 0 (off)', help: "also draw the kata's simulation (random tanh slopes) for comparison" },
+    { key: 'embed', name: 'embed', experiment: '', type: 'choice', default: '',
+      choices: [''].concat(EXPERIMENTS), range: 'one of timing, gradient, retention', help: 'show only this experiment, compact (for an iframe)' },
+    { key: 'hide', name: 'hide', experiment: '', type: 'name_list', default: [],
+      maxCount: 64, range: 'a list of parameter names', help: 'controls to hide (classroom mode)' },
+  ];
+
+  // Shortens untrusted text for a message (it is still only ever used as textContent).
+  function shown(text) {
+    const clean = String(text).replace(/[\u0000-\u001f\u007f]/g, '?');
+    return clean.length > 40 ? clean.slice(0, 40) + '…' : clean;
+  }
+
+  function formatNumber(x) {
+    return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(12)));
+  }
+
+  function formatValue(row, value) {
+    if (row.type === 'integer_list' || row.type === 'name_list') return value.map(String).join(',');
+    if (row.type === 'boolean') return value ? '1' : '0';
+    if (row.type === 'integer' || row.type === 'real') return formatNumber(value);
+    return String(value);
+  }
+
+  const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+  // One number against a row's range: {value} or {value, note} (adjusted) or {error}.
+  function checkNumber(row, text, integral) {
+    const t = String(text).trim();
+    if (!NUMBER_TEXT.test(t)) return { error: '"' + shown(t) + '" is not a number' };
+    let x = Number(t);
+    let note = '';
+    if (integral && Number.isFinite(x) && !Number.isInteger(x)) {
+      x = Math.round(x);
+      note = 'rounded to ' + x;
+    }
+    if (!(x >= row.min)) {
+      x = row.min;
+      note = 'below the minimum, so ' + formatNumber(x) + ' is used';
+    } else if (!(x <= row.max)) {
+      x = row.max;
+      note = 'above the maximum, so ' + formatNumber(x) + ' is used';
+    }
+    return { value: x, note: note };
+  }
+
+  // Parses one untrusted text value for a row. Returns {value} when it can be used as is,
+  // {value, message} when it was adjusted, {message} (no value) when refused.
+  function parseValue(row, text) {
+    const raw = String(text);
+    const label = row.key + '=' + '"' + shown(raw) + '"';
+    if (raw.length > MAX_VALUE_CHARS)
+      return { message: row.key + ': a value of ' + raw.length + ' characters was refused; ' + defaultText(row) };
+    switch (row.type) {
+      case 'integer':
+      case 'real': {
+        const r = checkNumber(row, raw, row.type === 'integer');
+        if (r.error) return { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
+        return r.note ? { value: r.value, message: label + ': ' + r.note + ' (' + row.range + ').' } : { value: r.value };
+      }
+      case 'integer_list': {
+        const parts = raw.split(',').map((s) => s.trim());
+        if (raw.trim() === '' || parts.length > row.maxCount)
+          return { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
+        const values = [];
+        const notes = [];
+        for (const part of parts) {
+          const r = checkNumber(row, part, true);
+          if (r.error) return { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
+          if (r.note) notes.push('"' + shown(part) + '" ' + r.note);
+          values.push(r.value);
+        }
+        return notes.length
+          ? { value: values, message: label + ': ' + notes.join('; ') + ' (' + row.range + ').' }
+          : { value: values };
+      }
+      case 'choice':
+        if (row.choices.indexOf(raw) >= 0) return { value: raw };
+        return { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
+      case 'boolean':
+        if (/^(1|true|on|yes)$/i.test(raw)) return { value: true };
+        if (/^(0|false|off|no)$/i.test(raw)) return { value: false };
+        return { message: label + ' is not 1 or 0; ' + defaultText(row) };
+      case 'name_list': {
+        const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+        const good = names.filter((n) => /^[a-z_.]{1,40}$/.test(n)).slice(0, row.maxCount);
+        return good.length === names.length ? { value: good }
+          : { value: good, message: label + ': only parameter names are accepted; the rest was ignored.' };
+      }
+    }
+    return { message: label + ' cannot be read.' };
+  }
+
+  function defaultText(row) {
+    const d = formatValue(row, row.default);
+    return d === '' ? 'it was ignored.' : 'the default ' + d + ' is used.';
+  }
+
+  // A module spec's text default, parsed with the same rules as a URL value.
+  function parseDefault(spec) {
+    const row = { key: spec.name, type: spec.type, min: spec.min, max: spec.max,
+                  maxCount: spec.maxCount, choices: spec.choices, range: spec.range, default: '' };
+    const r = parseValue(row, spec.defaultValue);
+    if (!('value' in r) || r.message) throw new Error('bad default for ' + spec.name + ': ' + spec.defaultValue);
+    return r.value;
+  }
+
+  // Builds the table from {timing: [spec...], gradient: [...], retention: [...]}.
+  // `overrides` = {experiment: {name: value}} replaces a few module defaults for the page.
+  function createTable(specsByExperiment, overrides) {
+    const rows = [];
+    for (const experiment of EXPERIMENTS) {
+      for (const spec of specsByExperiment[experiment]) {
+        const own = overrides && overrides[experiment] && overrides[experiment][spec.name];
+        rows.push({
+          key: experiment + '.' + spec.name,
+          name: spec.name,
+          experiment: experiment,
+          type: spec.type,
+          default: own !== undefined ? own : parseDefault(spec),
+          moduleDefault: parseDefault(spec),
+          min: spec.min,
+          max: spec.max,
+          maxCount: spec.maxCount,
+          choices: spec.choices.slice(),
+          range: spec.range,
+          help: spec.help,
+          module: true,  // sent to the module as a parameter
+        });
+      }
+    }
+    for (const row of PAGE_ROWS) rows.push(Object.assign({ module: false }, row));
+    return rows;
+  }
+
+  function defaults(table) {
+    const values = {};
+    for (const row of table) values[row.key] = row.default;
+    return values;
+  }
+
+  function sameValue(a, b) {
+    if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+    return a === b;
+  }
+
+  // URL query -> {values: {key: value}, messages: [text]}.
+  function deserialize(table, search) {
+    const values = defaults(table);
+    const messages = [];
+    const note = (m) => { if (messages.length < MAX_MESSAGES) messages.push(m); };
+    const query = String(search || '').replace(/^\?/, '');
+    if (query.length > MAX_QUERY_CHARS) {
+      note('The address holds ' + query.length + ' characters of settings, more than this page reads; every setting starts at its default.');
+      return { values: values, messages: messages };
+    }
+    let entries;
+    try {
+      entries = Array.from(new URLSearchParams(query).entries());
+    } catch (e) {
+      return { values: values, messages: ['The settings in the address could not be read; defaults are used.'] };
+    }
+    const byKey = new Map(table.map((row) => [row.key, row]));
+    const byName = new Map();
+    for (const row of table) {
+      if (!row.experiment) continue;
+      if (!byName.has(row.name)) byName.set(row.name, []);
+      byName.get(row.name).push(row);
+    }
+    const apply = (row, text) => {
+      const r = parseValue(row, text);
+      if ('value' in r) values[row.key] = r.value;
+      if (r.message) note(r.message);
+    };
+    // Shorthand names first, so a prefixed key given too wins.
+    for (const [key, text] of entries) {
+      if (!byKey.has(key) && byName.has(key)) for (const row of byName.get(key)) apply(row, text);
+    }
+    for (const [key, text] of entries) {
+      if (byKey.has(key)) apply(byKey.get(key), text);
+      else if (!byName.has(key)) note('Ignored the unknown setting "' + shown(key) + '" in the address.');
+    }
+    return { values: values, messages: messages };
+  }
+
+  // {key: value} -> query string ("?a=1&b=2" or ""), listing only values that differ from
+  // the defaults. `omit` lists keys to leave out (e.g. ['embed'] for the full-lesson link).
+  function serialize(table, values, omit) {
+    const parts = [];
+    for (const row of table) {
+      if (omit && omit.indexOf(row.key) >= 0) continue;
+      const v = values[row.key];
+      if (v === undefined || sameValue(v, row.default)) continue;
+      const text = formatValue(row, v);
+      parts.push(encodeURIComponent(row.key) + '=' + encodeURIComponent(text).replace(/%2C/gi, ','));
+    }
+    return parts.length ? '?' + parts.join('&') : '';
+  }
+
+  // The module's params object for one experiment: {name: number | number[] | string}.
+  function moduleParams(table, values, experiment) {
+    const params = {};
+    for (const row of table) {
+      if (row.module && row.experiment === experiment) {
+        const v = values[row.key];
+        params[row.name] = Array.isArray(v) ? v.slice() : v;
+      }
+    }
+    return params;
+  }
+
+  // Whether a control is hidden by ?hide=: by bare name or by experiment.name.
+  function isHidden(values, row) {
+    const hide = values.hide || [];
+    return hide.indexOf(row.name) >= 0 || hide.indexOf(row.key) >= 0;
+  }
+
+  ns.state = {
+    EXPERIMENTS: EXPERIMENTS,
+    createTable: createTable,
+    defaults: defaults,
+    parseValue: parseValue,
+    formatValue: formatValue,
+    deserialize: deserialize,
+    serialize: serialize,
+    moduleParams: moduleParams,
+    isHidden: isHidden,
+    sameValue: sameValue,
+  };
+})();

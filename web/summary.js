@@ -1,0 +1,51 @@
+// The closing table "RNN vs attention", filled from the runs made on this page. Cells show
+// "waiting" until their experiment has a result; nothing in it is a constant.
+(function () {
+  'use strict';
+  const ns = (window.RnnLesson = window.RnnLesson || {});
+  const c = ns.chartCommon;
+
+  function set(id, text) {
+    const cell = document.getElementById(id);
+    if (cell) cell.textContent = text;
+  }
+
+  function timing(r) {
+    const L = Math.max.apply(null, Array.from(r.lengths));
+    const i = Array.from(r.lengths).indexOf(L);
+    set('summary-timing-rnn', c.sig(r.ns_per_step, 3) + ' ns per step, R² = ' + r.r_squared.toFixed(3) +
+      ': time grows in a straight line with length. L = ' + L + ' is a chain of ' + L +
+      ' dependent steps (' + c.sig(r.median_ms[i], 3) + ' ms here).');
+    set('summary-timing-attn', 'The ' + L + ' positions do not wait for one another: the chain is 1 step deep, ' +
+      'and L² = ' + c.sig(L * L, 3) + ' scores can be spread over parallel hardware.');
+  }
+
+  function gradient(r) {
+    const last = r.distances[r.distances.length - 1];
+    const k = Math.min(50, last);
+    let i = 0;
+    while (i + 1 < r.distances.length && r.distances[i + 1] <= k) ++i;
+    set('summary-gradient-rnn', '×' + r.decay_per_step.toFixed(3) + ' per step (λ₁ = ' + r.spectral_radius.toFixed(2) +
+      ', largest singular value ' + r.largest_singular_value.toFixed(2) + '): across k = ' + r.distances[i] +
+      ' steps the gradient is ' + c.sig(r.norm.median[i], 2) + '.');
+    set('summary-gradient-attn', 'A path of 1 step whatever the distance: reaching k = ' + last +
+      ' costs one weighted sum, not ' + last + ' Jacobians.');
+  }
+
+  function retention(r) {
+    const e = ns.charts.retention.atEnd(r);
+    set('summary-retention-rnn', 'After N = ' + e.n + ' noise steps: influence ' + c.sig(e.influence, 2) +
+      ', read-out R² ' + e.readout.toFixed(2) + ' (at N = ' + e.readoutN + ').');
+    set('summary-retention-attn', 'After N = ' + e.n + ' steps: reads the signal with cosine ' + e.attnCosine.toFixed(3) +
+      ', weight ' + e.attnWeight.toFixed(3) + ' on the stored token.');
+  }
+
+  const FILL = { timing: timing, gradient: gradient, retention: retention };
+
+  // `run` is a panel's last run ({main, ...}).
+  function update(experiment, run) {
+    if (run && run.main) FILL[experiment](run.main);
+  }
+
+  ns.summary = { update: update };
+})();

@@ -1,0 +1,76 @@
+// The worker that owns the WebAssembly module. The build prepends
+// `self.RNN_LESSON_WASM_BASE64 = "..."` and the Emscripten glue (createRnnLesson) to this
+// file, and the page starts it from a Blob URL, so it works from file:// too.
+//
+// Messages in:  {id, op: 'specs'}                      -> {id, ok, version, specs}
+//               {id, op: 'run', experiment, params}    -> {id, progress} ... then {id, ok, result, ms}
+// Failures answer {id, ok: false, error}. One request runs at a time (the module is
+// synchronous); the page stops a run by terminating this worker.
+(function () {
+  'use strict';
+
+  const RUNNERS = { timing: 'runTiming', gradient: 'runGradient', retention: 'runRetention' };
+  const PROGRESS_INTERVAL_MS = 50;  // at most ~20 progress messages per second
+  let modulePromise = null;
+
+  function decodeBase64(text) {
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; ++i) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  // Initialised once, lazily; the module never fetches anything (the bytes are given).
+  function loadModule() {
+    if (!modulePromise) {
+      modulePromise = createRnnLesson({ wasmBinary: decodeBase64(self.RNN_LESSON_WASM_BASE64) });
+    }
+    return modulePromise;
+  }
+
+  // Typed arrays anywhere in a result travel as transfers, not copies.
+  function transferables(value, out) {
+    if (ArrayBuffer.isView(value)) out.push(value.buffer);
+    else if (value && typeof value === 'object') for (const k of Object.keys(value)) transferables(value[k], out);
+    return out;
+  }
+
+  async function handle(message) {
+    const m = await loadModule();
+    if (message.op === 'specs') {
+      const specs = {};
+      for (const experiment of Object.keys(RUNNERS)) {
+        const list = m.parameterSpecs(experiment);
+        if (!Array.isArray(list)) throw new Error(list && list.error ? list.error : 'no parameter specs');
+        specs[experiment] = list;
+      }
+      self.postMessage({ id: message.id, ok: true, version: m.version(), specs: specs });
+      return;
+    }
+    if (message.op === 'run' && Object.prototype.hasOwnProperty.call(RUNNERS, message.experiment)) {
+      let last = 0;
+      const progress = (fraction) => {
+        const now = performance.now();
+        if (now - last >= PROGRESS_INTERVAL_MS) {
+          last = now;
+          self.postMessage({ id: message.id, progress: fraction });
+        }
+        return true;
+      };
+      const start = performance.now();
+      const result = m[RUNNERS[message.experiment]](message.params, progress);
+      const ms = performance.now() - start;
+      const reply = { id: message.id, ok: true, result: result, ms: ms };
+      self.postMessage(reply, transferables(result, []));
+      return;
+    }
+    throw new Error('unknown request');
+  }
+
+  self.onmessage = (event) => {
+    const message = event.data || {};
+    handle(message).catch((error) => {
+      self.postMessage({ id: message.id, ok: false, error: String((error && error.message) || error) });
+    });
+  };
+})();
