@@ -22,9 +22,17 @@ export NODE_PATH=/usr/share/nodejs
 
 step() { printf '\n==> %s\n' "$*"; }
 
-for tool in emcmake emcc cmake node npm gzip base64; do
+for tool in emcmake emcc cmake node npm gzip flock; do
   command -v "$tool" >/dev/null || { echo "build-wasm.sh: '$tool' not found (see README.md)" >&2; exit 1; }
 done
+
+# One build at a time: two concurrent runs could leave a .js and a .wasm from different links.
+mkdir -p "$BUILD"
+exec 9>"$BUILD/.build-wasm.lock"
+if ! flock -n 9; then
+  echo "build-wasm.sh: another build is running; waiting for it"
+  flock 9
+fi
 
 step "configure: emcmake cmake -S . -B build-wasm"
 emcmake cmake -S "$ROOT" -B "$BUILD" \
