@@ -121,6 +121,55 @@ std::string to_json(const RetentionParams& p, const RetentionResult& r) {
       .done();
 }
 
+std::string to_json(const ArchitecturesParams& p, const ArchitecturesResult& r) {
+  std::string curves = "[";
+  for (std::size_t i = 0; i < r.curves.size(); ++i) {
+    const ArchitectureCurve& c = r.curves[i];
+    curves += (i ? "," : "") + Obj()
+                                   .add("architecture", str(c.architecture))
+                                   .add("norm", band(c.norm))
+                                   .add("decay_per_step", num(c.decay_per_step))
+                                   .add("decay_r_squared", num(c.decay_r_squared))
+                                   .done();
+  }
+  curves += "]";
+  return Obj()
+      .add("experiment", str("architectures"))
+      .add("params", params_json(architectures_fields(), p))
+      .add("sequence_length", num(r.sequence_length))
+      .add("distances", arr(r.distances))
+      .add("curves", curves)
+      .add("attention_context_lengths", arr(r.attention_context_lengths))
+      .add("attention_context_norm", band(r.attention_context_norm))
+      .add("attention_context_slope", num(r.attention_context_slope))
+      .done();
+}
+
+std::string to_json(const MemoryParams& p, const MemoryResult& r) {
+  std::string networks = "[";
+  for (std::size_t i = 0; i < r.networks.size(); ++i) {
+    const MemoryNetwork& n = r.networks[i];
+    std::string r2 = "[";
+    for (std::size_t j = 0; j < n.r2.size(); ++j) r2 += (j ? "," : "") + band(n.r2[j]);
+    networks += (i ? "," : "") + Obj()
+                                     .add("architecture", str(n.architecture))
+                                     .add("capacity", band(n.capacity))
+                                     .add("r2", r2 + "]")
+                                     .done();
+  }
+  networks += "]";
+  return Obj()
+      .add("experiment", str("memory"))
+      .add("params", params_json(memory_fields(), p))
+      .add("hidden_sizes", arr(r.hidden_sizes))
+      .add("delays", arr(r.delays))
+      .add("networks", networks)
+      .add("attention_context_lengths", arr(r.attention_context_lengths))
+      .add("attention_accuracy", band(r.attention_accuracy))
+      .add("attention_chance", num(r.attention_chance))
+      .done();
+}
+
 std::string to_text(const TimingResult& r) {
   std::ostringstream o;
   o << "  Length | median ms |    min ms |    max ms | passes per interval\n";
@@ -166,6 +215,82 @@ std::string to_text(const RetentionResult& r) {
         << "\n";
     }
     if (has_readout) ++ri;
+  }
+  return o.str();
+}
+
+std::string to_text(const ArchitecturesResult& r) {
+  std::ostringstream o;
+  char buf[160];
+  o << "  Median ||d(output at T) / d(input at T-k)|| across seeds (sequence length " << r.sequence_length << ")\n\n";
+  o << "  Distance";
+  for (const auto& c : r.curves) o << " | " << pad_right(c.architecture, 10);
+  o << "\n  --------";
+  for (std::size_t i = 0; i < r.curves.size(); ++i) o << "-+-----------";
+  o << "\n";
+  for (std::size_t i = 0; i < r.distances.size(); ++i) {
+    const int k = r.distances[i];
+    const bool show = r.distances.size() <= 30 || k <= 3 || k == 5 || k == 10 || k == 20 || k == 50 || k % 100 == 0 ||
+                      i + 1 == r.distances.size();
+    if (!show) continue;
+    std::snprintf(buf, sizeof buf, "  %8d", k);
+    o << buf;
+    for (const auto& c : r.curves) {
+      std::snprintf(buf, sizeof buf, " | %10.3e", c.norm.median[i]);
+      o << buf;
+    }
+    o << "\n";
+  }
+  o << "\n  Fitted decay per step:";
+  for (const auto& c : r.curves)
+    o << "  " << c.architecture << " " << fixed(c.decay_per_step, 0, 4) << " (R^2 " << fixed(c.decay_r_squared, 0, 3)
+      << ")";
+  o << "\n\n  Attention, distance 1, as the context grows (slope of ln norm vs ln n: "
+    << fixed(r.attention_context_slope, 0, 3) << ")\n";
+  o << "   Context n | median norm\n  -----------+------------\n";
+  for (std::size_t i = 0; i < r.attention_context_lengths.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "  %10d | %11.3e\n", r.attention_context_lengths[i], r.attention_context_norm.median[i]);
+    o << buf;
+  }
+  return o.str();
+}
+
+std::string to_text(const MemoryResult& r) {
+  std::ostringstream o;
+  char buf[160];
+  o << "  Memory capacity MC = sum_k r^2_k (median across seeds); the bound is MC <= N\n\n";
+  o << "       N";
+  for (const auto& n : r.networks) o << " | " << pad_right(n.architecture, 7);
+  o << "\n  ------";
+  for (std::size_t i = 0; i < r.networks.size(); ++i) o << "-+--------";
+  o << "\n";
+  for (std::size_t i = 0; i < r.hidden_sizes.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "  %6d", r.hidden_sizes[i]);
+    o << buf;
+    for (const auto& n : r.networks) o << " | " << fixed(n.capacity.median[i], 7, 2);
+    o << "\n";
+  }
+  if (!r.hidden_sizes.empty()) {
+    const std::size_t last = r.hidden_sizes.size() - 1;
+    o << "\n  r^2_k at N = " << r.hidden_sizes[last] << "\n  Delay k";
+    for (const auto& n : r.networks) o << " | " << pad_right(n.architecture, 7);
+    o << "\n  -------";
+    for (std::size_t i = 0; i < r.networks.size(); ++i) o << "-+--------";
+    o << "\n";
+    for (std::size_t i = 0; i < r.delays.size(); ++i) {
+      const int k = r.delays[i];
+      if (!(r.delays.size() <= 30 || k <= 5 || k % 10 == 0)) continue;
+      std::snprintf(buf, sizeof buf, "  %7d", k);
+      o << buf;
+      for (const auto& n : r.networks) o << " | " << fixed(n.r2[last].median[i], 7, 4);
+      o << "\n";
+    }
+  }
+  o << "\n  Attention: stored pair retrieved among n context tokens (median accuracy across seeds)\n";
+  o << "   Context n | accuracy\n  -----------+---------\n";
+  for (std::size_t i = 0; i < r.attention_context_lengths.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "  %10d | %8.3f\n", r.attention_context_lengths[i], r.attention_accuracy.median[i]);
+    o << buf;
   }
   return o.str();
 }

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "core/architectures.h"
 #include "core/gradient.h"
+#include "core/memory_capacity.h"
 #include "core/params.h"
 #include "core/retention.h"
 #include "core/timing.h"
@@ -16,11 +18,15 @@ namespace rnn_lesson::cli {
 std::string to_json(const TimingParams& p, const TimingResult& r);
 std::string to_json(const GradientParams& p, const GradientResult& r);
 std::string to_json(const RetentionParams& p, const RetentionResult& r);
+std::string to_json(const ArchitecturesParams& p, const ArchitecturesResult& r);
+std::string to_json(const MemoryParams& p, const MemoryResult& r);
 
 // Human-readable reports for one experiment.
 std::string to_text(const TimingResult& r);
 std::string to_text(const GradientResult& r);
 std::string to_text(const RetentionResult& r);
+std::string to_text(const ArchitecturesResult& r);
+std::string to_text(const MemoryResult& r);
 
 // The kata's three sections and its summary, in the kata's own table layout.
 struct KataRun {

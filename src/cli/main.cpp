@@ -1,7 +1,7 @@
 // rnn-lesson: the lesson's experiments from the command line.
 //
 //   rnn-lesson kata [--json]                      the kata's three sections, reproduced
-//   rnn-lesson timing|gradient|retention [--param value ...] [--json]
+//   rnn-lesson timing|gradient|retention|architectures|memory [--param value ...] [--json]
 //   rnn-lesson [<experiment>] --help
 //
 // Exit status: 0 on success, 2 on bad input (one line on stderr naming the parameter and
@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "cli/format.h"
+#include "core/architectures.h"
 #include "core/gradient.h"
+#include "core/memory_capacity.h"
 #include "core/retention.h"
 #include "core/timing.h"
 
@@ -31,6 +33,8 @@ const char* kUsage =
     "  rnn-lesson timing [options]        experiment 1: forward time vs sequence length\n"
     "  rnn-lesson gradient [options]      experiment 2: gradient norm vs distance\n"
     "  rnn-lesson retention [options]     experiment 3: what the hidden state keeps vs attention\n"
+    "  rnn-lesson architectures [options] experiment 4: gradient vs distance for rnn, lstm, gru, attention\n"
+    "  rnn-lesson memory [options]        experiment 5: memory capacity (MC <= N) vs attention's retrieval\n"
     "  rnn-lesson <experiment> --help     list that experiment's parameters, ranges and defaults\n"
     "\n"
     "Options are --name value or --name=value; lists are comma-separated (--lengths 50,100,200).\n"
@@ -147,8 +151,15 @@ int main_checked(int argc, char** argv) {
     return run_experiment("retention", retention_fields(), args,
                           [](const RetentionParams& p) { return run_retention(p); },
                           [](const RetentionParams& p, const RetentionResult& r) { return cli::to_json(p, r); });
+  if (command == "architectures")
+    return run_experiment("architectures", architectures_fields(), args,
+                          [](const ArchitecturesParams& p) { return run_architectures(p); },
+                          [](const ArchitecturesParams& p, const ArchitecturesResult& r) { return cli::to_json(p, r); });
+  if (command == "memory")
+    return run_experiment("memory", memory_fields(), args, [](const MemoryParams& p) { return run_memory(p); },
+                          [](const MemoryParams& p, const MemoryResult& r) { return cli::to_json(p, r); });
   std::string shown = command.size() > 40 ? command.substr(0, 40) + "..." : command;
-  return bad_input("unknown command '" + shown + "' (kata, timing, gradient, retention; see --help)");
+  return bad_input("unknown command '" + shown + "' (kata, timing, gradient, retention, architectures, memory; see --help)");
 }
 
 }  // namespace

@@ -1,0 +1,222 @@
+// Experiment 5, memory capacity and attention's retrieval; see memory_capacity.h.
+#include "core/memory_capacity.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include <Eigen/Cholesky>
+
+#include "core/attention.h"
+#include "core/numpy_random.h"
+
+namespace rnn_lesson {
+namespace {
+
+constexpr double kMaxMacs = 2e9;
+
+double macs(const MemoryParams& p) {
+  const double L = p.washout + p.train_steps + p.test_steps, K = p.max_delay;
+  double per_seed = 0;
+  for (int N : p.hidden_sizes) {
+    const double drive = L * 8.0 * N * (N + 1);  // forward steps, gate blocks 1 + 4 + 3
+    const double fit = 3.0 * (p.train_steps * N * (N + K) + p.test_steps * N * K + N * N * N);
+    per_seed += drive + fit;
+  }
+  const double d = p.attention_key_size;
+  double context_tokens = 0;
+  for (int n : p.attention_contexts) context_tokens += n + 1.0;
+  per_seed += p.attention_trials * context_tokens * (2 * d * d + 4 * d);
+  return p.seeds * per_seed;
+}
+
+int largest(const std::vector<int>& v) { return *std::max_element(v.begin(), v.end()); }
+
+// Squared correlation of two equal-length series; 0 if either is constant.
+double squared_correlation(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
+  const Eigen::ArrayXd x = a.array() - a.mean(), y = b.array() - b.mean();
+  const double sxx = x.square().sum(), syy = y.square().sum();
+  if (!(sxx > 0) || !(syy > 0)) return 0.0;
+  const double sxy = (x * y).sum();
+  return std::min(1.0, sxy * sxy / (sxx * syy));
+}
+
+}  // namespace
+
+const std::vector<Field<MemoryParams>>& memory_fields() {
+  static const std::vector<Field<MemoryParams>> table = {
+      {{"hidden_sizes", ParamType::IntegerList, 1, 256, 8, "8,16,32,64,128", {},
+        "hidden sizes N, one network of each architecture per size"},
+       &MemoryParams::hidden_sizes},
+      {{"max_delay", ParamType::Integer, 1, 1000, 1, "100", {}, "delays k = 1..max_delay (at most washout)"},
+       &MemoryParams::max_delay},
+      {{"washout", ParamType::Integer, 0, 5000, 1, "100", {}, "steps driven before the first read-out row"},
+       &MemoryParams::washout},
+      {{"train_steps", ParamType::Integer, 10, 20000, 1, "1000", {},
+        "rows the read-outs are fitted on (at least 2*(largest N + 1))"},
+       &MemoryParams::train_steps},
+      {{"test_steps", ParamType::Integer, 10, 20000, 1, "500", {}, "held-out rows r^2 is scored on"},
+       &MemoryParams::test_steps},
+      {{"recurrent_scale", ParamType::Real, 0, 4, 1, "0.95", {},
+        "recurrent blocks = randn(N,N) * recurrent_scale / sqrt(N) (spectral radius about this)"},
+       &MemoryParams::recurrent_scale},
+      {{"input_scale", ParamType::Real, 0, 10, 1, "0.1", {}, "input weights = randn(1,N) * input_scale"},
+       &MemoryParams::input_scale},
+      {{"forget_bias", ParamType::Real, -5, 10, 1, "1", {}, "LSTM forget-gate bias (higher keeps more)"},
+       &MemoryParams::forget_bias},
+      {{"ridge", ParamType::Real, 0, 1, 1, "1e-6", {}, "ridge penalty, relative to the mean state variance"},
+       &MemoryParams::ridge},
+      {{"seeds", ParamType::Integer, 1, 64, 1, "3", {}, "independent networks and inputs, summarised by the median"},
+       &MemoryParams::seeds},
+      {{"attention_key_size", ParamType::Integer, 1, 128, 1, "16", {}, "attention: size of keys and values"},
+       &MemoryParams::attention_key_size},
+      {{"attention_contexts", ParamType::IntegerList, 1, 4096, 16, "1,4,16,64,256,1024", {},
+        "attention: context lengths n (tokens before the query)"},
+       &MemoryParams::attention_contexts},
+      {{"attention_trials", ParamType::Integer, 1, 1000, 1, "32", {},
+        "attention: stored pairs per seed and context length"},
+       &MemoryParams::attention_trials},
+      {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed (seed, seed+1, ...)"},
+       &MemoryParams::seed},
+  };
+  return table;
+}
+
+MemoryParams default_memory_params() { return defaults_from(memory_fields()); }
+
+std::string validate(const MemoryParams& p) {
+  std::string error = check_fields(memory_fields(), p);
+  if (!error.empty()) return error;
+  if (p.max_delay > p.washout)
+    return "max_delay must be at most washout, so every target u(t-k) was fed to the network (got max_delay " +
+           std::to_string(p.max_delay) + ", washout " + std::to_string(p.washout) + ")";
+  const int N = largest(p.hidden_sizes);
+  if (p.train_steps < 2 * (N + 1))
+    return "train_steps must be at least 2*(largest hidden size + 1) = " + std::to_string(2 * (N + 1)) +
+           " so each read-out is fitted on more rows than it has weights (got " + std::to_string(p.train_steps) +
+           ")";
+  if (macs(p) > kMaxMacs)
+    return "seeds * (washout + train_steps + test_steps + max_delay) * hidden_sizes^2 is too large: the work must "
+           "be at most 2e9 multiply-adds (got " + std::to_string(static_cast<long long>(macs(p))) + ")";
+  return "";
+}
+
+std::vector<double> memory_r_squared(const RecurrentCell& cell, const Eigen::VectorXd& inputs, int washout,
+                                     int train_steps, int max_delay, double ridge) {
+  const int N = cell.hidden_size(), L = static_cast<int>(inputs.size()), K = max_delay;
+  const int rows = L - washout, test_steps = rows - train_steps;
+
+  // Hidden outputs after the washout: column i is h at time washout + i. (N, rows)
+  Eigen::MatrixXd states(N, rows);
+  Eigen::VectorXd state = Eigen::VectorXd::Zero(cell.state_size()), x(1);
+  for (int t = 0; t < L; ++t) {
+    x(0) = inputs(t);
+    state = cell.step(state, x);
+    if (t >= washout) states.col(t - washout) = cell.hidden(state);
+  }
+  // Targets: row i, column k-1 is u(t - k) at t = washout + i. (rows, K)
+  Eigen::MatrixXd targets(rows, K);
+  for (int k = 1; k <= K; ++k) targets.col(k - 1) = inputs.segment(washout - k, rows);
+
+  // Ridge on centred training rows: (Xc Xc^T + lambda I) W = Xc Yc, W: (N, K).
+  const Eigen::VectorXd mean = states.leftCols(train_steps).rowwise().mean();
+  const Eigen::MatrixXd Xc = states.leftCols(train_steps).colwise() - mean;  // (N, train)
+  Eigen::MatrixXd gram = Xc * Xc.transpose();
+  const double lambda = ridge * gram.trace() / N + 1e-12 * (gram.trace() / N) + 1e-300;
+  gram.diagonal().array() += lambda;
+  const Eigen::MatrixXd Yc = targets.topRows(train_steps).rowwise() - targets.topRows(train_steps).colwise().mean();
+  const Eigen::MatrixXd W = gram.ldlt().solve(Xc * Yc);  // (N, K)
+
+  // Held-out rows: r^2 of each read-out (the constant does not change a correlation).
+  const Eigen::MatrixXd predicted = (states.rightCols(test_steps).colwise() - mean).transpose() * W;  // (test, K)
+  std::vector<double> r2(K);
+  for (int k = 0; k < K; ++k) r2[k] = squared_correlation(predicted.col(k), targets.bottomRows(test_steps).col(k));
+  return r2;
+}
+
+bool attention_retrieves(const Eigen::VectorXd& stored, const Eigen::MatrixXd& distractors) {
+  const int K = static_cast<int>(stored.size()) / 2, n = static_cast<int>(distractors.cols()) + 1;
+  // Queries and keys read a token's key half, values its value half.
+  AttentionLayer layer;
+  layer.Wq = Eigen::MatrixXd::Zero(K, 2 * K);
+  layer.Wq.leftCols(K).setIdentity();
+  layer.Wk = layer.Wq;
+  layer.Wv = Eigen::MatrixXd::Zero(K, 2 * K);
+  layer.Wv.rightCols(K).setIdentity();
+
+  Eigen::MatrixXd tokens(2 * K, n + 1);  // stored, distractors, query
+  tokens.col(0) = stored;
+  tokens.middleCols(1, n - 1) = distractors;
+  tokens.col(n) << stored.head(K), Eigen::VectorXd::Zero(K);
+  const Eigen::VectorXd read = attention_last_output(layer, tokens);  // (K)
+  // Decode: the context token whose value the read-out matches best.
+  Eigen::Index best = 0;
+  (tokens.bottomRows(K).leftCols(n).transpose() * read).maxCoeff(&best);
+  return best == 0;
+}
+
+MemoryResult run_memory(const MemoryParams& p, const Progress& progress) {
+  MemoryResult r;
+  r.error = validate(p);
+  if (!r.error.empty()) return r;
+  const int K = p.max_delay, L = p.washout + p.train_steps + p.test_steps;
+  const std::size_t sizes = p.hidden_sizes.size();
+  r.hidden_sizes = p.hidden_sizes;
+  for (int k = 1; k <= K; ++k) r.delays.push_back(k);
+  r.attention_context_lengths = p.attention_contexts;
+  r.attention_chance = 1.0 / largest(p.attention_contexts);
+
+  CellInit init;
+  init.recurrent_scale = p.recurrent_scale;
+  init.input_scale = p.input_scale;  // D = 1, so no 1/sqrt(D)
+  init.forget_bias = p.forget_bias;
+  const std::vector<std::string>& names = recurrent_architectures();
+  // [architecture][size][seed][k-1] and [architecture][seed][size]
+  std::vector<std::vector<std::vector<std::vector<double>>>> r2(
+      names.size(), std::vector<std::vector<std::vector<double>>>(sizes));
+  std::vector<std::vector<std::vector<double>>> capacity(names.size(), std::vector<std::vector<double>>(p.seeds));
+  std::vector<std::vector<double>> accuracy(p.seeds);
+  const int d = p.attention_key_size, max_context = largest(p.attention_contexts);
+
+  for (int s = 0; s < p.seeds; ++s) {
+    // Draw order per seed: the input stream, then for each size (in the order given) an
+    // rnn, an lstm and a gru, then attention's distractors and stored pairs.
+    NumpyRandom rng(static_cast<std::uint32_t>(p.seed) + static_cast<std::uint32_t>(s));
+    const Eigen::VectorXd inputs = rng.uniform(-1.0, 1.0, L);
+    for (std::size_t i = 0; i < sizes; ++i)
+      for (std::size_t a = 0; a < names.size(); ++a) {
+        const auto cell = draw_cell(names[a], rng, p.hidden_sizes[i], 1, init);
+        std::vector<double> curve = memory_r_squared(*cell, inputs, p.washout, p.train_steps, K, p.ridge);
+        double mc = 0;
+        for (double v : curve) mc += v;
+        capacity[a][s].push_back(mc);
+        r2[a][i].push_back(std::move(curve));
+      }
+
+    const Eigen::MatrixXd distractors = rng.randn(std::max(1, max_context - 1), 2 * d).transpose();  // (2d, .)
+    const Eigen::MatrixXd stored = rng.randn(p.attention_trials, 2 * d).transpose();                 // (2d, trials)
+    for (int n : p.attention_contexts) {
+      int correct = 0;
+      for (int trial = 0; trial < p.attention_trials; ++trial)
+        correct += attention_retrieves(stored.col(trial), distractors.leftCols(n - 1));
+      accuracy[s].push_back(double(correct) / p.attention_trials);
+    }
+    if (progress && !progress(double(s + 1) / p.seeds)) {
+      MemoryResult cancelled;
+      cancelled.error = "cancelled";
+      return cancelled;
+    }
+  }
+
+  for (std::size_t a = 0; a < names.size(); ++a) {
+    MemoryNetwork net;
+    net.architecture = names[a];
+    for (std::size_t i = 0; i < sizes; ++i) net.r2.push_back(band_across(r2[a][i]));
+    net.capacity = band_across(capacity[a]);
+    r.networks.push_back(std::move(net));
+  }
+  r.attention_accuracy = band_across(accuracy);
+  return r;
+}
+
+}  // namespace rnn_lesson

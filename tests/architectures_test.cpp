@@ -1,0 +1,125 @@
+// The architectures experiment: reverse-mode input gradients against finite differences
+// for every cell, and run_architectures' shape, determinism and validation.
+#include "core/architectures.h"
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "core/cells.h"
+#include "core/numpy_random.h"
+
+namespace {
+
+using namespace rnn_lesson;
+
+constexpr int kH = 5, kD = 3, kT = 14, kK = 10;
+
+// w . h_T after running `inputs` (D, T) from the zero state.
+double readout(const RecurrentCell& cell, const Eigen::MatrixXd& inputs, const Eigen::VectorXd& w) {
+  Eigen::VectorXd s = Eigen::VectorXd::Zero(cell.state_size());
+  for (Eigen::Index t = 0; t < inputs.cols(); ++t) s = cell.step(s, inputs.col(t));
+  return w.dot(cell.hidden(s));
+}
+
+class InputGradients : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(InputGradients, MatchFiniteDifferences) {
+  NumpyRandom rng(21);
+  CellInit init;
+  init.recurrent_scale = 1.1;
+  init.input_scale = 1.0;
+  const auto cell = draw_cell(GetParam(), rng, kH, kD, init);
+  const Eigen::MatrixXd inputs = rng.randn(kD, kT);
+  const Eigen::VectorXd w = rng.randn(kH);
+  const std::vector<double> log_norms = log_input_gradient_norms(*cell, inputs, w, kK);
+  ASSERT_EQ(log_norms.size(), static_cast<std::size_t>(kK));
+  constexpr double eps = 1e-6;
+  double worst = 0;
+  for (int k = 1; k <= kK; ++k) {
+    Eigen::VectorXd g(kD);
+    for (int d = 0; d < kD; ++d) {
+      Eigen::MatrixXd plus = inputs, minus = inputs;
+      plus(d, kT - 1 - k) += eps;  // x_{T-k} is column T-1-k
+      minus(d, kT - 1 - k) -= eps;
+      g(d) = (readout(*cell, plus, w) - readout(*cell, minus, w)) / (2 * eps);
+    }
+    worst = std::max(worst, std::fabs(std::exp(log_norms[k - 1]) - g.norm()) / g.norm());
+  }
+  std::printf("  %s: ||d(w.h_T)/dx_{T-k}||, k = 1..%d, worst rel. error vs central differences %.2e\n",
+              GetParam().c_str(), kK, worst);
+  // Central differences at eps = 1e-6 through 14 steps: ~1e-9 relative; 1e-6 leaves a margin.
+  EXPECT_LT(worst, 1e-6);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryCell, InputGradients, ::testing::Values("rnn", "lstm", "gru"),
+                         [](const auto& info) { return info.param; });
+
+ArchitecturesParams small_params() {
+  ArchitecturesParams p = default_architectures_params();
+  p.hidden_size = 8;
+  p.input_size = 3;
+  p.max_distance = 60;
+  p.seeds = 4;
+  return p;
+}
+
+TEST(ArchitecturesExperiment, ReportsEveryArchitecture) {
+  const ArchitecturesResult r = run_architectures(small_params());
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.sequence_length, 50 + 60 + 1);
+  ASSERT_EQ(r.distances.size(), 60u);
+  ASSERT_EQ(r.curves.size(), 4u);
+  const char* names[] = {"rnn", "lstm", "gru", "attention"};
+  for (int a = 0; a < 4; ++a) {
+    const ArchitectureCurve& c = r.curves[a];
+    EXPECT_EQ(c.architecture, names[a]);
+    ASSERT_EQ(c.norm.median.size(), 60u);
+    for (std::size_t i = 0; i < 60; ++i) {
+      EXPECT_LE(c.norm.q1[i], c.norm.median[i]);
+      EXPECT_LE(c.norm.median[i], c.norm.q3[i]);
+    }
+  }
+  // Recurrence decays geometrically; attention is flat in distance.
+  EXPECT_LT(r.curves[0].decay_per_step, 0.95);
+  EXPECT_NEAR(r.curves[3].decay_per_step, 1.0, 0.02);
+  // ...but attention's gradient is shared among the context: it falls about like 1/n.
+  ASSERT_EQ(r.attention_context_lengths.front(), 2);
+  EXPECT_EQ(r.attention_context_lengths.back(), r.sequence_length);
+  EXPECT_LT(r.attention_context_slope, -0.5);
+  EXPECT_GT(r.attention_context_slope, -1.5);
+}
+
+TEST(ArchitecturesExperiment, HigherForgetBiasKeepsLstmGradientsLonger) {
+  ArchitecturesParams p = small_params();
+  const double base = run_architectures(p).curves[1].decay_per_step;
+  p.forget_bias = 5;
+  const double kept = run_architectures(p).curves[1].decay_per_step;
+  EXPECT_GT(kept, base);
+  EXPECT_GT(kept, 0.95);
+}
+
+TEST(ArchitecturesExperiment, SameSeedSameResult) {
+  const ArchitecturesResult a = run_architectures(small_params()), b = run_architectures(small_params());
+  for (std::size_t i = 0; i < a.curves.size(); ++i) EXPECT_EQ(a.curves[i].norm.median, b.curves[i].norm.median);
+  EXPECT_EQ(a.attention_context_norm.median, b.attention_context_norm.median);
+}
+
+TEST(ArchitecturesExperiment, BadParametersAreNamed) {
+  ArchitecturesParams p = small_params();
+  p.max_distance = 0;
+  EXPECT_NE(run_architectures(p).error.find("max_distance"), std::string::npos);
+  p = small_params();
+  p.forget_bias = 11;
+  EXPECT_NE(validate(p).find("forget_bias"), std::string::npos);
+  p = default_architectures_params();
+  p.hidden_size = 256;
+  p.max_distance = 5000;
+  p.seeds = 64;
+  EXPECT_NE(validate(p).find("2e9"), std::string::npos);
+  EXPECT_EQ(validate(default_architectures_params()), "");
+}
+
+}  // namespace

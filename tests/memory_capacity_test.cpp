@@ -1,0 +1,134 @@
+// Memory capacity: a delay line's read-out, Jaeger's bound MC <= N, r^2 ranges, attention's
+// retrieval, determinism and parameter errors.
+#include "core/memory_capacity.h"
+
+#include <cstdio>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "core/cells.h"
+#include "core/numpy_random.h"
+#include "core/rnn.h"
+
+namespace {
+
+using namespace rnn_lesson;
+
+constexpr int kWashout = 50, kTrain = 600, kTest = 400;
+
+Eigen::VectorXd input_stream(std::uint32_t seed) {
+  NumpyRandom rng(seed);
+  return rng.uniform(-1.0, 1.0, kWashout + kTrain + kTest);
+}
+
+// h_t[0] = tanh(0.1 u_t), h_t[i] = tanh(h_{t-1}[i-1]): a shift register that holds the last
+// N inputs almost linearly, so u(t-1) is read back almost perfectly.
+TEST(MemoryCapacity, DelayLineRecoversThePreviousInput) {
+  constexpr int N = 6;
+  TanhRnn r;
+  r.Wh = Eigen::MatrixXd::Zero(N, N);
+  for (int i = 1; i < N; ++i) r.Wh(i - 1, i) = 1.0;  // row-vector convention: h Wh shifts right
+  r.Wx = Eigen::MatrixXd::Zero(1, N);
+  r.Wx(0, 0) = 0.1;
+  const TanhRnnCell cell(r);
+  const std::vector<double> r2 = memory_r_squared(cell, input_stream(3), kWashout, kTrain, 10, 1e-9);
+  double mc = 0;
+  for (double v : r2) mc += v;
+  std::printf("  delay line N=%d: r^2_1 = %.6f, r^2_%d = %.6f, r^2_%d = %.4f, MC = %.3f\n", N, r2[0], N - 1,
+              r2[N - 2], N + 1, r2[N], mc);
+  EXPECT_GT(r2[0], 0.999);
+  EXPECT_GT(r2[N - 2], 0.99);  // u(t-5) is still in the last unit
+  EXPECT_LT(r2[N], 0.05);      // u(t-7) has left the register
+  EXPECT_LE(mc, N + 0.1);
+}
+
+TEST(MemoryCapacity, BoundedByHiddenSizeAndPositive) {
+  NumpyRandom rng(9);
+  CellInit init;
+  init.recurrent_scale = 0.95;
+  init.input_scale = 0.1;
+  for (const std::string& name : recurrent_architectures())
+    for (int N : {4, 12}) {
+      const auto cell = draw_cell(name, rng, N, 1, init);
+      const std::vector<double> r2 = memory_r_squared(*cell, input_stream(4), kWashout, kTrain, 40, 1e-6);
+      double mc = 0;
+      for (double v : r2) {
+        EXPECT_GE(v, 0.0);
+        EXPECT_LE(v, 1.0);
+        mc += v;
+      }
+      std::printf("  %s N=%d: MC = %.3f\n", name.c_str(), N, mc);
+      // Held-out scoring adds ~1/test_steps of chance r^2 per delay: 40/400 at most.
+      EXPECT_LE(mc, N + 0.1 * N + 40.0 / kTest);
+      EXPECT_GT(mc, 0.5);
+    }
+}
+
+TEST(MemoryCapacity, AttentionRetrievesFromShortContexts) {
+  NumpyRandom rng(5);
+  const Eigen::VectorXd stored = rng.randn(32);  // key size 16
+  EXPECT_TRUE(attention_retrieves(stored, Eigen::MatrixXd(32, 0)));  // alone in its context
+  EXPECT_TRUE(attention_retrieves(stored, rng.randn(32, 2)));
+}
+
+MemoryParams small_params() {
+  MemoryParams p = default_memory_params();
+  p.hidden_sizes = {4, 8};
+  p.max_delay = 20;
+  p.washout = 20;
+  p.train_steps = 300;
+  p.test_steps = 200;
+  p.seeds = 2;
+  p.attention_contexts = {1, 8, 64, 512};
+  p.attention_trials = 16;
+  return p;
+}
+
+TEST(MemoryExperiment, ReportsCapacityPerSizeAndArchitecture) {
+  const MemoryResult r = run_memory(small_params());
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.hidden_sizes, (std::vector<int>{4, 8}));
+  ASSERT_EQ(r.delays.size(), 20u);
+  ASSERT_EQ(r.networks.size(), 3u);
+  for (const MemoryNetwork& n : r.networks) {
+    ASSERT_EQ(n.r2.size(), 2u);
+    ASSERT_EQ(n.capacity.median.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+      EXPECT_LE(n.capacity.median[i], r.hidden_sizes[i] * 1.1 + 20.0 / 200);
+      EXPECT_GT(n.capacity.median[i], 0.0);
+      ASSERT_EQ(n.r2[i].median.size(), 20u);
+    }
+  }
+  ASSERT_EQ(r.attention_accuracy.median.size(), 4u);
+  EXPECT_EQ(r.attention_accuracy.median[0], 1.0);  // one token: nothing to confuse it with
+  EXPECT_LT(r.attention_accuracy.median[3], r.attention_accuracy.median[0]);
+  EXPECT_NEAR(r.attention_chance, 1.0 / 512, 1e-15);
+}
+
+TEST(MemoryExperiment, SameSeedSameResult) {
+  const MemoryResult a = run_memory(small_params()), b = run_memory(small_params());
+  for (std::size_t i = 0; i < a.networks.size(); ++i) {
+    EXPECT_EQ(a.networks[i].capacity.median, b.networks[i].capacity.median);
+    EXPECT_EQ(a.networks[i].r2[1].median, b.networks[i].r2[1].median);
+  }
+  EXPECT_EQ(a.attention_accuracy.median, b.attention_accuracy.median);
+}
+
+TEST(MemoryExperiment, BadParametersAreNamed) {
+  MemoryParams p = small_params();
+  p.max_delay = 30;  // above washout
+  EXPECT_NE(run_memory(p).error.find("max_delay"), std::string::npos);
+  p = small_params();
+  p.hidden_sizes = {4, 200};
+  EXPECT_NE(validate(p).find("train_steps"), std::string::npos);
+  p = small_params();
+  p.hidden_sizes = {0};
+  EXPECT_NE(validate(p).find("hidden_sizes"), std::string::npos);
+  p = small_params();
+  p.ridge = -1;
+  EXPECT_NE(validate(p).find("ridge"), std::string::npos);
+  EXPECT_EQ(validate(default_memory_params()), "");
+}
+
+}  // namespace
