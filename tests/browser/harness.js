@@ -24,7 +24,7 @@ function requireDist() {
 }
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.json': 'application/json', '.wasm': 'application/wasm' };
+  '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json', '.wasm': 'application/wasm' };
 
 // Serves `dir` on 127.0.0.1 (a free port) with the strict CSP; `extra(req, res)` may answer
 // first (returns true when it did).

@@ -1,0 +1,107 @@
+// Untrusted URL values: markup, NaN, 1e999, negative, huge lists, unknown keys. Each is
+// clamped or refused with a visible message, nothing is injected into the DOM, no dialog
+// opens, and the page still becomes ready.
+'use strict';
+const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('./harness.js');
+
+describe('hostile URL values', () => {
+  let chromium;
+  let site;
+  before(async () => {
+    h.requireDist();
+    chromium = await h.launch();
+    site = await h.serve(h.DIST);
+  });
+  after(async () => {
+    if (site) await site.close();
+    if (chromium) await chromium.close();
+  });
+
+  async function load(query, fromDisk) {
+    const context = await chromium.browser.newContext();
+    const page = await context.newPage();
+    const watched = await h.watch(context, page);
+    await page.goto(fromDisk ? h.fileUrl(query) : site.url + query);
+    const state = await h.waitReady(page);
+    return { context, page, watched, state };
+  }
+
+  it('refuses or clamps each value, shows why, and injects nothing', async () => {
+    const markup = '<img src=x onerror=alert(1)>';
+    const query = '?' + [
+      'gradient.hidden_size=' + encodeURIComponent(markup),
+      'hidden_size=NaN',
+      'gradient.weight_scale=1e999',
+      'timing.trials=-5',
+      'retention.noise_scale=0.0000001',
+      'timing.lengths=' + '7,'.repeat(3000) + '7',
+      'gradient.distances=' + Array.from({ length: 80 }, (_, i) => i + 1).join(','),
+      'gradient.mode=' + encodeURIComponent('<script>alert(2)</script>'),
+      encodeURIComponent('<svg onload=alert(3)>') + '=1',
+      'hide=' + encodeURIComponent('<b>x</b>,seed'),
+    ].join('&');
+    const { context, page, watched, state } = await load(query);
+    try {
+      assert.equal(state, 'ready', 'defaults and clamped values still run');
+      const banner = page.locator('#url-messages');
+      assert.equal(await banner.isVisible(), true, 'the adjustments are shown');
+      assert.equal(await banner.getAttribute('role'), 'alert');
+      const text = await banner.textContent();
+      for (const fragment of ['gradient.hidden_size', '<img src=x', 'NaN', 'gradient.weight_scale', 'above the maximum',
+        'timing.trials', 'below the minimum', 'timing.lengths', 'gradient.distances', 'gradient.mode', '<svg onload']) {
+        assert.ok(text.includes(fragment), 'banner mentions ' + fragment + ':\n' + text);
+      }
+      // Shown as text only: no element was created from any of it.
+      assert.equal(await page.locator('img, svg, main script, b').count(), 0, 'no injected elements');
+      assert.deepEqual(watched.dialogs, [], 'no dialog opened');
+      // The values actually used.
+      assert.equal(await page.inputValue('#ctl-gradient-hidden_size'), '16', 'refused: default');
+      assert.equal(await page.inputValue('#ctl-timing-hidden_size'), '32', 'NaN refused: default');
+      assert.equal(await page.inputValue('#ctl-gradient-weight_scale'), '4', '1e999 clamped to the maximum');
+      assert.equal(await page.inputValue('#ctl-timing-trials'), '1', '-5 clamped to the minimum');
+      assert.equal(await page.inputValue('#ctl-retention-noise_scale'), '1e-7', 'a tiny value in range is kept');
+      assert.equal(await page.inputValue('#ctl-timing-lengths'), '50,100,200,500,1000,2000', 'huge list refused');
+      assert.equal(await page.inputValue('#ctl-gradient-mode'), 'bptt');
+      // hide=seed still applies; the markup entry was dropped.
+      assert.equal(await page.locator('[data-key="timing.seed"]').isHidden(), true);
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // From disk: node's server would refuse a request line this long (431) before the page saw it.
+  it('ignores an absurdly long query as a whole, with a message', async () => {
+    const { context, page, watched, state } = await load('?gradient.seed=' + '9'.repeat(30000), true);
+    try {
+      assert.equal(state, 'ready');
+      assert.match(await page.locator('#url-messages').textContent(), /characters of settings/);
+      assert.equal(await page.inputValue('#ctl-gradient-seed'), '42');
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a value typed into a control is checked the same way', async () => {
+    const { context, page } = await load('?embed=gradient');
+    try {
+      const input = page.locator('#ctl-gradient-hidden_size');
+      await input.fill('99999');
+      await input.press('Enter');
+      assert.equal(await input.inputValue(), '256', 'clamped on commit');
+      const problem = page.locator('#ctl-gradient-hidden_size-error');
+      assert.match(await problem.textContent(), /from 1 to 256/);
+      const list = page.locator('#ctl-gradient-distances');
+      await page.locator('.more-settings > summary').click();
+      await list.fill('1,5,<img src=x>');
+      await list.press('Enter');
+      assert.equal(await list.inputValue(), '1,5,10,20,50,100,200', 'refused: the last good list is kept');
+      assert.equal(await page.locator('img').count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+});

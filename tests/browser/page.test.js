@@ -1,0 +1,167 @@
+// The whole lesson, from file:// and from a server with the strict CSP header: it becomes
+// ready with data in every chart and no console errors or CSP violations; controls re-run
+// their experiment and land in the URL, which restores them; Cancel and superseding work;
+// the downloads carry the data.
+'use strict';
+const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const h = require('./harness.js');
+
+describe('lesson page', () => {
+  let chromium;
+  let site;
+
+  before(async () => {
+    h.requireDist();
+    chromium = await h.launch();
+    site = await h.serve(h.DIST);
+  });
+  after(async () => {
+    if (site) await site.close();
+    if (chromium) await chromium.close();
+  });
+
+  async function open(url, options) {
+    const context = await chromium.browser.newContext(Object.assign({ viewport: { width: 1280, height: 900 } }, options));
+    const page = await context.newPage();
+    const watched = await h.watch(context, page);
+    const started = Date.now();
+    await page.goto(url);
+    const state = await h.waitReady(page);
+    return { context, page, watched, state, ms: Date.now() - started };
+  }
+
+  for (const [name, url] of [['file://', () => h.fileUrl()], ['http with the CSP header', () => site.url]]) {
+    it('is ready with data in every chart, from ' + name, async () => {
+      const { context, page, watched, state, ms } = await open(url());
+      try {
+        assert.equal(state, 'ready', 'lessonState');
+        const lengths = await h.chartLengths(page);
+        assert.ok(lengths.every((n) => n > 0), 'every chart has data: ' + lengths);
+        // Every readout and summary cell was filled from a run.
+        const readouts = await page.$$eval('[data-role="readout"] dd', (dds) => dds.map((d) => d.textContent));
+        assert.ok(readouts.length >= 9 && readouts.every((t) => /\d/.test(t)), 'readouts: ' + readouts);
+        const summary = await page.$$eval('.summary-table td', (tds) => tds.map((d) => d.textContent));
+        assert.ok(summary.every((t) => !/waiting/.test(t) && /\d/.test(t)), 'summary: ' + summary);
+        const rows = await page.$$eval('[data-role="table"] tbody tr', (trs) => trs.length);
+        assert.ok(rows > 0, 'data tables are filled');
+        assert.equal(await page.locator('#url-messages').isVisible(), false, 'no URL message for a clean URL');
+        assert.deepEqual(watched.errors, [], 'console errors / CSP violations');
+        console.log('  ready from ' + name + ' in ' + ms + ' ms');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  it('re-runs on a control change, writes the URL, and the URL restores it', async () => {
+    const { context, page, watched } = await open(site.url);
+    try {
+      const before = await h.chartData(page, 'chart-gradient');
+      const input = page.locator('#ctl-gradient-hidden_size');
+      await input.fill('24');
+      await input.press('Enter');
+      await page.waitForFunction((old) =>
+        JSON.stringify(Chart.getChart(document.getElementById('chart-gradient')).data.datasets[0].data) !== old, before);
+      assert.match(page.url(), /[?&]gradient\.hidden_size=24(&|$)/);
+
+      // The keyboard moves a slider, which runs too.
+      const timingBefore = page.url();
+      await page.focus('[data-key="retention.max_steps"] input[type="range"]');
+      await page.keyboard.press('ArrowLeft');
+      await page.waitForFunction(() => /retention\.max_steps=199/.test(location.search));
+      assert.notEqual(page.url(), timingBefore);
+      await page.waitForFunction(() =>
+        Chart.getChart(document.getElementById('chart-retention')).data.datasets[0].data.length === 200);
+
+      const saved = page.url();
+      const again = await open(saved);
+      try {
+        assert.equal(again.state, 'ready');
+        assert.equal(await again.page.inputValue('#ctl-gradient-hidden_size'), '24');
+        assert.equal(await again.page.inputValue('#ctl-retention-max_steps'), '199');
+        assert.equal(await h.chartData(again.page, 'chart-gradient'),
+          await h.chartData(page, 'chart-gradient'), 'same settings, same (seeded) gradient data');
+        assert.deepEqual(again.watched.errors, []);
+      } finally {
+        await again.context.close();
+      }
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a newer change supersedes an older one', async () => {
+    const { context, page } = await open(site.url + '?embed=gradient');
+    try {
+      const input = page.locator('#ctl-gradient-hidden_size');
+      for (const v of ['20', '21', '22', '23']) {
+        await input.fill(v);
+        await input.press('Enter');
+      }
+      await page.waitForFunction(() => /Computed/.test(document.querySelector('#experiment-gradient [data-role="status"]').textContent) &&
+        !document.querySelector('#experiment-gradient').classList.contains('is-running'));
+      const shown = await h.chartData(page, 'chart-gradient');
+      const fresh = await open(site.url + '?embed=gradient&gradient.hidden_size=23');
+      try {
+        assert.equal(shown, await h.chartData(fresh.page, 'chart-gradient'), 'the chart shows the last request');
+      } finally {
+        await fresh.context.close();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('Cancel stops a long run, drops it, and the next run works', async () => {
+    const context = await chromium.browser.newContext();
+    const page = await context.newPage();
+    const watched = await h.watch(context, page);
+    try {
+      // About 12 s of timing: 51 trials x 6 lengths x 40 ms.
+      await page.goto(site.url + '?embed=timing&timing.trials=51&timing.min_interval_ms=40');
+      const section = page.locator('#experiment-timing');
+      await section.locator('[data-role="busy"]').waitFor({ state: 'visible', timeout: 5000 });
+      const started = Date.now();
+      await section.locator('[data-role="cancel"]').click();
+      await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#experiment-timing [data-role="status"]').textContent));
+      assert.ok(Date.now() - started < 2000, 'cancel takes effect at once');
+      assert.equal(await section.locator('[data-role="busy"]').isVisible(), false);
+      assert.deepEqual(await h.chartLengths(page, ['chart-timing']), [0], 'nothing from the cancelled run');
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.lessonState), 'loading');
+
+      await page.locator('#ctl-timing-trials').fill('1');
+      await page.locator('#ctl-timing-trials').press('Enter');
+      await page.locator('#ctl-timing-min_interval_ms').fill('1');
+      await page.locator('#ctl-timing-min_interval_ms').press('Enter');
+      assert.equal(await h.waitReady(page), 'ready');
+      assert.deepEqual(await h.chartLengths(page, ['chart-timing']), [6]);
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('downloads the CSV and the PNG', async () => {
+    const { context, page } = await open(site.url + '?embed=timing');
+    try {
+      const [csv] = await Promise.all([page.waitForEvent('download'),
+        page.click('#experiment-timing [data-role="csv"]')]);
+      assert.equal(csv.suggestedFilename(), 'rnn-lesson-timing.csv');
+      const text = fs.readFileSync(await csv.path(), 'utf8');
+      const lines = text.trim().split('\n');
+      assert.match(lines[0], /^length L,median ms/);
+      assert.equal(lines.length, 7, 'header + 6 lengths');
+      const [png] = await Promise.all([page.waitForEvent('download'),
+        page.click('#experiment-timing [data-role="png"]')]);
+      assert.equal(png.suggestedFilename(), 'rnn-lesson-timing.png');
+      const bytes = fs.readFileSync(await png.path());
+      assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+      assert.ok(bytes.length > 5000, 'a real image');
+    } finally {
+      await context.close();
+    }
+  });
+});
