@@ -26,7 +26,7 @@
     compare_kata: 'Also draw the kata’s simulation',
   };
   const CHOICE_LABELS = {
-    bptt: 'real backprop through a driven RNN (bptt)',
+    bptt: 'real backprop (bptt)',
     kata: 'the kata’s simulation (kata)',
   };
   // Shown under "More settings": the rest are the ones a lesson turns first.
@@ -43,6 +43,11 @@
     return e;
   }
 
+  function capitalised(text) {
+    if (/^(bptt|kata):/.test(text)) return text;  // mode names stay as spelled
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
   function hasSlider(row) {
     if (row.type === 'integer') return row.max - row.min <= SLIDER_MAX_SPAN && row.name !== 'seed';
     if (row.type === 'real') return row.max - row.min <= 10;
@@ -54,7 +59,7 @@
     const id = 'ctl-' + row.key.replace(/\./g, '-');
     const box = el('div', { class: 'control control-' + row.type, 'data-key': row.key });
     const hint = el('p', { class: 'hint', id: id + '-hint' },
-      row.help + (row.type === 'boolean' ? '' : '. ' + row.range.charAt(0).toUpperCase() + row.range.slice(1) + '.'));
+      capitalised(row.help) + (row.type === 'boolean' ? '' : '. ' + capitalised(row.range) + '.'));
     const problem = el('p', { class: 'field-error', id: id + '-error', role: 'alert' });
     problem.hidden = true;
     let timer = 0;

@@ -34,6 +34,7 @@
     t.rnnBand = withAlpha(t.rnn, 0.22);
     t.rnn2Band = withAlpha(t.rnn2, 0.22);
     t.whisker = withAlpha(t.rnn, 0.75);
+    t.kataFaint = withAlpha(t.kata, 0.55);
     return t;
   }
 
@@ -75,6 +76,7 @@
             usePointStyle: true,
             boxHeight: 8,
             filter: (item) => Boolean(item.text),
+            sort: (a, b) => a.datasetIndex - b.datasetIndex,
           },
         },
         tooltip: { filter: (item) => Boolean(item.dataset.label) },

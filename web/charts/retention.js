@@ -15,7 +15,7 @@
     Object.assign(ds[3], { borderColor: t.rnn2, backgroundColor: t.rnn2 });
     Object.assign(ds[4], { borderColor: t.rnn2Band, backgroundColor: t.rnn2Band });
     Object.assign(ds[5], { borderColor: t.rnn2Band, backgroundColor: t.rnn2Band });
-    Object.assign(ds[6], { borderColor: t.kata, backgroundColor: t.kata });
+    Object.assign(ds[6], { borderColor: t.kataFaint, backgroundColor: t.kata });
     Object.assign(ds[7], { borderColor: t.attn, backgroundColor: t.attn });
     Object.assign(ds[8], { borderColor: t.attn2, backgroundColor: t.attn2 });
   }

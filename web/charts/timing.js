@@ -87,7 +87,6 @@
     return [
       { label: 'Cost of one step', value: c.sig(r.ns_per_step, 3) + ' ns' },
       { label: 'R² of the straight line', value: r.r_squared.toFixed(3) },
-      { label: 'Fixed overhead per pass', value: c.sig(r.intercept_ms * 1000, 3) + ' µs' },
     ];
   }
 
