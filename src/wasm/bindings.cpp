@@ -51,6 +51,10 @@ constexpr unsigned kMaxArrayLength = 10000;  // elements in one array parameter
 constexpr unsigned kMaxKeys = 100;           // keys in one params object
 
 
+// Array.isArray: true for arrays from any realm (embind's val::isArray is `instanceof Array`,
+// false for an array made in another context, e.g. an iframe or a Node vm context).
+bool is_array(const val& v) { return val::global("Array").call<bool>("isArray", v); }
+
 val error_object(const std::string& message) {
   val o = val::object();
   o.set("error", message);
@@ -60,7 +64,7 @@ val error_object(const std::string& message) {
 std::string type_name(const val& v) {
   if (v.isNull()) return "null";
   if (v.isUndefined()) return "undefined";
-  if (v.isArray()) return "an array";
+  if (is_array(v)) return "an array";
   const std::string t = v.typeOf().as<std::string>();
   if (t == "object") return "an object";
   if (t == "boolean") return "a boolean";
@@ -88,7 +92,7 @@ std::string refuse(const std::vector<Field<Params>>& table, const std::string& n
 template <class Params>
 std::string read_inputs(const std::vector<Field<Params>>& table, const val& params, ParamInputs& out) {
   if (params.isUndefined() || params.isNull()) return "";
-  if (params.typeOf().as<std::string>() != "object" || params.isArray())
+  if (params.typeOf().as<std::string>() != "object" || is_array(params))
     return "params must be an object of parameter values (got " + type_name(params) + ")";
   const val keys = val::global("Object").call<val>("keys", params);
   const unsigned count = keys["length"].as<unsigned>();
@@ -104,7 +108,7 @@ std::string read_inputs(const std::vector<Field<Params>>& table, const val& para
       if (length > kMaxParamTextLength)
         return refuse(table, name, std::to_string(length) + " characters of text");
       out[name] = ParamInput::from_text(v.as<std::string>());
-    } else if (v.isArray()) {
+    } else if (is_array(v)) {
       const unsigned length = v["length"].as<unsigned>();
       if (length > kMaxArrayLength)
         return refuse(table, name, "an array of " + std::to_string(length) + " elements");

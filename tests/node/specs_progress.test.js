@@ -1,0 +1,100 @@
+// parameterSpecs agrees with the CLI's --help; version(); the progress callback.
+'use strict';
+
+const { test, before } = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('./helpers');
+
+let m;
+before(async () => { m = await h.loadModule(); });
+
+test('version() is the project version', () => {
+  assert.match(m.version(), /^\d+\.\d+\.\d+$/);
+  const cmake = require('node:fs').readFileSync(require('node:path').join(h.ROOT, 'CMakeLists.txt'), 'utf8');
+  assert.equal(m.version(), cmake.match(/project\(rnn_lesson VERSION (\S+)/)[1]);
+});
+
+for (const experiment of ['timing', 'gradient', 'retention']) {
+  test(`parameterSpecs('${experiment}') matches \`rnn-lesson ${experiment} --help\``, () => {
+    const specs = m.parameterSpecs(experiment);
+    assert.ok(Array.isArray(specs) && specs.length > 0);
+    // The help lists each parameter as "  --name   help" then "      range; default value".
+    const help = h.cliHelp(experiment);
+    const listed = [...help.matchAll(/^  --(\S+)\s+(.*)\n\s+(.*); default (.*)$/gm)]
+      .map(([, name, text, range, defaultValue]) => ({ name, help: text, range, defaultValue }));
+    assert.deepEqual(specs.map((s) => s.name), listed.map((l) => l.name), 'same names in the same order');
+    for (let i = 0; i < specs.length; ++i) {
+      const s = specs[i];
+      assert.deepEqual(Object.keys(s), ['name', 'type', 'min', 'max', 'maxCount', 'defaultValue', 'choices', 'help', 'range']);
+      assert.equal(s.defaultValue, listed[i].defaultValue, `${s.name} default`);
+      assert.equal(s.range, listed[i].range, `${s.name} range`);
+      assert.equal(s.help, listed[i].help, `${s.name} help`);
+      assert.ok(['integer', 'real', 'integer_list', 'choice'].includes(s.type), `${s.name} type ${s.type}`);
+      assert.ok(Array.isArray(s.choices));
+      assert.equal(s.choices.length > 0, s.type === 'choice', `${s.name}: choices only for a choice`);
+      if (s.type !== 'choice') assert.ok(s.min <= s.max, `${s.name} min <= max`);
+      if (s.type === 'integer_list') assert.ok(s.maxCount >= 1);
+    }
+  });
+
+  test(`every ${experiment} default, passed back as text and as numbers, is accepted and kept`, () => {
+    const run = { timing: m.runTiming, gradient: m.runGradient, retention: m.runRetention }[experiment];
+    const specs = m.parameterSpecs(experiment);
+    const asText = {}, asValues = {};
+    for (const s of specs) {
+      asText[s.name] = s.defaultValue;
+      asValues[s.name] = s.type === 'choice' ? s.defaultValue
+        : s.type === 'integer_list' ? s.defaultValue.split(',').map(Number) : Number(s.defaultValue);
+    }
+    const cheap = experiment === 'timing' ? { lengths: '10,20', trials: 1, min_interval_ms: 0.5 } : { seeds: 1 };
+    const a = run({ ...asText, ...cheap }), b = run({ ...asValues, ...cheap });
+    assert.equal(a.error, '');
+    assert.equal(b.error, '');
+    assert.deepEqual(a.params, b.params);
+    for (const s of specs) {
+      if (s.name in cheap) continue;
+      assert.deepEqual(a.params[s.name], asValues[s.name], s.name);
+    }
+  });
+}
+
+test('progress is called with increasing fractions ending at 1', () => {
+  for (const [run, params] of [
+    [m.runGradient, { seeds: 5, hidden_size: 8, max_distance: 30 }],
+    [m.runRetention, { seeds: 4, hidden_size: 8, max_steps: 30 }],
+    [m.runTiming, { lengths: [10, 20, 40], trials: 1, min_interval_ms: 0.5 }],
+  ]) {
+    const fractions = [];
+    const r = run(params, (f) => { fractions.push(f); return true; });
+    assert.equal(r.error, '');
+    assert.ok(fractions.length >= 3, `${fractions.length} calls`);
+    for (let i = 1; i < fractions.length; ++i) assert.ok(fractions[i] > fractions[i - 1]);
+    assert.ok(fractions[0] > 0);
+    assert.equal(fractions[fractions.length - 1], 1);
+  }
+});
+
+test('returning false cancels: {error: "cancelled"}', () => {
+  for (const run of [m.runGradient, m.runRetention, m.runTiming]) {
+    let calls = 0;
+    const params = run === m.runTiming ? { lengths: [10, 20, 40], trials: 1, min_interval_ms: 0.5 } : { seeds: 4, hidden_size: 8 };
+    const r = run(params, () => { calls += 1; return calls < 2; });
+    assert.deepEqual(Object.keys(r), ['error']);
+    assert.equal(r.error, 'cancelled');
+    assert.equal(calls, 2, 'stopped at the first false');
+  }
+  assert.equal(m.runGradient({ seeds: 2, hidden_size: 8 }, () => true).error, '');
+});
+
+test('only false cancels; other return values (undefined, 0, null) go on', () => {
+  for (const value of [undefined, 0, null, '', 'no']) {
+    assert.equal(m.runGradient({ seeds: 2, hidden_size: 8 }, () => value).error, '', String(value));
+  }
+});
+
+test('a progress callback that throws stops the run with an error, and the module keeps working', () => {
+  const r = m.runGradient({ seeds: 3, hidden_size: 8 }, () => { throw new Error('boom'); });
+  assert.deepEqual(Object.keys(r), ['error']);
+  assert.match(r.error, /progress callback threw/);
+  assert.equal(m.runGradient({ seeds: 2, hidden_size: 8 }).error, '');
+});
