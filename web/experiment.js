@@ -47,6 +47,9 @@
       table: find('table'), csv: find('csv'), png: find('png'),
     };
     const chart = module.create(canvas, options.theme);
+    // Every panel has the same buttons: tie each to its experiment's heading for screen readers.
+    const heading = section.querySelector('h2');
+    for (const button of section.querySelectorAll('button')) button.setAttribute('aria-describedby', heading.id);
     let generation = 0;
     let debounce = 0;
     let progressTimer = 0;

@@ -31,6 +31,15 @@
     }
     for (const part of document.querySelectorAll('[data-lesson-only]')) part.hidden = Boolean(embed);
     document.getElementById('embed-bar').hidden = !embed;
+    if (embed) {
+      // Compact: the explanation folds away behind a summary line.
+      const explain = document.querySelector('#experiment-' + embed + ' .explain');
+      const fold = document.createElement('details');
+      fold.className = 'explain-fold';
+      fold.appendChild(document.createElement('summary')).textContent = 'What this experiment measures';
+      explain.replaceWith(fold);
+      fold.appendChild(explain);
+    }
   }
 
   function pageUrl(query) {
