@@ -3,7 +3,8 @@
 //
 // Each length is timed robustly: a warm-up pass; the number of forward passes per
 // measured interval is raised until one interval lasts at least `min_interval_ms` (so a
-// coarse clock, e.g. a browser's 0.1 ms, still resolves a single pass); then `trials`
+// coarse clock, e.g. a browser's 0.1 ms, still resolves a single pass; an interval is
+// also capped at 2e8 multiply-adds, so a stalled clock cannot make it endless); then `trials`
 // intervals give the median and the spread. A least-squares line time = a + b*L turns the
 // medians into nanoseconds per step (b) and R^2. The clock and the workload are injectable
 // so tests can script them.
