@@ -73,6 +73,7 @@ describe('embed and classroom mode', () => {
       const second = await page.evaluate(() => window.heights[window.heights.length - 1]);
       assert.ok(second.height > first.height, 'height grows when the frame narrows: ' + first.height + ' -> ' + second.height);
       assert.deepEqual(watched.errors, []);
+      assert.deepEqual(site.reports, [], 'no CSP violation in the embedded page or its worker');
     } finally {
       await context.close();
     }

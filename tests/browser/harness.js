@@ -27,9 +27,18 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
   '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json', '.wasm': 'application/wasm' };
 
 // Serves `dir` on 127.0.0.1 (a free port) with the strict CSP; `extra(req, res)` may answer
-// first (returns true when it did).
+// first (returns true when it did). The header adds a report-uri, so violations anywhere
+// (the page, and the worker too, where no document event fires) are POSTed back and
+// collected in `reports`.
 function serve(dir, extra) {
+  const reports = [];
   const server = http.createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/__csp-report') {
+      let body = '';
+      req.on('data', (chunk) => { body += chunk; });
+      req.on('end', () => { reports.push(body); res.writeHead(204).end(); });
+      return;
+    }
     if (extra && extra(req, res)) return;
     const url = new URL(req.url, 'http://x');
     const file = path.normalize(path.join(dir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)));
@@ -39,13 +48,13 @@ function serve(dir, extra) {
     }
     res.writeHead(200, {
       'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
-      'Content-Security-Policy': CSP,
+      'Content-Security-Policy': CSP + '; report-uri /__csp-report',
       'Cache-Control': 'no-store',
     });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    resolve({ server, url: 'http://127.0.0.1:' + server.address().port + '/', close: () => new Promise((r) => server.close(r)) });
+    resolve({ server, reports, url: 'http://127.0.0.1:' + server.address().port + '/', close: () => new Promise((r) => server.close(r)) });
   }));
 }
 

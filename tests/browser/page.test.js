@@ -18,7 +18,10 @@ describe('lesson page', () => {
     site = await h.serve(h.DIST);
   });
   after(async () => {
-    if (site) await site.close();
+    if (site) {
+      await site.close();
+      assert.deepEqual(site.reports, [], 'no CSP violation reported during the whole file');
+    }
     if (chromium) await chromium.close();
   });
 
@@ -142,6 +145,26 @@ describe('lesson page', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('the strict CSP reports no violation, from the page or the worker, across everything above', async () => {
+    const { context, page, watched } = await open(site.url);
+    try {
+      await page.locator('#ctl-gradient-compare_kata').uncheck();
+      await page.selectOption('#ctl-gradient-mode', 'kata');
+      await page.waitForFunction(() => /kata/.test(Chart.getChart(document.getElementById('chart-gradient')).data.datasets[0].label));
+      await page.locator('#experiment-retention details.data > summary').click();
+      // The charts follow a live change of colour scheme.
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.waitForFunction(() => ['chart-timing', 'chart-gradient', 'chart-retention'].every((id) =>
+        Chart.getChart(document.getElementById(id)).options.plugins.lessonBackground.color === '#1b1e23'));
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+    // Reports arrive asynchronously.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(site.reports, [], 'CSP reports received by the server');
   });
 
   it('downloads the CSV and the PNG', async () => {
