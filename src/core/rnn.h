@@ -36,11 +36,17 @@ double spectral_radius(const Eigen::MatrixXd& m);
 double largest_singular_value(const Eigen::MatrixXd& m);
 
 // The timed forward pass: float32, the input projection for all steps done as one matrix
-// product up front (it does not depend on h), then the strictly sequential recurrence.
-// Fixed-size kernels serve the kata's size (H=32, D=8); other sizes use dynamic matrices.
+// product up front (it does not depend on h), then the strictly sequential recurrence with
+// a vectorised tanh approximation (max abs error 1.2e-6; see rnn.cpp). Its only output is a
+// checksum: no experiment reads its numbers, only how long it takes.
 class FastRnnForward {
  public:
-  FastRnnForward(const TanhRnn& rnn);
+  // Best: the fastest kernel this build and CPU offer (AVX2+FMA on x86-64 CPUs that have
+  // it, else portable 128-bit vectors). Portable: the 128-bit kernel regardless of CPU.
+  // Eigen: the earlier Eigen kernel with std-accurate tanh (a reference for benchmarks).
+  enum class Variant { Best, Portable, Eigen };
+
+  FastRnnForward(const TanhRnn& rnn, Variant variant = Variant::Best);
   ~FastRnnForward();
   FastRnnForward(const FastRnnForward&) = delete;
   FastRnnForward& operator=(const FastRnnForward&) = delete;
@@ -48,6 +54,9 @@ class FastRnnForward {
   // Runs the first `length` columns of `inputs` (D, >= length) from h = 0 and returns a
   // checksum of the final state (sum of h), so the work cannot be optimised away.
   float run(const Eigen::MatrixXf& inputs, int length);
+
+  // "avx2-fma", "vector128" or "eigen": which kernel run() uses.
+  const char* kernel_name() const;
 
  private:
   struct Impl;
