@@ -96,6 +96,19 @@ describe('lesson page', () => {
     }
   });
 
+  it('from file:// too, a change lands in the URL and the full-lesson link', async () => {
+    const { context, page, watched } = await open(h.fileUrl('?embed=gradient'));
+    try {
+      await page.fill('#ctl-gradient-hidden_size', '12');
+      await page.press('#ctl-gradient-hidden_size', 'Enter');
+      await page.waitForFunction(() => /gradient\.hidden_size=12/.test(location.search));
+      assert.match(await page.getAttribute('#open-full', 'href'), /^file:.*\?gradient\.hidden_size=12$/);
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a newer change supersedes an older one', async () => {
     const { context, page } = await open(site.url + '?embed=gradient');
     try {
