@@ -95,6 +95,11 @@ async function waitReady(page, timeout) {
   return page.evaluate(() => document.documentElement.dataset.lessonState);
 }
 
+async function waitReadyState(page, wanted, timeout) {
+  await page.waitForFunction((w) => document.documentElement.dataset.lessonState === w, wanted, { timeout: timeout || 20000 });
+  return wanted;
+}
+
 // Dataset 0's length for each chart id given (0 when there is no chart).
 function chartLengths(page, ids) {
   return page.evaluate((list) => list.map((id) => {
@@ -112,4 +117,4 @@ function fileUrl(query) {
   return 'file://' + path.join(DIST, 'index.html') + (query || '');
 }
 
-module.exports = { ROOT, DIST, SCREENSHOTS, CSP, CHARTS, serve, launch, watch, waitReady, chartLengths, chartData, fileUrl, requireDist };
+module.exports = { ROOT, DIST, SCREENSHOTS, CSP, CHARTS, serve, launch, watch, waitReady, waitReadyState, chartLengths, chartData, fileUrl, requireDist };

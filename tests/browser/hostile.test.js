@@ -85,6 +85,24 @@ describe('hostile URL values', () => {
     }
   });
 
+  it('settings the core refuses show its message and set lessonState to error', async () => {
+    const { context, page, state } = await load('?embed=timing&timing.lengths=50,50');
+    try {
+      assert.equal(state, 'error');
+      const error = page.locator('#experiment-timing [data-role="error"]');
+      assert.equal(await error.isVisible(), true);
+      assert.equal(await error.getAttribute('role'), 'alert');
+      assert.match(await error.textContent(), /lengths must hold at least 2 different values/);
+      // Fixing the setting recovers.
+      await page.fill('#ctl-timing-lengths', '50,100,200');
+      await page.press('#ctl-timing-lengths', 'Enter');
+      assert.equal(await h.waitReadyState(page, 'ready'), 'ready');
+      assert.equal(await error.isVisible(), false);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a value typed into a control is checked the same way', async () => {
     const { context, page } = await load('?embed=gradient');
     try {

@@ -101,8 +101,11 @@
     }
     const lengthRatio = r.lengths[longest] / r.lengths[shortest];
     const timeRatio = r.median_ms[longest] / r.median_ms[shortest];
+    const overhead = timeRatio < 0.8 * lengthRatio && r.intercept_ms > 0
+      ? ' (less than ' + c.sig(lengthRatio, 3) + '× because every pass also pays a fixed start-up cost, where the line meets L = 0)'
+      : '';
     return 'From L = ' + r.lengths[shortest] + ' to L = ' + r.lengths[longest] + ' the sequence got ' +
-      c.sig(lengthRatio, 3) + '× longer and one pass took ' + c.sig(timeRatio, 3) + '× as long. ' +
+      c.sig(lengthRatio, 3) + '× longer and one pass took ' + c.sig(timeRatio, 3) + '× as long' + overhead + '. ' +
       (r.r_squared >= 0.9
         ? 'The points hug a straight line (R² = ' + r.r_squared.toFixed(3) + '): the cost is a fixed price per step, paid one step at a time.'
         : 'R² = ' + r.r_squared.toFixed(3) + ' is low: something else on this device disturbed the clock. Press Run again, or raise the trials.');
