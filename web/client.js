@@ -110,9 +110,6 @@
         }
         pump();
       },
-      isBusy(matches) {
-        return (running && matches(running.slot)) || queue.some((j) => matches(j.slot));
-      },
     };
   }
 

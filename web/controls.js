@@ -153,17 +153,15 @@
     return {
       element: box,
       input: input,
-      set(v) {
-        last = v;
-        if (row.type === 'boolean') input.checked = Boolean(v);
-        else input.value = state.formatValue(row, v);
-        if (slider) slider.value = String(v);
-        showProblem('');
+      enable(on) {
+        input.disabled = !on;
+        if (slider) slider.disabled = !on;
+        box.classList.toggle('is-disabled', !on);
       },
     };
   }
 
-  // Fills `container` with the controls of one experiment. Returns {set(key, value)}.
+  // Fills `container` with the controls of one experiment. Returns {refresh(values)}.
   function build(container, rows, values, emit) {
     const basic = el('div', { class: 'control-grid' });
     const more = el('details', { class: 'more-settings' });
@@ -189,9 +187,12 @@
       container.appendChild(el('p', { class: 'hint classroom-note' },
         hiddenCount === 1 ? 'One setting is fixed for this class.' : hiddenCount + ' settings are fixed for this class.'));
     }
-    return {
-      set(key, value) { if (byKey[key]) byKey[key].set(value); },
+    // Rows with enabledWhen(values) are greyed out while it is false.
+    const refresh = (current) => {
+      for (const row of rows) if (row.enabledWhen) byKey[row.key].enable(row.enabledWhen(current));
     };
+    refresh(values);
+    return { refresh: refresh };
   }
 
   ns.controls = { build: build };

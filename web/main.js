@@ -58,8 +58,9 @@
     for (const experiment of visible) {
       const section = document.getElementById('experiment-' + experiment);
       const rows = table.filter((row) => row.experiment === experiment);
-      ns.controls.build(section.querySelector('[data-role="controls"]'), rows, values, (key, value, how) => {
+      const controls = ns.controls.build(section.querySelector('[data-role="controls"]'), rows, values, (key, value, how) => {
         values[key] = value;
+        controls.refresh(values);
         updateUrl();
         panels[experiment].schedule(how.immediate);
       });

@@ -26,7 +26,8 @@
   // Page rows: settings that belong to the page, not to the module.
   const PAGE_ROWS = [
     { key: 'gradient.compare_kata', name: 'compare_kata', experiment: 'gradient', type: 'boolean',
-      default: true, range: '1 (on) or 0 (off)', help: "also draw the kata's simulation (random tanh slopes) for comparison" },
+      default: true, range: '1 (on) or 0 (off)', help: "also draw the kata's simulation (random tanh slopes) for comparison",
+      enabledWhen: (values) => values['gradient.mode'] !== 'kata' },
     { key: 'embed', name: 'embed', experiment: '', type: 'choice', default: '',
       choices: [''].concat(EXPERIMENTS), range: 'one of timing, gradient, retention', help: 'show only this experiment, compact (for an iframe)' },
     { key: 'hide', name: 'hide', experiment: '', type: 'name_list', default: [],

@@ -34,6 +34,10 @@
     if (ticks.length >= 2) scale.ticks = ticks;
   }
 
+  // Point markers only where a dataset asks for them (dataset.markers). Scriptable, because
+  // Chart.js keeps plain per-point options once resolved.
+  const markers = (radius) => (context) => (context.dataset.markers ? radius : 0);
+
   function create(canvas, theme) {
     const options = c.baseOptions(theme);
     options.scales = {
@@ -47,7 +51,7 @@
       title: (items) => 'k = ' + items[0].parsed.x,
     };
     const datasets = [
-      { label: '', data: [], borderWidth: 2.5, pointRadius: 0, pointHoverRadius: 4, order: 1 },
+      { label: '', data: [], borderWidth: 2.5, pointRadius: markers(4), pointHoverRadius: 4, order: 1 },
       { label: '', data: [], borderWidth: 0, pointRadius: 0, pointHitRadius: 0, fill: false, order: 3 },
       { label: '', data: [], borderWidth: 0, pointRadius: 0, pointHitRadius: 0, fill: '-1', order: 3 },
       { label: '', data: [], borderWidth: 2, borderDash: [2, 3], pointRadius: 4, pointStyle: 'rectRot', order: 0 },
@@ -73,7 +77,7 @@
     const k = Array.from(r.distances);
     const single = r.mode === 'kata' || r.params.seeds < 2;
     ds[0].label = describe(r);
-    ds[0].pointRadius = r.mode === 'kata' ? 4 : 0;
+    ds[0].markers = r.mode === 'kata';
     ds[0].data = c.points(k, r.norm.median, positive);
     ds[1].data = single ? [] : c.points(k, r.norm.q1, positive);
     ds[2].data = single ? [] : c.points(k, r.norm.q3, positive);

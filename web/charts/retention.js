@@ -36,7 +36,8 @@
       { label: 'RNN: signal’s influence on h_n', data: [], borderWidth: 2.5, pointRadius: 0, order: 1 },
       Object.assign({ label: '', data: [], fill: false }, band),
       Object.assign({ label: '', data: [], fill: '-1' }, band),
-      { label: 'RNN: read-out R² (held out)', data: [], borderWidth: 2, borderDash: [6, 3], pointRadius: 3, order: 2 },
+      { label: 'RNN: read-out R² (held out)', data: [], borderWidth: 2, borderDash: [6, 3], order: 2,
+        pointRadius: (context) => (context.dataset.data.length > 60 ? 0 : 3) },
       Object.assign({ label: '', data: [], fill: false }, band),
       Object.assign({ label: '', data: [], fill: '-1' }, band),
       { label: 'RNN: kata’s cos(h_n, h_0)', data: [], borderWidth: 1, pointRadius: 0, order: 4 },
@@ -66,7 +67,6 @@
     ds[6].data = c.points(n, r.kata_cosine);
     ds[7].data = c.points(n, r.attention_cosine.median);
     ds[8].data = c.points(n, r.attention_weight.median);
-    ds[3].pointRadius = grid.length > 60 ? 0 : 3;
     chart.update('none');
   }
 
