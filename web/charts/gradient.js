@@ -110,8 +110,8 @@
   function readout(run) {
     const r = run.main;
     return [
-      { label: 'Decay factor per step', value: '×' + r.decay_per_step.toFixed(3) +
-        ' (R² ' + r.decay_r_squared.toFixed(3) + ')' },
+      { label: 'Decay factor per step', value: '×' + r.decay_per_step.toFixed(3) },
+      { label: 'R² of the exponential fit', value: r.decay_r_squared.toFixed(3) },
       { label: 'Spectral radius of W_h (λ₁)', value: r.spectral_radius.toFixed(3) },
       { label: 'Largest singular value of W_h', value: r.largest_singular_value.toFixed(3) },
     ];
