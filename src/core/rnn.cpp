@@ -158,6 +158,8 @@ RNN_INLINE V tanh_approx(V x) {
 // Both phases go through rows in blocks of `Block` vectors (then single vectors); each block
 // runs over all columns j, the recurrence's products split into `Sets` independent
 // accumulator sets (even/odd j) so the add chains are short enough to keep the FP units busy.
+constexpr int kPanelAbove = 64;  // Hp above this: the wide loop of forward()
+
 struct Pass {
   const float* W;
   const float* Wx;
@@ -191,32 +193,59 @@ RNN_INLINE float forward(const Pass& p) {
   float* h = p.h;
   float* h_next = p.h_next;
   for (int i = 0; i < Hp; ++i) h[i] = 0.0f;
-  for (int t = 0; t < p.length; ++t) {
-    const float* p_t = p.proj + static_cast<std::ptrdiff_t>(t) * Hp;
-    int r = 0;
-    for (; r + Block * N <= Hp; r += Block * N) {
-      V a[Block], b[Block];
-      for (int k = 0; k < Block; ++k) {
-        a[k] = load<V>(p_t + r + k * N);
-        b[k] = V{};
-      }
-      for (int j = 0; j < Hp; j += Sets) {
-        const float* w = W + static_cast<std::ptrdiff_t>(j) * Hp + r;
-        const V hj = splat<V>(h[j]);
-        for (int k = 0; k < Block; ++k) a[k] += load<V>(w + k * N) * hj;
-        if (Sets == 2) {
-          const V hk = splat<V>(h[j + 1]);
-          for (int k = 0; k < Block; ++k) b[k] += load<V>(w + Hp + k * N) * hk;
+  if (Hp > kPanelAbove) {
+    // Wide (H > 64): stream W column by column (4 at a time, contiguous memory), accumulating
+    // into h_next, which stays in L1; then tanh in place. Measured at H = 512: 23.6 -> 13.3
+    // us/step (AVX2), 27.4 -> 20.1 (128-bit); at H = 128: 938 -> 643 ns, 1574 -> 1301.
+    // Narrow (H <= 64): the row-block loop below keeps z in registers (at H = 32 the wide
+    // loop costs 53 -> 89 ns/step).
+    for (int t = 0; t < p.length; ++t) {
+      const float* p_t = p.proj + static_cast<std::ptrdiff_t>(t) * Hp;
+      for (int r = 0; r < Hp; r += N) store<V>(h_next + r, load<V>(p_t + r));
+      for (int j = 0; j < Hp; j += 4) {
+        const float* w0 = W + static_cast<std::ptrdiff_t>(j) * Hp;
+        const float *w1 = w0 + Hp, *w2 = w1 + Hp, *w3 = w2 + Hp;
+        const V h0 = splat<V>(h[j]), h1 = splat<V>(h[j + 1]), h2 = splat<V>(h[j + 2]), h3 = splat<V>(h[j + 3]);
+        for (int r = 0; r < Hp; r += N) {
+          V a = load<V>(h_next + r);
+          a += load<V>(w0 + r) * h0;
+          a += load<V>(w1 + r) * h1;
+          a += load<V>(w2 + r) * h2;
+          a += load<V>(w3 + r) * h3;
+          store<V>(h_next + r, a);
         }
       }
-      for (int k = 0; k < Block; ++k) store<V>(h_next + r + k * N, tanh_approx<V>(Sets == 2 ? a[k] + b[k] : a[k]));
+      for (int r = 0; r < Hp; r += N) store<V>(h_next + r, tanh_approx<V>(load<V>(h_next + r)));
+      std::swap(h, h_next);
     }
-    for (; r < Hp; r += N) {
-      V a = load<V>(p_t + r);
-      for (int j = 0; j < Hp; ++j) a += load<V>(W + static_cast<std::ptrdiff_t>(j) * Hp + r) * splat<V>(h[j]);
-      store<V>(h_next + r, tanh_approx<V>(a));
+  } else {
+    for (int t = 0; t < p.length; ++t) {
+      const float* p_t = p.proj + static_cast<std::ptrdiff_t>(t) * Hp;
+      int r = 0;
+      for (; r + Block * N <= Hp; r += Block * N) {
+        V a[Block], b[Block];
+        for (int k = 0; k < Block; ++k) {
+          a[k] = load<V>(p_t + r + k * N);
+          b[k] = V{};
+        }
+        for (int j = 0; j < Hp; j += Sets) {
+          const float* w = W + static_cast<std::ptrdiff_t>(j) * Hp + r;
+          const V hj = splat<V>(h[j]);
+          for (int k = 0; k < Block; ++k) a[k] += load<V>(w + k * N) * hj;
+          if (Sets == 2) {
+            const V hk = splat<V>(h[j + 1]);
+            for (int k = 0; k < Block; ++k) b[k] += load<V>(w + Hp + k * N) * hk;
+          }
+        }
+        for (int k = 0; k < Block; ++k) store<V>(h_next + r + k * N, tanh_approx<V>(Sets == 2 ? a[k] + b[k] : a[k]));
+      }
+      for (; r < Hp; r += N) {
+        V a = load<V>(p_t + r);
+        for (int j = 0; j < Hp; ++j) a += load<V>(W + static_cast<std::ptrdiff_t>(j) * Hp + r) * splat<V>(h[j]);
+        store<V>(h_next + r, tanh_approx<V>(a));
+      }
+      std::swap(h, h_next);
     }
-    std::swap(h, h_next);
   }
   float sum = 0.0f;
   for (int i = 0; i < Hp; ++i) sum += h[i];
