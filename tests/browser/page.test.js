@@ -58,6 +58,32 @@ describe('lesson page', () => {
     });
   }
 
+  it('every control has a label, and the page can be worked from the keyboard', async () => {
+    const { context, page } = await open(site.url + '?embed=retention');
+    try {
+      const unlabelled = await page.$$eval('input, select, button', (els) => els
+        .filter((e) => e.offsetParent && e.type !== 'hidden')
+        .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+        .map((e) => e.outerHTML.slice(0, 80)));
+      assert.deepEqual(unlabelled, []);
+      // Tab to the first number field, type a value, Enter: it runs and lands in the URL.
+      let focused = '';
+      for (let i = 0; i < 30 && focused !== 'ctl-retention-hidden_size'; ++i) {
+        await page.keyboard.press('Tab');
+        focused = await page.evaluate(() => document.activeElement.id);
+      }
+      assert.equal(focused, 'ctl-retention-hidden_size');
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      assert.notEqual(outline, 'none', 'focus is visible');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('12');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => /retention\.hidden_size=12/.test(location.search));
+    } finally {
+      await context.close();
+    }
+  });
+
   it('re-runs on a control change, writes the URL, and the URL restores it', async () => {
     const { context, page, watched } = await open(site.url);
     try {
