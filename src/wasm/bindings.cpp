@@ -14,7 +14,9 @@
 // return false to cancel. Numeric result arrays are JS-owned copies (Float64Array for
 // doubles, Int32Array for integers): nothing returned here needs .delete(). Errors come
 // back as {error: "<one line naming the parameter and its range>"}, never as a throw, and
-// the module keeps working afterwards.
+// the module keeps working afterwards: parameters are validated (including the core's work
+// caps) before anything runs, and the module is built with -fwasm-exceptions so that a
+// std::bad_alloc or other exception is caught here and becomes {error} too.
 #include <emscripten.h>
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
