@@ -44,7 +44,8 @@ bool parse_number_list(const std::string& text, std::vector<double>& out, std::s
     char* end = nullptr;
     errno = 0;
     double v = std::strtod(token.c_str(), &end);
-    if (end != token.c_str() + token.size()) {
+    // strtod also reads hexadecimal ("0x20"); the lesson's inputs are decimal only.
+    if (end != token.c_str() + token.size() || token.find_first_of("xX") != std::string::npos) {
       bad = token;
       return false;
     }
