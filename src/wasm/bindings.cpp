@@ -8,6 +8,10 @@
 //   runTiming(params, progress?)      -> {experiment, params, lengths, ..., error: ''} or {error}
 //   runGradient(params, progress?)    -> likewise
 //   runRetention(params, progress?)   -> likewise
+//   runArchitectures(params, progress?) -> likewise; `curves` is an array of
+//                                          {architecture, norm, decay_per_step, decay_r_squared}
+//   runMemory(params, progress?)      -> likewise; `networks` is an array of
+//                                          {architecture, capacity, r2: [band per N]}
 //
 // `params` is a plain object whose values are numbers, arrays of numbers, or text as in a
 // URL ("50,100,200", "bptt"); missing keys keep their defaults. `progress(fraction)` may
@@ -26,7 +30,9 @@
 #include <string>
 #include <vector>
 
+#include "core/architectures.h"
 #include "core/gradient.h"
+#include "core/memory_capacity.h"
 #include "core/params.h"
 #include "core/retention.h"
 #include "core/timing.h"
@@ -239,6 +245,55 @@ val to_val(const RetentionParams& p, const RetentionResult& r) {
   return o;
 }
 
+val to_val(const ArchitecturesParams& p, const ArchitecturesResult& r) {
+  val curves = val::array();
+  for (std::size_t i = 0; i < r.curves.size(); ++i) {
+    const ArchitectureCurve& c = r.curves[i];
+    val o = val::object();
+    o.set("architecture", c.architecture);
+    o.set("norm", band(c.norm));
+    o.set("decay_per_step", c.decay_per_step);
+    o.set("decay_r_squared", c.decay_r_squared);
+    curves.set(i, o);
+  }
+  val o = val::object();
+  o.set("experiment", std::string("architectures"));
+  o.set("params", params_object(architectures_fields(), p));
+  o.set("sequence_length", r.sequence_length);
+  o.set("distances", ints(r.distances));
+  o.set("curves", curves);
+  o.set("attention_context_lengths", ints(r.attention_context_lengths));
+  o.set("attention_context_norm", band(r.attention_context_norm));
+  o.set("attention_context_slope", r.attention_context_slope);
+  o.set("error", std::string());
+  return o;
+}
+
+val to_val(const MemoryParams& p, const MemoryResult& r) {
+  val networks = val::array();
+  for (std::size_t i = 0; i < r.networks.size(); ++i) {
+    const MemoryNetwork& n = r.networks[i];
+    val r2 = val::array();
+    for (std::size_t j = 0; j < n.r2.size(); ++j) r2.set(j, band(n.r2[j]));
+    val o = val::object();
+    o.set("architecture", n.architecture);
+    o.set("capacity", band(n.capacity));
+    o.set("r2", r2);
+    networks.set(i, o);
+  }
+  val o = val::object();
+  o.set("experiment", std::string("memory"));
+  o.set("params", params_object(memory_fields(), p));
+  o.set("hidden_sizes", ints(r.hidden_sizes));
+  o.set("delays", ints(r.delays));
+  o.set("networks", networks);
+  o.set("attention_context_lengths", ints(r.attention_context_lengths));
+  o.set("attention_accuracy", band(r.attention_accuracy));
+  o.set("attention_chance", r.attention_chance);
+  o.set("error", std::string());
+  return o;
+}
+
 // Parse, validate, run, convert; every failure becomes {error}.
 template <class Params, class Run>
 val run_experiment(const std::vector<Field<Params>>& table, const val& params, const val& progress, Run run) {
@@ -274,6 +329,16 @@ val run_gradient_js(val params, val progress) {
 val run_retention_js(val params, val progress) {
   return run_experiment(retention_fields(), params, progress,
                         [](const RetentionParams& p, const Progress& pr) { return run_retention(p, pr); });
+}
+
+val run_architectures_js(val params, val progress) {
+  return run_experiment(architectures_fields(), params, progress,
+                        [](const ArchitecturesParams& p, const Progress& pr) { return run_architectures(p, pr); });
+}
+
+val run_memory_js(val params, val progress) {
+  return run_experiment(memory_fields(), params, progress,
+                        [](const MemoryParams& p, const Progress& pr) { return run_memory(p, pr); });
 }
 
 const char* type_text(ParamType t) {
@@ -313,7 +378,9 @@ val parameter_specs_js(val experiment) {
     if (name == "timing") return spec_array(specs_of(timing_fields()));
     if (name == "gradient") return spec_array(specs_of(gradient_fields()));
     if (name == "retention") return spec_array(specs_of(retention_fields()));
-    return error_object("experiment must be one of timing, gradient, retention (got " +
+    if (name == "architectures") return spec_array(specs_of(architectures_fields()));
+    if (name == "memory") return spec_array(specs_of(memory_fields()));
+    return error_object("experiment must be one of timing, gradient, retention, architectures, memory (got " +
                         (name.empty() ? type_name(experiment) : "'" + shown_name(name) + "'") + ")");
   } catch (const std::exception& e) {
     return error_object(std::string("internal error: ") + e.what());
@@ -345,4 +412,10 @@ EMSCRIPTEN_BINDINGS(rnn_lesson) {
   function("runRetention", &run_retention_js);
   function("runRetention", &with_params_only<run_retention_js>);
   function("runRetention", &with_nothing<run_retention_js>);
+  function("runArchitectures", &run_architectures_js);
+  function("runArchitectures", &with_params_only<run_architectures_js>);
+  function("runArchitectures", &with_nothing<run_architectures_js>);
+  function("runMemory", &run_memory_js);
+  function("runMemory", &with_params_only<run_memory_js>);
+  function("runMemory", &with_nothing<run_memory_js>);
 }
