@@ -35,7 +35,7 @@ install_missing() {
 
 build_native() {
   say "building the native core, CLI and tests (build/)"
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DRNN_LESSON_TESTS=ON -DRNN_LESSON_BENCH=ON >/dev/null
   cmake --build build -j"$JOBS"
 }
 

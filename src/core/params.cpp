@@ -4,7 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <sstream>
+#include <cstdio>
 
 namespace rnn_lesson {
 namespace {
@@ -12,10 +12,9 @@ namespace {
 std::string number_text(double x) {
   if (std::isnan(x)) return "NaN";
   if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
-  std::ostringstream s;
-  s.precision(12);
-  s << x;
-  return s.str();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.12g", x);
+  return buf;
 }
 
 std::string quoted(const std::string& t) {
