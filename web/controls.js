@@ -24,6 +24,18 @@
     noise_scale: 'Noise scale',
     readout_trials: 'Stored signals for the read-out',
     compare_kata: 'Also draw the kata’s simulation',
+    recurrent_scale: 'Recurrent weight scale',
+    forget_bias: 'LSTM forget-gate bias',
+    hidden_sizes: 'Hidden sizes N',
+    max_delay: 'Largest delay K',
+    washout: 'Warm-up steps',
+    train_steps: 'Read-out training steps',
+    test_steps: 'Held-out test steps',
+    ridge: 'Ridge penalty',
+    attention_key_size: 'Attention key size',
+    attention_contexts: 'Attention context lengths n',
+    attention_trials: 'Attention trials per length',
+    show_n: 'Show r²ₖ at hidden size N',
   };
   const CHOICE_LABELS = {
     bptt: 'real backprop (bptt)',
@@ -32,7 +44,12 @@
   // Shown under "More settings": the rest are the ones a lesson turns first.
   const ADVANCED = ['timing.input_size', 'timing.min_interval_ms', 'timing.seed',
     'gradient.input_size', 'gradient.input_scale', 'gradient.distances', 'gradient.seeds', 'gradient.seed',
-    'retention.input_size', 'retention.seeds', 'retention.readout_trials', 'retention.seed'];
+    'retention.input_size', 'retention.seeds', 'retention.readout_trials', 'retention.seed',
+    'architectures.input_size', 'architectures.input_scale', 'architectures.seeds', 'architectures.seed',
+    'memory.washout', 'memory.train_steps', 'memory.test_steps', 'memory.input_scale', 'memory.ridge', 'memory.seeds',
+    'memory.attention_key_size', 'memory.attention_trials', 'memory.seed'];
+  // Values spread over decades (a slider's even steps would skip the useful ones).
+  const NO_SLIDER = ['ridge', 'show_n'];
   const SLIDER_MAX_SPAN = 2100;  // integer ranges wider than this get a number field only
   const DEBOUNCE_MS = 300;
 
@@ -49,6 +66,7 @@
   }
 
   function hasSlider(row) {
+    if (NO_SLIDER.indexOf(row.name) >= 0) return false;
     if (row.type === 'integer') return row.max - row.min <= SLIDER_MAX_SPAN && row.name !== 'seed';
     if (row.type === 'real') return row.max - row.min <= 10;
     return false;

@@ -1,6 +1,6 @@
 // One experiment's panel: runs it through the client (debounced, superseding, cancellable),
 // shows progress for runs longer than PROGRESS_AFTER_MS, and hands a finished run to its
-// chart module for the chart, the readout, the data table and the downloads.
+// chart module for the chart(s), the readout, the data table(s) and the downloads.
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
@@ -40,13 +40,17 @@
     const module = options.module;
     const section = options.section;
     const find = (role) => section.querySelector('[data-role="' + role + '"]');
-    const canvas = section.querySelector('canvas');
+    // A panel may hold several charts (canvases in document order); the module's create,
+    // paint and render get the chart's index.
+    const canvases = Array.from(section.querySelectorAll('canvas'));
     const ui = {
       run: find('run'), cancel: find('cancel'), busy: find('busy'), progress: find('progress'),
       status: find('status'), error: find('error'), readout: find('readout'), notice: find('notice'),
-      table: find('table'), csv: find('csv'), png: find('png'),
+      claims: find('claims'),
+      tables: Array.from(section.querySelectorAll('[data-role="table"]')),
+      csv: Array.from(section.querySelectorAll('[data-role="csv"]')), png: find('png'),
     };
-    const chart = module.create(canvas, options.theme);
+    const charts = canvases.map((canvas, i) => module.create(canvas, options.theme, i));
     // Every panel has the same buttons: tie each to its experiment's heading for screen readers.
     const heading = section.querySelector('h2');
     for (const button of section.querySelectorAll('button')) button.setAttribute('aria-describedby', heading.id);
@@ -72,8 +76,10 @@
       ui.error.hidden = !text;
     }
 
-    function fillTable(table) {
-      const t = ui.table;
+    // The module's table(s) for a run: always a list.
+    const tablesOf = (run) => [].concat(module.table(run, options.values()));
+
+    function fillTable(t, table) {
       t.replaceChildren();
       t.appendChild(document.createElement('caption')).textContent = table.caption;
       const head = t.appendChild(document.createElement('thead')).appendChild(document.createElement('tr'));
@@ -104,14 +110,50 @@
       }
     }
 
+    // Each published result beside what this run measured: "<cite>: claim. Measured here: ...".
+    function fillClaims(items) {
+      ui.claims.replaceChildren();
+      for (const item of items) {
+        const li = ui.claims.appendChild(document.createElement('li'));
+        li.appendChild(document.createElement('cite')).textContent = item.cite;
+        li.appendChild(document.createTextNode(': ' + item.claim + ' '));
+        const measured = li.appendChild(document.createElement('span'));
+        measured.className = 'measured';
+        measured.appendChild(document.createElement('strong')).textContent = 'Measured here: ';
+        measured.appendChild(document.createTextNode(item.measured));
+      }
+    }
+
     function show(run) {
       lastRun = run;
-      module.render(chart, run);
-      fillReadout(module.readout(run));
-      ui.notice.textContent = module.notice(run);
-      fillTable(module.table(run));
-      ui.csv.disabled = false;
+      const values = options.values();
+      charts.forEach((chart, i) => module.render(chart, run, values, i));
+      fillReadout(module.readout(run, values));
+      ui.notice.textContent = module.notice(run, values);
+      if (ui.claims && module.claims) fillClaims(module.claims(run, values));
+      tablesOf(run).forEach((table, i) => { if (ui.tables[i]) fillTable(ui.tables[i], table); });
+      for (const button of ui.csv) button.disabled = false;
       ui.png.disabled = false;
+    }
+
+    // One PNG: the single chart, or every chart of the panel stacked on one background.
+    function pngBlob(done) {
+      if (canvases.length === 1) {
+        canvases[0].toBlob(done, 'image/png');
+        return;
+      }
+      const out = document.createElement('canvas');
+      out.width = Math.max.apply(null, canvases.map((cv) => cv.width));
+      out.height = canvases.reduce((sum, cv) => sum + cv.height, 0);
+      const ctx = out.getContext('2d');
+      ctx.fillStyle = c.readTheme().surface || '#fff';
+      ctx.fillRect(0, 0, out.width, out.height);
+      let y = 0;
+      for (const cv of canvases) {
+        ctx.drawImage(cv, 0, y);
+        y += cv.height;
+      }
+      out.toBlob(done, 'image/png');
     }
 
     async function runNow() {
@@ -175,22 +217,32 @@
     ui.run.addEventListener('click', () => runNow());
     ui.cancel.addEventListener('click', cancel);
     ui.cancel.disabled = true;
-    ui.csv.disabled = true;
     ui.png.disabled = true;
-    ui.csv.addEventListener('click', () => {
-      if (lastRun) download(new Blob([csvText(module.table(lastRun))], { type: 'text/csv' }), 'rnn-lesson-' + experiment + '.csv');
-    });
+    // Each CSV button downloads the table at its data-table index (default 0); a table's
+    // `file` names the download when there are several.
+    for (const button of ui.csv) {
+      button.disabled = true;
+      button.addEventListener('click', () => {
+        if (!lastRun) return;
+        const table = tablesOf(lastRun)[Number(button.dataset.table || 0)];
+        const name = 'rnn-lesson-' + experiment + (table.file ? '-' + table.file : '') + '.csv';
+        download(new Blob([csvText(table)], { type: 'text/csv' }), name);
+      });
+    }
     ui.png.addEventListener('click', () => {
-      canvas.toBlob((blob) => { if (blob) download(blob, 'rnn-lesson-' + experiment + '.png'); }, 'image/png');
+      pngBlob((blob) => { if (blob) download(blob, 'rnn-lesson-' + experiment + '.png'); });
     });
 
     return {
-      chart: chart,
       runNow: runNow,
       schedule: schedule,
       cancel: cancel,
       lastRun: () => lastRun,
-      applyTheme(theme) { c.applyTheme(chart, theme, module.paint); },
+      // Draws the last run again (after a setting that changes only how it is drawn).
+      redraw() { if (lastRun) show(lastRun); },
+      applyTheme(theme) {
+        charts.forEach((chart, i) => c.applyTheme(chart, theme, (ds, t) => module.paint(ds, t, i)));
+      },
     };
   }
 

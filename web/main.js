@@ -5,8 +5,8 @@
   'use strict';
   const ns = window.RnnLesson;
   const root = document.documentElement;
-  const EXPERIMENTS = ['timing', 'gradient', 'retention'];
-  const RUN_ORDER = ['gradient', 'retention', 'timing'];
+  const EXPERIMENTS = ns.state.EXPERIMENTS;
+  const RUN_ORDER = ['gradient', 'architectures', 'retention', 'memory', 'timing'];
   // Page defaults that differ from the core's (the kata's) defaults: none needed so far.
   const PAGE_DEFAULTS = {};
 
@@ -47,7 +47,7 @@
     const outcome = {};
     const settled = (experiment, result) => {
       outcome[experiment] = result === 'ok' || panels[experiment].lastRun() ? 'ok' : result;
-      ns.summary.update(experiment, panels[experiment].lastRun());
+      ns.summary.update(experiment, panels[experiment].lastRun(), values);
       const states = visible.map((e) => outcome[e]);
       if (states.some((s) => s === 'error')) setLessonState('error');
       else if (states.every((s) => s === 'ok')) setLessonState('ready');
@@ -58,11 +58,15 @@
     for (const experiment of visible) {
       const section = document.getElementById('experiment-' + experiment);
       const rows = table.filter((row) => row.experiment === experiment);
+      const redrawOnly = new Set(rows.filter((row) => row.redraw).map((row) => row.key));
       const controls = ns.controls.build(section.querySelector('[data-role="controls"]'), rows, values, (key, value, how) => {
         values[key] = value;
         controls.refresh(values);
         updateUrl();
-        panels[experiment].schedule(how.immediate);
+        if (redrawOnly.has(key)) {
+          panels[experiment].redraw();
+          ns.summary.update(experiment, panels[experiment].lastRun(), values);
+        } else panels[experiment].schedule(how.immediate);
       });
       panels[experiment] = ns.createPanel({
         experiment: experiment,
@@ -77,7 +81,7 @@
     }
     updateUrl();
     // Quickest first, so a chart appears soon; timing last, when the page is idle and
-    // nothing else competes with the run being timed.
+    // nothing else competes with the run being timed. (The worker runs one at a time.)
     for (const experiment of RUN_ORDER) if (panels[experiment]) panels[experiment].runNow();
 
     window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {

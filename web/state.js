@@ -2,13 +2,15 @@
 //
 // Every setting the page keeps in its address is one row of the table: the experiments'
 // parameters (rows made from the module's parameterSpecs, so names, defaults and ranges come
-// from the C++ core) plus a few page rows (the gradient chart's kata overlay, embed, hide).
+// from the C++ core) plus a few page rows (the gradient chart's kata overlay, the hidden size
+// whose r^2_k curve the memory chart draws, embed, hide).
 // serialize() and deserialize() walk the rows; adding a setting is adding a row.
 //
 // URL keys are "<experiment>.<parameter>" (gradient.hidden_size=24). A bare parameter name
 // (hidden_size=24) is accepted as shorthand for every experiment that has that parameter; a
 // prefixed key wins over the shorthand. Page keys:
-//   embed=timing|gradient|retention   show only that experiment, compact, for an <iframe>
+//   embed=timing|gradient|retention|architectures|memory
+//                                     show only that experiment, compact, for an <iframe>
 //   hide=hidden_size,gradient.seed    classroom mode: hide these controls (bare names hide
 //                                     the parameter in every experiment)
 // Values from the URL are untrusted: they are parsed as text, never inserted as markup;
@@ -18,18 +20,22 @@
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
 
-  const EXPERIMENTS = ['timing', 'gradient', 'retention'];
+  const EXPERIMENTS = ['timing', 'gradient', 'retention', 'architectures', 'memory'];
   const MAX_VALUE_CHARS = 1000;   // longer URL values are refused unread
   const MAX_QUERY_CHARS = 20000;  // a longer query string is ignored as a whole
   const MAX_MESSAGES = 12;
 
-  // Page rows: settings that belong to the page, not to the module.
+  // Page rows: settings that belong to the page, not to the module. `redraw: true` rows change
+  // only how a finished run is drawn, so changing one redraws without running again.
   const PAGE_ROWS = [
     { key: 'gradient.compare_kata', name: 'compare_kata', experiment: 'gradient', type: 'boolean',
       default: true, range: '1 (on) or 0 (off)', help: "also draw the kata's simulation (random tanh slopes) for comparison",
       enabledWhen: (values) => values['gradient.mode'] !== 'kata' },
+    { key: 'memory.show_n', name: 'show_n', experiment: 'memory', type: 'integer', default: 0, min: 0, max: 256,
+      range: 'an integer from 0 to 256', redraw: true,
+      help: 'hidden size N whose r²ₖ curve is drawn and summarised (the nearest size run; 0 = the largest)' },
     { key: 'embed', name: 'embed', experiment: '', type: 'choice', default: '',
-      choices: [''].concat(EXPERIMENTS), range: 'one of timing, gradient, retention', help: 'show only this experiment, compact (for an iframe)' },
+      choices: [''].concat(EXPERIMENTS), range: 'one of ' + EXPERIMENTS.join(', '), help: 'show only this experiment, compact (for an iframe)' },
     { key: 'hide', name: 'hide', experiment: '', type: 'name_list', default: [],
       maxCount: 64, range: 'a list of parameter names', help: 'controls to hide (classroom mode)' },
   ];
@@ -134,7 +140,7 @@
     return r.value;
   }
 
-  // Builds the table from {timing: [spec...], gradient: [...], retention: [...]}.
+  // Builds the table from {timing: [spec...], gradient: [...], ...} (one list per experiment).
   // `overrides` = {experiment: {name: value}} replaces a few module defaults for the page.
   function createTable(specsByExperiment, overrides) {
     const rows = [];

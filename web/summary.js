@@ -40,11 +40,32 @@
       ', weight ' + e.attnWeight.toFixed(3) + ' on the stored token.');
   }
 
-  const FILL = { timing: timing, gradient: gradient, retention: retention };
+  function architectures(r) {
+    const a = ns.charts.architectures;
+    const parts = ['rnn', 'lstm', 'gru'].map((name) => {
+      const e = a.atEnd(r, name);
+      return c.ARCHITECTURES[name].name + ' ×' + e.decay.toFixed(3);
+    });
+    const last = a.atEnd(r, 'rnn').k;
+    set('summary-architectures-rnn', 'Per step: ' + parts.join(', ') + ' (untrained, H = ' + r.params.hidden_size +
+      '). At k = ' + last + ': ' + ['rnn', 'lstm', 'gru'].map((name) => c.sig(a.atEnd(r, name).norm, 2)).join(', ') + '.');
+    set('summary-architectures-attn', '×' + a.atEnd(r, 'attention').decay.toFixed(3) + ' per step: flat in distance. ' +
+      'Instead it falls with the context length n: ' + a.contextText(r.attention_context_slope) + '.');
+  }
 
-  // `run` is a panel's last run ({main, ...}).
-  function update(experiment, run) {
-    if (run && run.main) FILL[experiment](run.main);
+  function memory(r, values) {
+    const e = ns.charts.memory.atShown(r, values);
+    set('summary-memory-rnn', 'At N = ' + e.n + ': ' + e.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ') +
+      ' past inputs recalled (the bound is ' + e.n + ').');
+    set('summary-memory-attn', 'No fixed-size state: finds a stored pair among n = ' + e.context + ' tokens ' +
+      Math.round(100 * e.accuracy) + '% of the time (chance ' + c.sig(100 * e.chance, 2) + '%).');
+  }
+
+  const FILL = { timing: timing, gradient: gradient, retention: retention, architectures: architectures, memory: memory };
+
+  // `run` is a panel's last run ({main, ...}); `values` the page's settings.
+  function update(experiment, run, values) {
+    if (run && run.main) FILL[experiment](run.main, values);
   }
 
   ns.summary = { update: update };

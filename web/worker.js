@@ -9,7 +9,8 @@
 (function () {
   'use strict';
 
-  const RUNNERS = { timing: 'runTiming', gradient: 'runGradient', retention: 'runRetention' };
+  const RUNNERS = { timing: 'runTiming', gradient: 'runGradient', retention: 'runRetention',
+    architectures: 'runArchitectures', memory: 'runMemory' };
   const PROGRESS_INTERVAL_MS = 50;  // at most ~20 progress messages per second
   let modulePromise = null;
 

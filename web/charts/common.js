@@ -1,4 +1,4 @@
-// What the three charts share: colours read from the page's CSS variables (so dark mode and
+// What the charts share: colours read from the page's CSS variables (so dark mode and
 // the Okabe-Ito palette live in style.css alone), the base Chart.js options, and a plugin
 // that paints the chart's background so a downloaded PNG is readable.
 (function () {
@@ -28,6 +28,8 @@
       kata: cssVar('--chart-kata'),
       attn: cssVar('--chart-attn'),
       attn2: cssVar('--chart-attn-2'),
+      lstm: cssVar('--chart-lstm'),
+      gru: cssVar('--chart-gru'),
       fit: cssVar('--chart-fit'),
       font: cssVar('--font-body') || 'system-ui, sans-serif',
     };
@@ -35,6 +37,8 @@
     t.rnn2Band = withAlpha(t.rnn2, 0.22);
     t.whisker = withAlpha(t.rnn, 0.75);
     t.kataFaint = withAlpha(t.kata, 0.55);
+    // Bands for experiments 4 and 5: one per architecture, fainter where many overlap.
+    t.band = (colour) => withAlpha(colour, 0.16);
     return t;
   }
 
@@ -126,6 +130,102 @@
     return String(n).split('').map((c) => SUPERSCRIPT[c]).join('');
   }
 
+  function powerOfTen(e) {
+    if (e === 0) return '1';
+    if (e === 1) return '10';
+    return '10' + superscript(e);
+  }
+
+  // Ticks at powers of ten only: every 1, 2, 5, 10, ... decades, at most about 8 of them,
+  // on multiples of the step (1, 10⁻⁵, 10⁻¹⁰ ...).
+  function decadeTicks(scale) {
+    const lo = Math.floor(Math.log10(scale.min));
+    const hi = Math.ceil(Math.log10(scale.max));
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) return;
+    const step = [1, 2, 5, 10, 20, 50, 100].find((s) => (hi - lo) / s <= 8) || 200;
+    const ticks = [];
+    for (let e = Math.ceil(lo / step) * step; e <= hi; e += step) ticks.push({ value: Math.pow(10, e), major: true });
+    if (ticks.length >= 2) scale.ticks = ticks;
+  }
+
+  // Makes a logarithmic axis span whole decades and label only powers of ten (1, 10⁻⁵, ...).
+  // The range is set here, not from Chart.js's own ticks: over a hundred decades or more
+  // (gradients of 10⁻¹⁷⁰) its tick generator returns NaN and the axis collapses.
+  function decadeAxis(axisOptions) {
+    axisOptions.bounds = 'data';
+    axisOptions.afterDataLimits = (scale) => {
+      if (!(scale.min > 0 && scale.max > 0)) return;
+      scale.min = Math.pow(10, Math.floor(Math.log10(scale.min)));
+      scale.max = Math.pow(10, Math.ceil(Math.log10(scale.max)));
+      if (scale.min === scale.max) scale.max *= 10;
+    };
+    axisOptions.ticks.callback = (value) => powerOfTen(Math.round(Math.log10(value)));
+    axisOptions.afterBuildTicks = decadeTicks;
+    return axisOptions;
+  }
+
+  // Ticks at 1, 2 and 5 times the powers of ten inside the range, for a log axis spanning a
+  // few decades (N = 8 … 128, n = 2 … 1000); labels without thousands separators.
+  function oneTwoFiveAxis(axisOptions) {
+    axisOptions.afterBuildTicks = (scale) => {
+      const ticks = [];
+      for (let e = Math.floor(Math.log10(scale.min)); e <= Math.ceil(Math.log10(scale.max)); ++e) {
+        for (const m of [1, 2, 5]) {
+          const v = m * Math.pow(10, e);
+          if (v >= scale.min * 0.999 && v <= scale.max * 1.001) ticks.push({ value: v, major: m === 1 });
+        }
+      }
+      if (ticks.length >= 2) scale.ticks = ticks;
+    };
+    axisOptions.ticks.callback = (value) => String(Number(value.toPrecision(3)));
+    axisOptions.ticks.autoSkip = true;
+    axisOptions.ticks.maxRotation = 0;
+    return axisOptions;
+  }
+
+  // Ticks exactly at the given values (e.g. the hidden sizes run), for a log x-axis.
+  function ticksAt(axisOptions, values) {
+    axisOptions.afterBuildTicks = (scale) => {
+      const inside = values.filter((v) => v >= scale.min && v <= scale.max);
+      if (inside.length) scale.ticks = inside.map((v) => ({ value: v }));
+    };
+    axisOptions.ticks.callback = (value) => String(value);
+    axisOptions.ticks.autoSkip = true;
+    axisOptions.ticks.maxRotation = 0;
+    return axisOptions;
+  }
+
+  // Median line + quartile band as three datasets (line, q1, q3 filled to q1).
+  function bandDatasets(label, extra) {
+    const band = { borderWidth: 0, pointRadius: 0, pointHitRadius: 0, order: 5, label: '' };
+    return [
+      Object.assign({ label: label, data: [], borderWidth: 2.5, pointRadius: 0, order: 1 }, extra || {}),
+      Object.assign({ data: [], fill: false }, band),
+      Object.assign({ data: [], fill: '-1' }, band),
+    ];
+  }
+
+  function paintBand(ds, i, colour, theme) {
+    Object.assign(ds[i], { borderColor: colour, backgroundColor: colour });
+    Object.assign(ds[i + 1], { borderColor: theme.band(colour), backgroundColor: theme.band(colour) });
+    Object.assign(ds[i + 2], { borderColor: theme.band(colour), backgroundColor: theme.band(colour) });
+  }
+
+  // Fills three band datasets from xs and a {median, q1, q3} band; `keep` filters y values.
+  function fillBand(ds, i, xs, band, keep, withQuartiles) {
+    ds[i].data = points(xs, band.median, keep);
+    ds[i + 1].data = withQuartiles === false ? [] : points(xs, band.q1, keep);
+    ds[i + 2].data = withQuartiles === false ? [] : points(xs, band.q3, keep);
+  }
+
+  // The architectures' display names and theme colours, in the core's order.
+  const ARCHITECTURES = {
+    rnn: { name: 'RNN (tanh)', colour: 'rnn', dash: [] },
+    lstm: { name: 'LSTM', colour: 'lstm', dash: [8, 4] },
+    gru: { name: 'GRU', colour: 'gru', dash: [2, 3] },
+    attention: { name: 'attention', colour: 'attn', dash: [] },
+  };
+
   ns.chartCommon = {
     readTheme: readTheme,
     withAlpha: withAlpha,
@@ -135,6 +235,14 @@
     applyTheme: applyTheme,
     points: points,
     sig: sig,
+    superscript: superscript,
+    decadeAxis: decadeAxis,
+    oneTwoFiveAxis: oneTwoFiveAxis,
+    ticksAt: ticksAt,
+    bandDatasets: bandDatasets,
+    paintBand: paintBand,
+    fillBand: fillBand,
+    ARCHITECTURES: ARCHITECTURES,
   };
   ns.charts = ns.charts || {};
 })();

@@ -15,25 +15,6 @@
     Object.assign(ds[3], { borderColor: t.kata, backgroundColor: t.kata });
   }
 
-  const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
-  function powerOfTen(e) {
-    if (e === 0) return '1';
-    if (e === 1) return '10';
-    return '10' + String(e).split('').map((ch) => SUPERSCRIPT[ch]).join('');
-  }
-
-  // Ticks at powers of ten only: every 1, 2, 5, 10, ... decades, at most about 8 of them,
-  // on multiples of the step (1, 10⁻⁵, 10⁻¹⁰ ...).
-  function decadeTicks(scale) {
-    const lo = Math.floor(Math.log10(scale.min));
-    const hi = Math.ceil(Math.log10(scale.max));
-    if (!Number.isFinite(lo) || !Number.isFinite(hi)) return;
-    const step = [1, 2, 5, 10, 20, 50, 100].find((s) => (hi - lo) / s <= 8) || 200;
-    const ticks = [];
-    for (let e = Math.ceil(lo / step) * step; e <= hi; e += step) ticks.push({ value: Math.pow(10, e), major: true });
-    if (ticks.length >= 2) scale.ticks = ticks;
-  }
-
   // Point markers only where a dataset asks for them (dataset.markers). Scriptable, because
   // Chart.js keeps plain per-point options once resolved.
   const markers = (radius) => (context) => (context.dataset.markers ? radius : 0);
@@ -44,8 +25,7 @@
       x: c.axis(theme, 'distance k (steps back from the last state)', { type: 'linear', beginAtZero: true }),
       y: c.axis(theme, 'gradient size ‖∂h_T / ∂h_T−k‖ (log scale)', { type: 'logarithmic' }),
     };
-    options.scales.y.ticks.callback = (value) => powerOfTen(Math.round(Math.log10(value)));
-    options.scales.y.afterBuildTicks = decadeTicks;
+    c.decadeAxis(options.scales.y);
     options.plugins.tooltip.callbacks = {
       label: (item) => item.dataset.label + ': ' + c.sig(item.parsed.y, 3),
       title: (items) => 'k = ' + items[0].parsed.x,
