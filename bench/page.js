@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// The page's own figures, measured in Debian's headless Chromium against dist/ served on
+// 127.0.0.1 with the strict CSP (the browser tests' server):
+//   - time from navigation to lessonState 'ready' (every visible chart drawn), cold: a new
+//     browser context per load, nothing cached;
+//   - total bytes the page loads, raw and gzipped (gzip -9 of every response body);
+//   - the longest main-thread task while the experiments run (Long Tasks API, which reports
+//     tasks over 50 ms, plus the largest gap seen by a 0 ms timer chain as a finer figure);
+//   - ns per RNN step of the wasm core inside a page worker (the timing experiment at
+//     H=32, D=8), next to the native CLI running the same protocol and the kata's numpy loop.
+// Figures, not a test: nothing here fails on a slow machine. Needs ./build-wasm.sh and
+// build/rnn-lesson first.
+//
+//   node bench/page.js [--loads 5] [--runs 5]
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+const zlib = require('node:zlib');
+const { execFileSync } = require('node:child_process');
+const harness = require('../tests/browser/harness.js');
+
+const ROOT = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf('--' + name);
+  return i >= 0 && i + 1 < args.length ? Number(args[i + 1]) : fallback;
+};
+const LOADS = option('loads', 5);
+const RUNS = option('runs', 5);
+// The timing protocol shared by the three step measurements: lengths long enough that the
+// fixed cost of a pass is small next to the per-step cost.
+const TIMING = { hidden_size: 32, input_size: 8, lengths: [200, 500, 1000, 2000], trials: 7 };
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const kb = (bytes) => (bytes / 1024).toFixed(1) + ' KB';
+
+// Watches the main thread from the very start of the page.
+const WATCH_MAIN_THREAD = () => {
+  window.__bench = { longest: 0, longTasks: 0, gap: 0 };
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__bench.longTasks += 1;
+        window.__bench.longest = Math.max(window.__bench.longest, e.duration);
+      }
+    }).observe({ type: 'longtask', buffered: true });
+  } catch (e) { /* no Long Tasks API */ }
+  let last = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    window.__bench.gap = Math.max(window.__bench.gap, now - last);
+    last = now;
+    if (!window.__bench.stop) setTimeout(tick, 0);
+  };
+  setTimeout(tick, 0);
+};
+
+async function coldLoad(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const bodies = [];
+  page.on('response', async (response) => {
+    if (!response.url().startsWith(url)) return;  // the worker's blob: URL is not a download
+    try { bodies.push({ url: response.url(), body: await response.body() }); } catch (e) { /* redirects etc. */ }
+  });
+  await page.addInitScript(WATCH_MAIN_THREAD);
+  await page.goto(url);
+  await page.waitForFunction(() => document.documentElement.dataset.lessonState !== 'loading', null, { timeout: 60000 });
+  const figures = await page.evaluate(() => {
+    window.__bench.stop = true;
+    return { ready: performance.now(), state: document.documentElement.dataset.lessonState, ...window.__bench };
+  });
+  await page.waitForTimeout(200);  // let late response bodies arrive
+  const raw = bodies.reduce((s, b) => s + b.body.length, 0);
+  const gz = bodies.reduce((s, b) => s + zlib.gzipSync(b.body, { level: 9 }).length, 0);
+  await context.close();
+  return { ...figures, raw, gz, files: bodies.map((b) => [new URL(b.url).pathname, b.body.length]) };
+}
+
+async function wasmStepInPage(browser, url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url + '__bench.html');  // same origin, nothing else running
+  await page.addScriptTag({ url: url + 'worker-source.js' });
+  const result = await page.evaluate(async ({ timing, runs }) => {
+    const blob = new Blob([self.RNN_LESSON_WORKER_SOURCE], { type: 'text/javascript' });
+    const worker = new Worker(URL.createObjectURL(blob));
+    const ask = (id) => new Promise((resolve, reject) => {
+      worker.onmessage = (e) => {
+        if (e.data.id !== id || e.data.progress !== undefined) return;
+        if (e.data.ok) resolve(e.data.result); else reject(new Error(e.data.error));
+      };
+      worker.postMessage({ id, op: 'run', experiment: 'timing', params: timing });
+    });
+    const ns = [];
+    for (let i = 0; i < runs; ++i) ns.push((await ask(i + 1)).ns_per_step);
+    worker.terminate();
+    return ns;
+  }, { timing: TIMING, runs: RUNS });
+  await context.close();
+  return result;
+}
+
+function nativeStep() {
+  const cli = process.env.RNN_LESSON_CLI || path.join(ROOT, 'build', 'rnn-lesson');
+  const ns = [];
+  for (let i = 0; i < RUNS; ++i) {
+    const out = execFileSync(cli, ['timing', '--json', '--hidden_size', '32', '--input_size', '8',
+      '--lengths', TIMING.lengths.join(','), '--trials', String(TIMING.trials)]);
+    ns.push(JSON.parse(out).ns_per_step);
+  }
+  return ns;
+}
+
+function numpyStep() {
+  try {
+    const out = execFileSync('/usr/bin/python3', [path.join(__dirname, 'kata_numpy_step.py'), '--json'], { encoding: 'utf8' });
+    const j = JSON.parse(out);
+    return { wall: j.median_wall_ns_per_step, cpu: j.median_cpu_ns_per_step };
+  } catch (e) {
+    return null;
+  }
+}
+
+(async () => {
+  harness.requireDist();
+  const server = await harness.serve(harness.DIST, (req, res) => {
+    if (req.url !== '/__bench.html') return false;
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>bench</title><body></body>');
+    return true;
+  });
+  const { browser } = await harness.launch();
+  try {
+    const loads = [];
+    for (let i = 0; i < LOADS; ++i) loads.push(await coldLoad(browser, server.url));
+    const wasm = await wasmStepInPage(browser, server.url);
+    const native = nativeStep();
+    const numpy = numpyStep();
+
+    const first = loads[0];
+    console.log(`Page figures: Chromium headless, dist/ on 127.0.0.1, ${LOADS} cold loads, ${new Date().toISOString()}`);
+    console.log(`  navigation -> all charts drawn (lessonState=${first.state}): median ${median(loads.map((l) => l.ready)).toFixed(0)} ms` +
+      ` (each: ${loads.map((l) => l.ready.toFixed(0)).join(', ')} ms)`);
+    console.log(`  bytes loaded: ${kb(first.raw)} raw, ${kb(first.gz)} gzipped (-9), ${first.files.length} responses`);
+    for (const [file, size] of first.files.sort((a, b) => b[1] - a[1])) console.log(`      ${String(size).padStart(8)}  ${file}`);
+    console.log(`  longest main-thread task (Long Tasks API, >50 ms only): median ${median(loads.map((l) => l.longest)).toFixed(0)} ms,` +
+      ` worst ${Math.max(...loads.map((l) => l.longest)).toFixed(0)} ms; long tasks per load: ${loads.map((l) => l.longTasks).join(', ')}`);
+    console.log(`  largest gap between 0 ms timers until ready: median ${median(loads.map((l) => l.gap)).toFixed(0)} ms`);
+    const w = median(wasm), n = median(native);
+    console.log(`  ns per RNN step, H=32 D=8, timing protocol (lengths ${TIMING.lengths.join(',')}, ${TIMING.trials} trials), medians of ${RUNS}:`);
+    console.log(`      wasm in a page worker: ${w.toFixed(1)} ns   (runs: ${wasm.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`      native CLI:            ${n.toFixed(1)} ns   (runs: ${native.map((x) => x.toFixed(0)).join(', ')})`);
+    if (numpy) console.log(`      kata numpy loop:       ${numpy.wall.toFixed(0)} ns wall (${numpy.cpu.toFixed(0)} ns CPU)`);
+    console.log(`      wasm / native = ${(w / n).toFixed(2)}x` +
+      (numpy ? `; numpy / wasm = ${(numpy.wall / w).toFixed(1)}x; numpy / native = ${(numpy.wall / n).toFixed(1)}x (wall clock on all three)` : ''));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
