@@ -23,7 +23,7 @@
   const EXPERIMENTS = ['timing', 'gradient', 'retention', 'architectures', 'memory'];
   const MAX_VALUE_CHARS = 1000;   // longer URL values are refused unread
   const MAX_QUERY_CHARS = 20000;  // a longer query string is ignored as a whole
-  const MAX_MESSAGES = 12;
+  const MAX_MESSAGES = 24;  // five experiments: a shorthand name alone can give five
 
   // Page rows: settings that belong to the page, not to the module. `redraw: true` rows change
   // only how a finished run is drawn, so changing one redraws without running again.

@@ -44,11 +44,12 @@
     const a = ns.charts.architectures;
     const parts = ['rnn', 'lstm', 'gru'].map((name) => {
       const e = a.atEnd(r, name);
-      return c.ARCHITECTURES[name].name + ' ×' + e.decay.toFixed(3);
+      return c.ARCHITECTURES[name].short + ' ×' + e.decay.toFixed(3);
     });
     const last = a.atEnd(r, 'rnn').k;
     set('summary-architectures-rnn', 'Per step: ' + parts.join(', ') + ' (untrained, H = ' + r.params.hidden_size +
-      '). At k = ' + last + ': ' + ['rnn', 'lstm', 'gru'].map((name) => c.sig(a.atEnd(r, name).norm, 2)).join(', ') + '.');
+      '). Left at k = ' + last + ': ' + ['rnn', 'lstm', 'gru'].map((name) => c.ARCHITECTURES[name].short + ' ' +
+      c.sig(a.atEnd(r, name).norm, 2)).join(', ') + '.');
     set('summary-architectures-attn', '×' + a.atEnd(r, 'attention').decay.toFixed(3) + ' per step: flat in distance. ' +
       'Instead it falls with the context length n: ' + a.contextText(r.attention_context_slope) + '.');
   }

@@ -79,6 +79,37 @@ describe('embed and classroom mode', () => {
     }
   });
 
+  for (const [experiment, charts] of [['architectures', ['chart-architectures', 'chart-architectures-context']],
+    ['memory', ['chart-memory', 'chart-memory-r2', 'chart-memory-attention']]]) {
+    it('embed=' + experiment + ' cross-origin: only that experiment, its charts drawn, its height posted', async () => {
+      const context = await chromium.browser.newContext({ viewport: { width: 900, height: 900 } });
+      const page = await context.newPage();
+      const watched = await h.watch(context, page);
+      try {
+        await page.goto(parent.url + 'parent.html');
+        await page.evaluate((s) => { document.getElementById('lesson').src = s; }, site.url + '?embed=' + experiment + '&seed=7');
+        const frame = await (await page.waitForSelector('#lesson')).contentFrame();
+        await frame.waitForFunction(() => document.documentElement.dataset.lessonState === 'ready', null, { timeout: 20000 });
+        await page.waitForFunction((e) => window.heights.some((m) => m.experiment === e && m.height > 300), experiment);
+        const last = await page.evaluate(() => window.heights[window.heights.length - 1]);
+        assert.equal(last.origin, new URL(site.url).origin);
+        assert.equal(await frame.locator('#experiment-' + experiment).isVisible(), true);
+        for (const other of ['timing', 'gradient', 'retention', 'architectures', 'memory'].filter((e) => e !== experiment)) {
+          assert.equal(await frame.locator('#experiment-' + other).isVisible(), false, other + ' is hidden');
+        }
+        const lengths = await h.chartLengths(frame, charts);
+        assert.ok(lengths.every((n) => n > 0), 'every chart of the experiment has data: ' + lengths);
+        const href = new URL(await frame.locator('#open-full').getAttribute('href'));
+        assert.equal(href.searchParams.get('seed'), null, 'the shorthand became per-experiment keys');
+        assert.equal(href.searchParams.get(experiment + '.seed'), '7', 'and the full lesson keeps them');
+        assert.deepEqual(watched.errors, []);
+        assert.deepEqual(site.reports, [], 'no CSP violation in the embedded page or its worker');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
   it('classroom mode hides the listed controls', async () => {
     const context = await chromium.browser.newContext();
     const page = await context.newPage();
@@ -86,7 +117,7 @@ describe('embed and classroom mode', () => {
     try {
       await page.goto(site.url + '?hide=hidden_size,gradient.seed');
       assert.equal(await h.waitReady(page), 'ready');
-      for (const key of ['timing.hidden_size', 'gradient.hidden_size', 'retention.hidden_size', 'gradient.seed']) {
+      for (const key of ['timing.hidden_size', 'gradient.hidden_size', 'retention.hidden_size', 'architectures.hidden_size', 'gradient.seed']) {
         assert.equal(await page.locator('[data-key="' + key + '"]').isHidden(), true, key + ' hidden');
       }
       assert.equal(await page.locator('[data-key="retention.seed"]').count(), 1);

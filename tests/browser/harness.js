@@ -12,7 +12,8 @@ const DIST = path.join(ROOT, 'dist');
 const SCREENSHOTS = path.join(__dirname, 'screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'";
-const CHARTS = ['chart-timing', 'chart-gradient', 'chart-retention'];
+const CHARTS = ['chart-timing', 'chart-gradient', 'chart-retention', 'chart-architectures', 'chart-architectures-context',
+  'chart-memory', 'chart-memory-r2', 'chart-memory-attention'];
 
 function requireDist() {
   for (const f of ['index.html', 'worker-source.js', 'vendor/chart.umd.min.js', 'main.js']) {

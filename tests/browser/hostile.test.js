@@ -41,6 +41,11 @@ describe('hostile URL values', () => {
       'gradient.mode=' + encodeURIComponent('<script>alert(2)</script>'),
       encodeURIComponent('<svg onload=alert(3)>') + '=1',
       'hide=' + encodeURIComponent('<b>x</b>,seed'),
+      'architectures.forget_bias=1e999',
+      'architectures.recurrent_scale=' + encodeURIComponent('"><img src=x onerror=alert(4)>'),
+      'memory.hidden_sizes=' + encodeURIComponent('8,<svg/onload=alert(5)>'),
+      'memory.show_n=-3',
+      'embed=' + encodeURIComponent('memory<script>'),
     ].join('&');
     const { context, page, watched, state } = await load(query);
     try {
@@ -50,7 +55,8 @@ describe('hostile URL values', () => {
       assert.equal(await banner.getAttribute('role'), 'alert');
       const text = await banner.textContent();
       for (const fragment of ['gradient.hidden_size', '<img src=x', 'NaN', 'gradient.weight_scale', 'above the maximum',
-        'timing.trials', 'below the minimum', 'timing.lengths', 'gradient.distances', 'gradient.mode', '<svg onload']) {
+        'timing.trials', 'below the minimum', 'timing.lengths', 'gradient.distances', 'gradient.mode', '<svg onload',
+        'architectures.forget_bias', 'architectures.recurrent_scale', 'memory.hidden_sizes', '<svg/onload', 'memory.show_n', 'embed']) {
         assert.ok(text.includes(fragment), 'banner mentions ' + fragment + ':\n' + text);
       }
       // Shown as text only: no element was created from any of it.
@@ -64,6 +70,11 @@ describe('hostile URL values', () => {
       assert.equal(await page.inputValue('#ctl-retention-noise_scale'), '1e-7', 'a tiny value in range is kept');
       assert.equal(await page.inputValue('#ctl-timing-lengths'), '50,100,200,500,1000,2000', 'huge list refused');
       assert.equal(await page.inputValue('#ctl-gradient-mode'), 'bptt');
+      assert.equal(await page.inputValue('#ctl-architectures-forget_bias'), '10', '1e999 clamped to the maximum');
+      assert.equal(await page.inputValue('#ctl-architectures-recurrent_scale'), '0.9', 'markup refused: default');
+      assert.equal(await page.inputValue('#ctl-memory-hidden_sizes'), '8,16,32,64,128', 'a list with markup refused whole');
+      assert.equal(await page.inputValue('#ctl-memory-show_n'), '0', 'clamped to the minimum');
+      assert.equal(await page.locator('#experiment-memory').isVisible(), true, 'a bad embed value shows the whole lesson');
       // hide=seed still applies; the markup entry was dropped.
       assert.equal(await page.locator('[data-key="timing.seed"]').isHidden(), true);
       assert.deepEqual(watched.errors, []);

@@ -44,11 +44,22 @@ describe('lesson page', () => {
         assert.ok(lengths.every((n) => n > 0), 'every chart has data: ' + lengths);
         // Every readout and summary cell was filled from a run.
         const readouts = await page.$$eval('[data-role="readout"] dd', (dds) => dds.map((d) => d.textContent));
-        assert.ok(readouts.length >= 9 && readouts.every((t) => /\d/.test(t)), 'readouts: ' + readouts);
+        assert.ok(readouts.length >= 18 && readouts.every((t) => /\d/.test(t)), 'readouts: ' + readouts);
+        // Each published result stands beside a measured figure.
+        const claims = await page.$$eval('[data-role="claims"] li', (lis) => lis.map((li) => li.textContent));
+        for (const cite of ['Pascanu', 'Hochreiter', 'Vaswani', 'Jaeger']) {
+          assert.ok(claims.some((t) => t.includes(cite) && /Measured here: .*\d/.test(t)), cite + ' beside a measurement: ' + claims);
+        }
         const summary = await page.$$eval('.summary-table td', (tds) => tds.map((d) => d.textContent));
         assert.ok(summary.every((t) => !/waiting/.test(t) && /\d/.test(t)), 'summary: ' + summary);
-        const rows = await page.$$eval('[data-role="table"] tbody tr', (trs) => trs.length);
-        assert.ok(rows > 0, 'data tables are filled');
+        // Tables are built when their <details> opens.
+        for (const summary of await page.locator('details.data > summary').all()) await summary.click();
+        const rows = await page.$$eval('[data-role="table"]', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
+        assert.equal(rows.length, 8, 'one table per experiment, two for experiment 4, three for 5');
+        assert.ok(rows.every((n) => n > 0), 'data tables are filled: ' + rows);
+        // All charts of the page, recomputed at the defaults on arrival: the target is 1 s.
+        const computed = await page.$$eval('[data-role="status"]', (ps) => ps.map((p) => p.textContent));
+        console.log('  ' + computed.join('\n  '));
         assert.equal(await page.locator('#url-messages').isVisible(), false, 'no URL message for a clean URL');
         assert.deepEqual(watched.errors, [], 'console errors / CSP violations');
         console.log('  ready from ' + name + ' in ' + ms + ' ms');
@@ -119,6 +130,50 @@ describe('lesson page', () => {
       assert.deepEqual(watched.errors, []);
     } finally {
       await context.close();
+    }
+  });
+
+  it('experiments 4 and 5: a control re-runs and lands in the URL, which restores it; show_n redraws without a run', async () => {
+    const { context, page, watched } = await open(site.url + '?embed=architectures');
+    try {
+      const label = () => page.evaluate(() => Chart.getChart(document.getElementById('chart-architectures')).data.datasets[3].label);
+      assert.match(await label(), /^LSTM ×0\.\d+ per step$/);
+      await page.fill('#ctl-architectures-forget_bias', '4');
+      await page.press('#ctl-architectures-forget_bias', 'Enter');
+      await page.waitForFunction(() => /architectures\.forget_bias=4(&|$)/.test(location.search));
+      // A forget gate held open keeps the LSTM's gradient from fading.
+      await page.waitForFunction(() => /^LSTM ×(0\.99|1\.0)/.test(
+        Chart.getChart(document.getElementById('chart-architectures')).data.datasets[3].label));
+      const shown = await h.chartData(page, 'chart-architectures');
+      const again = await open(page.url());
+      try {
+        assert.equal(again.state, 'ready');
+        assert.equal(await again.page.inputValue('#ctl-architectures-forget_bias'), '4');
+        assert.equal(await h.chartData(again.page, 'chart-architectures'), shown, 'same settings, same (seeded) data');
+        assert.deepEqual(again.watched.errors, []);
+      } finally {
+        await again.context.close();
+      }
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+
+    const memory = await open(site.url + '?embed=memory&memory.hidden_sizes=4,12&memory.train_steps=200&memory.seeds=2');
+    try {
+      assert.equal(memory.state, 'ready');
+      const r2Label = () => memory.page.evaluate(() => Chart.getChart(document.getElementById('chart-memory-r2')).data.datasets[0].label);
+      assert.match(await r2Label(), /at N = 12 /, 'the largest N by default');
+      const status = await memory.page.textContent('#experiment-memory [data-role="status"]');
+      await memory.page.fill('#ctl-memory-show_n', '5');
+      await memory.page.press('#ctl-memory-show_n', 'Enter');
+      await memory.page.waitForFunction(() => /memory\.show_n=5(&|$)/.test(location.search));
+      assert.match(await r2Label(), /at N = 4 /, 'the nearest N run');
+      assert.match(await memory.page.textContent('#experiment-memory [data-role="readout"]'), /MC at N = 4/);
+      assert.equal(await memory.page.textContent('#experiment-memory [data-role="status"]'), status, 'redrawn, not run again');
+      assert.deepEqual(memory.watched.errors, []);
+    } finally {
+      await memory.context.close();
     }
   });
 
@@ -195,8 +250,8 @@ describe('lesson page', () => {
       await page.locator('#experiment-retention details.data > summary').click();
       // The charts follow a live change of colour scheme.
       await page.emulateMedia({ colorScheme: 'dark' });
-      await page.waitForFunction(() => ['chart-timing', 'chart-gradient', 'chart-retention'].every((id) =>
-        Chart.getChart(document.getElementById(id)).options.plugins.lessonBackground.color === '#1b1e23'));
+      await page.waitForFunction((ids) => ids.every((id) =>
+        Chart.getChart(document.getElementById(id)).options.plugins.lessonBackground.color === '#1b1e23'), h.CHARTS);
       assert.deepEqual(watched.errors, []);
     } finally {
       await context.close();
@@ -222,6 +277,31 @@ describe('lesson page', () => {
       const bytes = fs.readFileSync(await png.path());
       assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
       assert.ok(bytes.length > 5000, 'a real image');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('experiment 5 downloads each of its tables as CSV, and one PNG holding all three charts', async () => {
+    const { context, page } = await open(site.url + '?embed=memory&memory.hidden_sizes=4,8&memory.seeds=1&memory.train_steps=100');
+    try {
+      const expect = [['rnn-lesson-memory.csv', /^hidden size N,RNN \(tanh\) MC median/, 2],
+        ['rnn-lesson-memory-r2.csv', /^delay k,RNN \(tanh\) r² median/, 100],
+        ['rnn-lesson-memory-attention.csv', /^context length n,median accuracy,quartile 1,quartile 3,chance 1\/n/, 6]];
+      for (let i = 0; i < expect.length; ++i) {
+        const [csv] = await Promise.all([page.waitForEvent('download'),
+          page.click('#experiment-memory [data-role="csv"][data-table="' + i + '"]')]);
+        assert.equal(csv.suggestedFilename(), expect[i][0]);
+        const lines = fs.readFileSync(await csv.path(), 'utf8').trim().split('\n');
+        assert.match(lines[0], expect[i][1]);
+        assert.equal(lines.length, 1 + expect[i][2], expect[i][0] + ' rows');
+      }
+      const [png] = await Promise.all([page.waitForEvent('download'), page.click('#experiment-memory [data-role="png"]')]);
+      assert.equal(png.suggestedFilename(), 'rnn-lesson-memory.png');
+      const bytes = fs.readFileSync(await png.path());
+      const height = bytes.readUInt32BE(20);
+      const canvases = await page.$$eval('#experiment-memory canvas', (cs) => cs.map((c) => c.height));
+      assert.equal(height, canvases.reduce((a, b) => a + b, 0), 'the three charts stacked');
     } finally {
       await context.close();
     }

@@ -24,6 +24,9 @@ describe('layouts and colour schemes', () => {
     { name: 'desktop-dark', viewport: { width: 1280, height: 900 }, colorScheme: 'dark' },
     { name: 'desktop-light', viewport: { width: 1280, height: 900 }, colorScheme: 'light' },
     { name: 'embed-phone-dark', viewport: { width: 375, height: 800 }, colorScheme: 'dark', query: '?embed=retention' },
+    { name: 'embed-architectures-phone-light', viewport: { width: 375, height: 800 }, colorScheme: 'light', query: '?embed=architectures' },
+    { name: 'embed-memory-phone-dark', viewport: { width: 375, height: 800 }, colorScheme: 'dark', query: '?embed=memory' },
+    { name: 'embed-memory-desktop-dark', viewport: { width: 1280, height: 900 }, colorScheme: 'dark', query: '?embed=memory' },
   ];
 
   for (const c of CASES) {

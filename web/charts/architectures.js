@@ -24,7 +24,7 @@
     if (index === 1) {
       options.scales = {
         x: c.oneTwoFiveAxis(c.axis(theme, 'context length n (tokens the query can see)', { type: 'logarithmic' })),
-        y: c.decadeAxis(c.axis(theme, 'gradient to the previous token (log)', { type: 'logarithmic' })),
+        y: c.decadeAxis(c.axis(theme, 'gradient to token n−1 (log)', { type: 'logarithmic' })),
       };
       options.plugins.tooltip.callbacks = {
         label: (item) => item.dataset.label + ': ' + c.sig(item.parsed.y, 3),
@@ -41,6 +41,9 @@
         label: (item) => item.dataset.label + ': ' + c.sig(item.parsed.y, 3),
         title: (items) => 'k = ' + items[0].parsed.x,
       };
+      // 12 series of up to 5,000 points: drawn through Chart.js's decimation (largest-triangle
+      // sampling keeps each line's shape); the data tables keep every distance.
+      options.plugins.decimation = { enabled: true, algorithm: 'lttb', samples: 300, threshold: 400 };
       datasets = [];
       ORDER.forEach((a, i) => {
         const spec = c.ARCHITECTURES[a];
@@ -130,7 +133,7 @@
     const r = run.main;
     const end = (a) => atEnd(r, a);
     const K = r.distances[r.distances.length - 1];
-    const recurrent = ['rnn', 'lstm', 'gru'].map((a) => c.ARCHITECTURES[a].name + ' ' + c.sig(end(a).norm, 2)).join(', ');
+    const recurrent = ['rnn', 'lstm', 'gru'].map((a) => c.ARCHITECTURES[a].short + ' ' + c.sig(end(a).norm, 2)).join(', ');
     const lstm = end('lstm');
     const lstmText = lstm.decay >= 0.99
       ? 'With its forget gate held open (bias ' + r.params.forget_bias + '), the LSTM’s gradient hardly fades (×' + lstm.decay.toFixed(3) + ' per step): the gate, not the network’s size, keeps the path open. '

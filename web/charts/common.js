@@ -38,7 +38,7 @@
     t.whisker = withAlpha(t.rnn, 0.75);
     t.kataFaint = withAlpha(t.kata, 0.55);
     // Bands for experiments 4 and 5: one per architecture, fainter where many overlap.
-    t.band = (colour) => withAlpha(colour, 0.16);
+    t.band = (colour) => withAlpha(colour, 0.2);
     return t;
   }
 
@@ -220,10 +220,10 @@
 
   // The architectures' display names and theme colours, in the core's order.
   const ARCHITECTURES = {
-    rnn: { name: 'RNN (tanh)', colour: 'rnn', dash: [] },
-    lstm: { name: 'LSTM', colour: 'lstm', dash: [8, 4] },
-    gru: { name: 'GRU', colour: 'gru', dash: [2, 3] },
-    attention: { name: 'attention', colour: 'attn', dash: [] },
+    rnn: { name: 'RNN (tanh)', short: 'RNN', colour: 'rnn', dash: [] },
+    lstm: { name: 'LSTM', short: 'LSTM', colour: 'lstm', dash: [8, 4] },
+    gru: { name: 'GRU', short: 'GRU', colour: 'gru', dash: [2, 3] },
+    attention: { name: 'attention', short: 'attention', colour: 'attn', dash: [] },
   };
 
   ns.chartCommon = {

@@ -152,7 +152,7 @@
     r.attention_context_lengths.forEach((n, i) => { if (n > r.attention_context_lengths[longest]) longest = i; });
     return {
       n: r.hidden_sizes[s],
-      mc: ORDER.map((a) => ({ architecture: a, name: c.ARCHITECTURES[a].name, mc: network(r, a).capacity.median[s] })),
+      mc: ORDER.map((a) => ({ architecture: a, name: c.ARCHITECTURES[a].short, mc: network(r, a).capacity.median[s] })),
       context: r.attention_context_lengths[last >= 0 ? longest : 0],
       accuracy: r.attention_accuracy.median[longest],
       chance: r.attention_chance,
@@ -172,7 +172,7 @@
     for (const a of ORDER) {
       const cap = network(r, a).capacity.median;
       r.hidden_sizes.forEach((n, i) => {
-        if (cap[i] / n > best.ratio) best = { ratio: cap[i] / n, n: n, name: c.ARCHITECTURES[a].name, mc: cap[i] };
+        if (cap[i] / n > best.ratio) best = { ratio: cap[i] / n, n: n, name: c.ARCHITECTURES[a].short, mc: cap[i] };
       });
     }
     return best;
@@ -184,7 +184,7 @@
     const f = fullest(r);
     const top = e.mc.reduce((a, b) => (b.mc > a.mc ? b : a));
     return 'At N = ' + e.n + ' the state recalls about ' + top.mc.toFixed(1) + ' past inputs (' + top.name + '), ' +
-      (f.ratio <= 1 ? 'and no network comes near its bound: the fullest is ' + f.name + ' at N = ' + f.n + ', with ' +
+      (f.ratio <= 1 ? 'and none exceeds its bound: the fullest state is the ' + f.name + '’s at N = ' + f.n + ', at ' +
         Math.round(100 * f.ratio) + '% of N. '
         : 'and ' + f.name + ' at N = ' + f.n + ' reads out ' + f.mc.toFixed(1) + ', slightly above N: the bound is exact for the fit, and r² is scored on other data. ') +
       'Doubling N at most doubles what fits, while the past keeps growing. Attention keeps every token: among n = ' + e.context +
