@@ -2,6 +2,7 @@
 // product) against central finite differences of its forward step.
 #include "core/cells.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -122,6 +123,84 @@ TEST(Cells, LstmStepMatchesTheEquationsByHand) {
   EXPECT_NEAR(next(3), f * -0.4, 1e-15);
   EXPECT_NEAR(next(0), 0.5 * std::tanh(f * 0.8), 1e-15);
   EXPECT_NEAR(next(1), 0.5 * std::tanh(f * -0.4), 1e-15);
+}
+
+// The float32 fast path against the double cells, step by step: hidden sizes that fill the
+// 4-float vectors and 8-vector row blocks exactly (32) and ones that need padding and tails
+// (5, 37), states in the nonlinear range, and pre-activations far into saturation (no NaN,
+// gates at their limits). Float rounding through one step: ~1e-7 relative; tolerance 1e-5
+// relative to each vector's norm. In saturation a derivative like 1 - tanh^2 falls below
+// float resolution (1 - h^2 is then 0 or a few 1e-8 where double has 1e-20): there the
+// check is absolute, 1e-6 |v|, i.e. float's resolution of a derivative of order 1.
+class FastCellMatchesDouble : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FastCellMatchesDouble, ForwardAndVjp) {
+  for (int H : {5, 32, 37})
+    for (int D : {1, 3, 8}) {
+      NumpyRandom rng(11 + H + D);
+      CellInit init;
+      init.recurrent_scale = 1.2;
+      init.input_scale = 1.0;
+      const std::unique_ptr<RecurrentCell> cell = draw_cell(GetParam(), rng, H, D, init);
+      FastCell fast(*cell);
+      EXPECT_EQ(fast.padded_hidden() % 4, 0);
+      for (double input_scale : {1.0, 60.0}) {  // 60: saturated gates
+        const Eigen::VectorXd state = rng.randn(cell->state_size()) * 0.7;
+        const Eigen::VectorXd x = rng.randn(D) * input_scale;
+        const Eigen::VectorXd v = rng.randn(cell->state_size());
+        const Eigen::VectorXd next = cell->step(state, x), next_f = fast.step(state, x);
+        ASSERT_TRUE(next_f.allFinite());
+        EXPECT_LT((next - next_f).norm(), 1e-5 * next.norm()) << "H=" << H << " D=" << D;
+        const CellVjp exact = cell->vjp(state, x, next, v), got = fast.vjp(state, x, v);
+        ASSERT_TRUE(got.state_prev.allFinite() && got.x.allFinite());
+        const bool saturated = input_scale > 1;
+        const double floor = saturated ? 1e-6 * v.norm() : 0.0;
+        EXPECT_LT((exact.state_prev - got.state_prev).norm(), 1e-5 * exact.state_prev.norm() + floor)
+            << "H=" << H << " D=" << D << " scale " << input_scale;
+        EXPECT_LT((exact.x - got.x).norm(), 1e-5 * exact.x.norm() + floor)
+            << "H=" << H << " D=" << D << " scale " << input_scale;
+      }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryArchitecture, FastCellMatchesDouble, ::testing::Values("rnn", "lstm", "gru"),
+                         [](const auto& info) { return info.param; });
+
+// The gate functions themselves. tanh through an RNN cell with h = tanh(x) (Wh = 0, Wx = 1);
+// the logistic function through an LSTM whose input gate is shut (bias -100, so i g = 0)
+// and whose forget gate is sigmoid(z): c = sigmoid(z) c_prev with c_prev = 1. Relative
+// errors: tanh over [-20, 20] including tiny arguments, sigmoid over [-80, 30] (below -87
+// the float exp is clamped: sigmoid stays at ~6e-39 instead of falling further).
+TEST(FastCell, GateFunctionsAcrossTheirRange) {
+  TanhRnn r;
+  r.Wh = Eigen::MatrixXd::Zero(1, 1);
+  r.Wx = Eigen::MatrixXd::Ones(1, 1);
+  FastCell rnn{TanhRnnCell(r)};
+  double worst_tanh = 0;
+  for (double x = -20; x <= 20; x += 0.005)
+    for (double scale : {1.0, 1e-3, 1e-6}) {
+      const double xs = static_cast<double>(static_cast<float>(x * scale));  // exactly representable
+      const double got = rnn.step(Eigen::VectorXd::Zero(1), Eigen::VectorXd::Constant(1, xs))(0);
+      if (xs != 0) worst_tanh = std::max(worst_tanh, std::fabs(got - std::tanh(xs)) / std::fabs(std::tanh(xs)));
+    }
+  NumpyRandom rng(2);
+  CellInit init;
+  init.recurrent_scale = 0;
+  init.input_scale = 0;
+  LstmCell cell = LstmCell::draw(rng, 1, 1, init);
+  double worst_sigmoid = 0;
+  for (double z = -80; z <= 30; z += 0.005) {
+    const double zs = static_cast<double>(static_cast<float>(z));
+    cell.b << -100, zs, 0, 0;  // i, f, g, o
+    FastCell fast(cell);
+    const Eigen::VectorXd next = fast.step(Eigen::Vector2d(0.0, 1.0), Eigen::VectorXd::Zero(1));  // h = 0, c = 1
+    const double s = 1.0 / (1.0 + std::exp(-zs));
+    worst_sigmoid = std::max(worst_sigmoid, std::fabs(next(1) - s) / s);
+  }
+  std::printf("  float gates: tanh rel. error %.2e, sigmoid rel. error %.2e (float epsilon 1.19e-7)\n", worst_tanh,
+              worst_sigmoid);
+  EXPECT_LT(worst_tanh, 1e-6);
+  EXPECT_LT(worst_sigmoid, 1e-6);
 }
 
 }  // namespace

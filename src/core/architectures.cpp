@@ -117,6 +117,36 @@ std::vector<double> log_input_gradient_norms(const RecurrentCell& cell, const Ei
   return log_norms;
 }
 
+std::vector<double> log_input_gradient_norms_fast(const RecurrentCell& cell, const Eigen::MatrixXd& inputs,
+                                                  const Eigen::VectorXd& w, int max_distance) {
+  FastCell fast(cell);
+  const int T = static_cast<int>(inputs.cols()), D = static_cast<int>(inputs.rows()), H = cell.hidden_size();
+  const int Sp = fast.padded_state(), Dp = fast.padded_input(), Rp = fast.record_size();
+  std::vector<float> x(static_cast<std::size_t>(T) * Dp, 0.0f), states(static_cast<std::size_t>(T + 1) * Sp, 0.0f),
+      records(static_cast<std::size_t>(T) * Rp);
+  for (int t = 0; t < T; ++t)
+    for (int d = 0; d < D; ++d) x[static_cast<std::size_t>(t) * Dp + d] = static_cast<float>(inputs(d, t));
+  auto state = [&](int t) { return states.data() + static_cast<std::size_t>(t) * Sp; };
+  auto record = [&](int t) { return Rp ? records.data() + static_cast<std::size_t>(t - 1) * Rp : nullptr; };
+  for (int t = 1; t <= T; ++t) fast.forward(state(t - 1), x.data() + static_cast<std::size_t>(t - 1) * Dp, state(t), record(t));
+
+  std::vector<double> log_norms(max_distance, -std::numeric_limits<double>::infinity());
+  std::vector<float> v(Sp, 0.0f), v_prev(Sp), g_x(Dp);  // v: d(w.h_T)/d state_t, divided by e^log_scale
+  for (int i = 0; i < H; ++i) v[i] = static_cast<float>(w(i));
+  double log_scale = 0;
+  for (int k = 0; k <= max_distance; ++k) {  // step t = T - k consumed x_{T-k}
+    const int t = T - k;
+    fast.backward(record(t), state(t - 1), state(t), v.data(), v_prev.data(), g_x.data());
+    if (k > 0) log_norms[k - 1] = 0.5 * log_or_minus_inf(padded_squared_norm(g_x.data(), Dp)) + log_scale;
+    const double n = std::sqrt(padded_squared_norm(v_prev.data(), Sp));
+    if (!(n > 0)) break;  // exactly zero: nothing further back reaches the output
+    const float inv = static_cast<float>(1.0 / n);
+    for (int i = 0; i < Sp; ++i) v[i] = v_prev[i] * inv;
+    log_scale += std::log(n);
+  }
+  return log_norms;
+}
+
 ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progress& progress) {
   ArchitecturesResult r;
   r.error = validate(p);
@@ -145,7 +175,7 @@ ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progre
     const Eigen::MatrixXd inputs = rng.randn(T, D).transpose() * p.input_scale;  // (D, T): x_t = row t
 
     for (std::size_t a = 0; a < cells.size(); ++a)
-      log_norms[a].push_back(log_input_gradient_norms(*cells[a], inputs, w, K));
+      log_norms[a].push_back(log_input_gradient_norms_fast(*cells[a], inputs, w, K));
 
     const Eigen::MatrixXd G = attention_readout_gradient(attention, inputs, w);  // (D, T)
     std::vector<double> att(K);

@@ -72,4 +72,10 @@ ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progre
 std::vector<double> log_input_gradient_norms(const RecurrentCell& cell, const Eigen::MatrixXd& inputs,
                                              const Eigen::VectorXd& w, int max_distance);
 
+// The same in float32 through FastCell (what run_architectures uses): the forward states
+// and the reverse-mode vectors in float, each step's rescaling and the logs in double.
+// tests/architectures_test.cpp checks it against the double version above.
+std::vector<double> log_input_gradient_norms_fast(const RecurrentCell& cell, const Eigen::MatrixXd& inputs,
+                                                  const Eigen::VectorXd& w, int max_distance);
+
 }  // namespace rnn_lesson

@@ -3,6 +3,8 @@
 #include "core/cells.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace rnn_lesson {
 namespace {
@@ -182,6 +184,354 @@ StepJacobians step_jacobians(const RecurrentCell& cell, const VectorXd& state_pr
     J.input.row(i) = row.x.transpose();
   }
   return J;
+}
+
+// ---- float32 fast path -------------------------------------------------------------------
+//
+// See cells.h. Everything below works on 4-float vectors through a handful of helpers, with
+// GCC/Clang generic vectors where available and a plain 4-lane struct otherwise (same
+// operations in the same order, so the same results, only slower).
+
+namespace {
+namespace fast {
+
+#if defined(__GNUC__)  // GCC and Clang, including em++
+typedef float V __attribute__((vector_size(16)));
+typedef std::int32_t VI __attribute__((vector_size(16)));
+inline V splat(float a) { return V{a, a, a, a}; }
+inline V vmin(V a, V b) { return a < b ? a : b; }
+inline V vmax(V a, V b) { return a > b ? a : b; }
+// a < b ? x : y, per lane.
+inline V select_lt(V a, V b, V x, V y) { return a < b ? x : y; }
+// 2^n for t = n + 1.5 * 2^23 (n an integer, |n| <= 127), from t's bits.
+inline V pow2_from_magic(V t) {
+  VI bits;
+  std::memcpy(&bits, &t, sizeof bits);
+  bits = (bits - 0x4B400000 + 127) << 23;
+  V out;
+  std::memcpy(&out, &bits, sizeof out);
+  return out;
+}
+#else
+struct V {
+  float l[4];
+};
+inline V splat(float a) { return V{{a, a, a, a}}; }
+#define RNN_LANEWISE(op)                                                              \
+  inline V operator op(V a, V b) { return V{{a.l[0] op b.l[0], a.l[1] op b.l[1], a.l[2] op b.l[2], a.l[3] op b.l[3]}}; } \
+  inline V operator op(V a, float b) { return a op splat(b); }
+RNN_LANEWISE(+)
+RNN_LANEWISE(-)
+RNN_LANEWISE(*)
+RNN_LANEWISE(/)
+#undef RNN_LANEWISE
+inline V operator-(V a) { return V{{-a.l[0], -a.l[1], -a.l[2], -a.l[3]}}; }
+inline V& operator+=(V& a, V b) { return a = a + b; }
+inline V select_lt(V a, V b, V x, V y) {
+  V out;
+  for (int i = 0; i < 4; ++i) out.l[i] = a.l[i] < b.l[i] ? x.l[i] : y.l[i];
+  return out;
+}
+inline V vmin(V a, V b) { return select_lt(a, b, a, b); }
+inline V vmax(V a, V b) { return select_lt(b, a, a, b); }
+inline V pow2_from_magic(V t) {
+  V out;
+  for (int i = 0; i < 4; ++i) {
+    std::int32_t bits;
+    std::memcpy(&bits, &t.l[i], sizeof bits);
+    bits = static_cast<std::int32_t>(static_cast<std::uint32_t>(bits - 0x4B400000 + 127) << 23);
+    std::memcpy(&out.l[i], &bits, sizeof bits);
+  }
+  return out;
+}
+#endif
+
+inline V load(const float* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store(float* p, V v) { std::memcpy(p, &v, sizeof v); }
+
+// exp(x) in float (Cephes expf: Cody-Waite reduction by ln 2, degree-5 polynomial; about 1
+// ulp). The input is clamped to [-87, 88], so the result stays a normal float (exp(-87) =
+// 1.6e-38, exp(88) = 1.7e38): callers only use it inside 1/(1 + e).
+inline V exp_v(V x) {
+  x = vmin(vmax(x, splat(-87.0f)), splat(88.0f));
+  const V t = x * splat(1.44269504088896341f) + splat(12582912.0f);  // n + 1.5 * 2^23: rounds x/ln2
+  const V n = t - splat(12582912.0f);
+  V r = x - n * splat(0.693359375f);
+  r = r - n * splat(-2.12194440e-4f);
+  V y = splat(1.9875691500e-4f);
+  y = y * r + splat(1.3981999507e-3f);
+  y = y * r + splat(8.3334519073e-3f);
+  y = y * r + splat(4.1665795894e-2f);
+  y = y * r + splat(1.6666665459e-1f);
+  y = y * r + splat(5.0000001201e-1f);
+  y = y * (r * r) + r + splat(1.0f);
+  return y * pow2_from_magic(t);
+}
+
+inline V sigmoid_v(V x) { return splat(1.0f) / (splat(1.0f) + exp_v(-x)); }
+
+// tanh(x) (Cephes tanhf): an odd polynomial below |x| = 0.625, where 1 - 2/(e^2x + 1) would
+// lose relative precision, else that formula with x's sign.
+inline V tanh_v(V x) {
+  const V ax = vmax(x, -x);
+  const V z = x * x;
+  V p = splat(-5.70498872745e-3f);
+  p = p * z + splat(2.06390887954e-2f);
+  p = p * z - splat(5.37397155531e-2f);
+  p = p * z + splat(1.33314422036e-1f);
+  p = p * z - splat(3.33332819422e-1f);
+  const V small = p * z * x + x;
+  const V large = splat(1.0f) - splat(2.0f) / (exp_v(ax + ax) + splat(1.0f));
+  const V signed_large = select_lt(x, splat(0.0f), -large, large);
+  return select_lt(ax, splat(0.625f), small, signed_large);
+}
+
+template <class F>
+inline void apply(float* p, int n, F f) {
+  for (int i = 0; i < n; i += 4) store(p + i, f(load(p + i)));
+}
+
+// Rows r..r+4B of y = init + M x (init may be null: 0), over `cols` columns.
+template <int B>
+inline void gemv_block(const float* M, std::ptrdiff_t ld, int r, int cols, const float* x, const float* init,
+                       float* y) {
+  V a[B];
+  for (int k = 0; k < B; ++k) a[k] = init ? load(init + r + 4 * k) : splat(0.0f);
+  for (int j = 0; j < cols; ++j) {
+    const float* m = M + j * ld + r;
+    const V xj = splat(x[j]);
+    for (int k = 0; k < B; ++k) a[k] += load(m + 4 * k) * xj;
+  }
+  for (int k = 0; k < B; ++k) store(y + r + 4 * k, a[k]);
+}
+
+// y = init + M x. M: (rows, cols) column-major with leading dimension ld; rows a multiple of 4.
+// Rows go in blocks of 8 vectors (8 independent sums, enough to keep the adders busy), the
+// rest in one smaller block; each row's sum runs over the columns in order.
+void gemv(const float* M, std::ptrdiff_t ld, int rows, int cols, const float* x, const float* init, float* y) {
+  int r = 0;
+  for (; r + 32 <= rows; r += 32) gemv_block<8>(M, ld, r, cols, x, init, y);
+  switch ((rows - r) / 4) {
+    case 7: gemv_block<7>(M, ld, r, cols, x, init, y); break;
+    case 6: gemv_block<6>(M, ld, r, cols, x, init, y); break;
+    case 5: gemv_block<5>(M, ld, r, cols, x, init, y); break;
+    case 4: gemv_block<4>(M, ld, r, cols, x, init, y); break;
+    case 3: gemv_block<3>(M, ld, r, cols, x, init, y); break;
+    case 2: gemv_block<2>(M, ld, r, cols, x, init, y); break;
+    case 1: gemv_block<1>(M, ld, r, cols, x, init, y); break;
+    default: break;
+  }
+}
+
+}  // namespace fast
+
+int pad4(int n) { return (n + 3) / 4 * 4; }
+
+}  // namespace
+
+double padded_squared_norm(const float* p, int n) {
+  fast::V a = fast::splat(0.0f);
+  for (int i = 0; i < n; i += 4) {
+    const fast::V x = fast::load(p + i);
+    a += x * x;
+  }
+  float l[4];
+  fast::store(l, a);
+  return static_cast<double>((l[0] + l[1]) + (l[2] + l[3]));
+}
+
+std::vector<float> pack_padded(const VectorXd& v, int blocks, int padded_block) {
+  std::vector<float> out(static_cast<std::size_t>(blocks) * padded_block, 0.0f);
+  const int n = static_cast<int>(v.size()) / blocks;
+  for (int b = 0; b < blocks; ++b)
+    for (int i = 0; i < n; ++i) out[static_cast<std::size_t>(b) * padded_block + i] = static_cast<float>(v(b * n + i));
+  return out;
+}
+
+FastCell::FastCell(const RecurrentCell& cell) {
+  const Eigen::MatrixXd* Wh = nullptr;
+  const Eigen::MatrixXd* Wx = nullptr;
+  VectorXd b;
+  if (const auto* r = dynamic_cast<const TanhRnnCell*>(&cell)) {
+    kind_ = Kind::Rnn;
+    Wh = &r->rnn.Wh;
+    Wx = &r->rnn.Wx;
+    G_ = 1;
+  } else if (const auto* l = dynamic_cast<const LstmCell*>(&cell)) {
+    kind_ = Kind::Lstm;
+    Wh = &l->Wh;
+    Wx = &l->Wx;
+    b = l->b;
+    G_ = 4;
+  } else {
+    const auto& g = dynamic_cast<const GruCell&>(cell);
+    kind_ = Kind::Gru;
+    Wh = &g.Wh;
+    Wx = &g.Wx;
+    b = g.b;
+    G_ = 3;
+  }
+  H_ = cell.hidden_size();
+  D_ = cell.input_size();
+  Hp_ = pad4(H_);
+  Dp_ = pad4(D_);
+  Sp_ = kind_ == Kind::Lstm ? 2 * Hp_ : Hp_;
+  Rp_ = kind_ == Kind::Rnn ? 0 : (kind_ == Kind::Lstm ? 5 : 4) * Hp_;
+  const int GHp = G_ * Hp_, C = Hp_ + Dp_;
+  W_.assign(static_cast<std::size_t>(GHp) * C, 0.0f);
+  B_.assign(static_cast<std::size_t>(C) * GHp, 0.0f);
+  b_.assign(GHp, 0.0f);
+  for (int g = 0; g < G_; ++g)
+    for (int r = 0; r < H_; ++r) {
+      const int row = g * Hp_ + r, src = g * H_ + r;  // gate block g, unit r
+      if (b.size()) b_[row] = static_cast<float>(b(src));
+      for (int j = 0; j < H_; ++j) {
+        const float w = static_cast<float>((*Wh)(j, src));
+        W_[static_cast<std::size_t>(j) * GHp + row] = w;  // z[row] += w h[j]
+        B_[static_cast<std::size_t>(row) * C + j] = w;    // v_h[j] += w dz[row]
+      }
+      for (int d = 0; d < D_; ++d) {
+        const float w = static_cast<float>((*Wx)(d, src));
+        W_[static_cast<std::size_t>(Hp_ + d) * GHp + row] = w;
+        B_[static_cast<std::size_t>(row) * C + Hp_ + d] = w;
+      }
+    }
+  scratch_.assign(C + 2 * GHp, 0.0f);
+}
+
+void FastCell::forward(const float* s_prev, const float* x, float* s_next, float* record) {
+  using namespace fast;
+  const int Hp = Hp_, GHp = G_ * Hp_, C = Hp_ + Dp_;
+  float* hx = scratch_.data();  // [h_prev; x]
+  std::memcpy(hx, s_prev, sizeof(float) * Hp);
+  std::memcpy(hx + Hp, x, sizeof(float) * Dp_);
+  float* z = record ? record : hx + C;
+  switch (kind_) {
+    case Kind::Rnn:
+      gemv(W_.data(), GHp, Hp, C, hx, nullptr, s_next);
+      apply(s_next, Hp, tanh_v);
+      break;
+    case Kind::Lstm: {
+      // record = [i; f; g; o; tanh(c)], pre-activations first, activations in place
+      gemv(W_.data(), GHp, 4 * Hp, C, hx, b_.data(), z);
+      apply(z, 2 * Hp, sigmoid_v);
+      apply(z + 2 * Hp, Hp, tanh_v);
+      apply(z + 3 * Hp, Hp, sigmoid_v);
+      const float *i = z, *f = z + Hp, *g = z + 2 * Hp, *o = z + 3 * Hp;
+      float* tc = z + 4 * Hp;
+      for (int k = 0; k < Hp; k += 4) {
+        const V c = load(f + k) * load(s_prev + Hp + k) + load(i + k) * load(g + k);
+        store(s_next + Hp + k, c);
+        const V t = tanh_v(c);
+        store(tc + k, t);
+        store(s_next + k, load(o + k) * t);
+      }
+      break;
+    }
+    case Kind::Gru: {
+      // record = [z; r; n; a_n]; n's block takes W_hn h_prev and W_xn x + b_n separately
+      gemv(W_.data(), GHp, 2 * Hp, C, hx, b_.data(), z);
+      gemv(W_.data() + 2 * Hp, GHp, Hp, Hp, hx, nullptr, z + 3 * Hp);
+      gemv(W_.data() + 2 * Hp + static_cast<std::ptrdiff_t>(Hp) * GHp, GHp, Hp, Dp_, hx + Hp, b_.data() + 2 * Hp,
+           z + 2 * Hp);
+      apply(z, 2 * Hp, sigmoid_v);
+      const float *zg = z, *r = z + Hp, *a_n = z + 3 * Hp;
+      float* n = z + 2 * Hp;
+      for (int k = 0; k < Hp; k += 4) {
+        const V nk = tanh_v(load(n + k) + load(r + k) * load(a_n + k));
+        store(n + k, nk);
+        store(s_next + k, nk + load(zg + k) * (load(s_prev + k) - nk));
+      }
+      break;
+    }
+  }
+}
+
+void FastCell::backward(const float* record, const float* s_prev, const float* s_next, const float* v,
+                        float* v_prev, float* g_x) {
+  using namespace fast;
+  const int Hp = Hp_, GHp = G_ * Hp_, C = Hp_ + Dp_;
+  float* dz = scratch_.data() + C;
+  float* out = scratch_.data();  // (C): [v_h_prev; g_x] for the rnn and the lstm
+  const V one = splat(1.0f);
+  switch (kind_) {
+    case Kind::Rnn:
+      for (int k = 0; k < Hp; k += 4) {
+        const V h = load(s_next + k);
+        store(dz + k, load(v + k) * (one - h * h));
+      }
+      gemv(B_.data(), C, C, Hp, dz, nullptr, out);
+      std::memcpy(v_prev, out, sizeof(float) * Hp);
+      std::memcpy(g_x, out + Hp, sizeof(float) * Dp_);
+      break;
+    case Kind::Lstm: {
+      const float *i = record, *f = record + Hp, *g = record + 2 * Hp, *o = record + 3 * Hp, *tc = record + 4 * Hp;
+      for (int k = 0; k < Hp; k += 4) {
+        const V ik = load(i + k), fk = load(f + k), gk = load(g + k), ok = load(o + k), tk = load(tc + k);
+        const V vh = load(v + k);
+        const V vc = load(v + Hp + k) + vh * ok * (one - tk * tk);
+        store(dz + k, vc * gk * ik * (one - ik));
+        store(dz + Hp + k, vc * load(s_prev + Hp + k) * fk * (one - fk));
+        store(dz + 2 * Hp + k, vc * ik * (one - gk * gk));
+        store(dz + 3 * Hp + k, vh * tk * ok * (one - ok));
+        store(v_prev + Hp + k, vc * fk);
+      }
+      gemv(B_.data(), C, C, GHp, dz, nullptr, out);
+      std::memcpy(v_prev, out, sizeof(float) * Hp);
+      std::memcpy(g_x, out + Hp, sizeof(float) * Dp_);
+      break;
+    }
+    case Kind::Gru: {
+      // du = d/d(Wx^T x + b); da = d/d(Wh^T h_prev): the same but the n block times r
+      const float *zg = record, *r = record + Hp, *n = record + 2 * Hp, *a_n = record + 3 * Hp;
+      float* da = dz + GHp;
+      for (int k = 0; k < Hp; k += 4) {
+        const V zk = load(zg + k), rk = load(r + k), nk = load(n + k), vk = load(v + k);
+        const V dn = vk * (one - zk) * (one - nk * nk);
+        const V du_z = vk * (load(s_prev + k) - nk) * zk * (one - zk);
+        const V du_r = dn * load(a_n + k) * rk * (one - rk);
+        store(dz + k, du_z);
+        store(dz + Hp + k, du_r);
+        store(dz + 2 * Hp + k, dn);
+        store(da + k, du_z);
+        store(da + Hp + k, du_r);
+        store(da + 2 * Hp + k, dn * rk);
+        store(v_prev + k, vk * zk);  // the init of v_prev = v z + Wh da
+      }
+      gemv(B_.data(), C, Hp, GHp, da, v_prev, v_prev);
+      gemv(B_.data() + Hp, C, Dp_, GHp, dz, nullptr, g_x);
+      break;
+    }
+  }
+}
+
+VectorXd FastCell::step(const VectorXd& state, const VectorXd& x) {
+  const int blocks = kind_ == Kind::Lstm ? 2 : 1;
+  const std::vector<float> s = pack_padded(state, blocks, Hp_), xp = pack_padded(x, 1, Dp_);
+  std::vector<float> next(Sp_);
+  forward(s.data(), xp.data(), next.data(), nullptr);
+  VectorXd out(blocks * H_);
+  for (int b = 0; b < blocks; ++b)
+    for (int i = 0; i < H_; ++i) out(b * H_ + i) = next[b * Hp_ + i];
+  return out;
+}
+
+CellVjp FastCell::vjp(const VectorXd& state_prev, const VectorXd& x, const VectorXd& v_state) {
+  const int blocks = kind_ == Kind::Lstm ? 2 : 1;
+  const std::vector<float> s = pack_padded(state_prev, blocks, Hp_), xp = pack_padded(x, 1, Dp_),
+                           v = pack_padded(v_state, blocks, Hp_);
+  std::vector<float> next(Sp_), record(Rp_), v_prev(Sp_), g_x(Dp_);
+  forward(s.data(), xp.data(), next.data(), record.data());
+  backward(record.data(), s.data(), next.data(), v.data(), v_prev.data(), g_x.data());
+  CellVjp out{VectorXd(blocks * H_), VectorXd(D_)};
+  for (int b = 0; b < blocks; ++b)
+    for (int i = 0; i < H_; ++i) out.state_prev(b * H_ + i) = v_prev[b * Hp_ + i];
+  for (int d = 0; d < D_; ++d) out.x(d) = g_x[d];
+  return out;
 }
 
 }  // namespace rnn_lesson

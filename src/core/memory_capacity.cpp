@@ -102,17 +102,31 @@ std::string validate(const MemoryParams& p) {
 }
 
 std::vector<double> memory_r_squared(const RecurrentCell& cell, const Eigen::VectorXd& inputs, int washout,
-                                     int train_steps, int max_delay, double ridge) {
+                                     int train_steps, int max_delay, double ridge, bool float32) {
   const int N = cell.hidden_size(), L = static_cast<int>(inputs.size()), K = max_delay;
   const int rows = L - washout, test_steps = rows - train_steps;
 
   // Hidden outputs after the washout: column i is h at time washout + i. (N, rows)
   Eigen::MatrixXd states(N, rows);
-  Eigen::VectorXd state = Eigen::VectorXd::Zero(cell.state_size()), x(1);
-  for (int t = 0; t < L; ++t) {
-    x(0) = inputs(t);
-    state = cell.step(state, x);
-    if (t >= washout) states.col(t - washout) = cell.hidden(state);
+  if (float32) {
+    FastCell fast(cell);
+    std::vector<float> a(fast.padded_state(), 0.0f), b(fast.padded_state()), x(fast.padded_input(), 0.0f);
+    float* state = a.data();
+    float* next = b.data();
+    for (int t = 0; t < L; ++t) {
+      x[0] = static_cast<float>(inputs(t));
+      fast.forward(state, x.data(), next, nullptr);
+      std::swap(state, next);
+      if (t >= washout)
+        for (int i = 0; i < N; ++i) states(i, t - washout) = state[i];
+    }
+  } else {
+    Eigen::VectorXd state = Eigen::VectorXd::Zero(cell.state_size()), x(1);
+    for (int t = 0; t < L; ++t) {
+      x(0) = inputs(t);
+      state = cell.step(state, x);
+      if (t >= washout) states.col(t - washout) = cell.hidden(state);
+    }
   }
   // Targets: row i, column k-1 is u(t - k) at t = washout + i. (rows, K)
   Eigen::MatrixXd targets(rows, K);
@@ -121,7 +135,9 @@ std::vector<double> memory_r_squared(const RecurrentCell& cell, const Eigen::Vec
   // Ridge on centred training rows: (Xc Xc^T + lambda I) W = Xc Yc, W: (N, K).
   const Eigen::VectorXd mean = states.leftCols(train_steps).rowwise().mean();
   const Eigen::MatrixXd Xc = states.leftCols(train_steps).colwise() - mean;  // (N, train)
-  Eigen::MatrixXd gram = Xc * Xc.transpose();
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(N, N);  // Xc Xc^T: lower half, then mirrored
+  gram.selfadjointView<Eigen::Lower>().rankUpdate(Xc);
+  gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
   const double lambda = ridge * gram.trace() / N + 1e-12 * (gram.trace() / N) + 1e-300;
   gram.diagonal().array() += lambda;
   const Eigen::MatrixXd Yc = targets.topRows(train_steps).rowwise() - targets.topRows(train_steps).colwise().mean();

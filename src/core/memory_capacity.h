@@ -72,9 +72,11 @@ MemoryResult run_memory(const MemoryParams& p, const Progress& progress = nullpt
 // Building block, exposed for tests: r^2_k for k = 1..max_delay of ridge read-outs from the
 // hidden output of `cell` (input size 1) driven from the zero state by `inputs`.
 // inputs: (L) with L = washout + train_steps + test_steps and washout >= max_delay;
-// returns max_delay values in [0, 1].
+// returns max_delay values in [0, 1]. The network is driven in float32 through FastCell (what
+// run_memory uses) or, with float32 = false, in double through `cell` itself (the reference);
+// the read-outs are fitted in double either way.
 std::vector<double> memory_r_squared(const RecurrentCell& cell, const Eigen::VectorXd& inputs, int washout,
-                                     int train_steps, int max_delay, double ridge);
+                                     int train_steps, int max_delay, double ridge, bool float32 = true);
 
 // Building block, exposed for tests: true if attention retrieves the stored pair.
 // stored: (2K) = [key; value]; distractors: (2K, n - 1). The context is the stored pair
