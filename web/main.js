@@ -59,8 +59,11 @@
     const panels = {};
     updateUrl();
     // Each panel starts its run as soon as it is built, so the worker computes while the
-    // next panels are built. (The worker runs one experiment at a time, in RUN_ORDER.)
+    // next panels are built. (The worker runs one experiment at a time, in RUN_ORDER.) The
+    // page yields between panels, so building them is several short tasks, not one long one.
+    const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
     for (const experiment of RUN_ORDER.filter((e) => visible.indexOf(e) >= 0)) {
+      if (Object.keys(panels).length) await yieldToPage();
       const section = document.getElementById('experiment-' + experiment);
       const rows = table.filter((row) => row.experiment === experiment);
       const redrawOnly = new Set(rows.filter((row) => row.redraw).map((row) => row.key));
