@@ -255,6 +255,70 @@ std::string to_text(const ArchitecturesResult& r) {
   return o.str();
 }
 
+std::string to_json(const WorkDepthParams& p, const WorkDepthResult& r) {
+  std::string counts = "[";
+  for (std::size_t i = 0; i < r.counts.size(); ++i)
+    counts += (i ? "," : "") + Obj()
+                                   .add("architecture", str(r.counts[i].architecture))
+                                   .add("work", arr(r.counts[i].work))
+                                   .add("depth", arr(r.counts[i].depth))
+                                   .done();
+  counts += "]";
+  auto rows = [](const auto& table) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < table.size(); ++i) out += (i ? "," : "") + arr(table[i]);
+    return out + "]";
+  };
+  return Obj()
+      .add("experiment", str("workdepth"))
+      .add("params", params_json(work_depth_fields(), p))
+      .add("lengths", arr(r.lengths))
+      .add("counts", counts)
+      .add("rnn_ns_per_op", num(r.rnn_ns_per_op))
+      .add("attention_ns_per_op", num(r.attention_ns_per_op))
+      .add("measured_here", r.measured_here ? "true" : "false")
+      .add("processors", arr(r.processors))
+      .add("rnn_projected_ms", rows(r.rnn_projected_ms))
+      .add("attention_projected_ms", rows(r.attention_projected_ms))
+      .add("attention_faster", rows(r.attention_faster))
+      .done();
+}
+
+std::string to_text(const WorkDepthResult& r) {
+  std::ostringstream o;
+  char buf[200];
+  o << "  Work W and depth D (operations) of one forward pass over n tokens\n\n";
+  o << "        n |";
+  for (const auto& c : r.counts) {
+    std::snprintf(buf, sizeof buf, " %11s W %11s D |", c.architecture.c_str(), c.architecture.c_str());
+    o << buf;
+  }
+  o << "\n";
+  for (std::size_t i = 0; i < r.lengths.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "  %7d |", r.lengths[i]);
+    o << buf;
+    for (const auto& c : r.counts) {
+      std::snprintf(buf, sizeof buf, " %13.4g %13.4g |", c.work[i], c.depth[i]);
+      o << buf;
+    }
+    o << "\n";
+  }
+  std::snprintf(buf, sizeof buf, "\n  Measured t_op%s: RNN %.3g ns, attention %.3g ns per operation\n",
+                r.measured_here ? " (on this machine, now)" : " (given)", r.rnn_ns_per_op, r.attention_ns_per_op);
+  o << buf;
+  o << "  Projected time T_P = t_op (W/P + D), ms  [a projection, not a measurement]\n\n";
+  for (std::size_t k = 0; k < r.processors.size(); ++k) {
+    std::snprintf(buf, sizeof buf, "  P = %d\n        n |      RNN ms | attention ms | faster\n", r.processors[k]);
+    o << buf;
+    for (std::size_t i = 0; i < r.lengths.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "  %7d | %11.4g | %12.4g | %s\n", r.lengths[i], r.rnn_projected_ms[k][i],
+                    r.attention_projected_ms[k][i], r.attention_faster[k][i] ? "attention" : "RNN");
+      o << buf;
+    }
+  }
+  return o.str();
+}
+
 std::string to_text(const MemoryResult& r) {
   std::ostringstream o;
   char buf[160];
@@ -372,7 +436,7 @@ std::string kata_json(const KataRun& k) {
 std::string param_help(const std::vector<ParamSpec>& specs) {
   std::ostringstream o;
   for (const auto& s : specs) {
-    o << "  --" << pad_right(s.name, 17) << s.help << "\n";
+    o << "  --" << pad_right(s.name, std::max<std::size_t>(17, s.name.size() + 2)) << s.help << "\n";
     o << "    " << pad_right("", 17) << describe_range(s) << "; default " << s.default_value << "\n";
   }
   return o.str();

@@ -8,6 +8,7 @@
 #include "core/architectures.h"
 #include "core/gradient.h"
 #include "core/memory_capacity.h"
+#include "core/parallel.h"
 #include "core/params.h"
 #include "core/retention.h"
 #include "core/timing.h"
@@ -20,6 +21,7 @@ std::string to_json(const GradientParams& p, const GradientResult& r);
 std::string to_json(const RetentionParams& p, const RetentionResult& r);
 std::string to_json(const ArchitecturesParams& p, const ArchitecturesResult& r);
 std::string to_json(const MemoryParams& p, const MemoryResult& r);
+std::string to_json(const WorkDepthParams& p, const WorkDepthResult& r);
 
 // Human-readable reports for one experiment.
 std::string to_text(const TimingResult& r);
@@ -27,6 +29,7 @@ std::string to_text(const GradientResult& r);
 std::string to_text(const RetentionResult& r);
 std::string to_text(const ArchitecturesResult& r);
 std::string to_text(const MemoryResult& r);
+std::string to_text(const WorkDepthResult& r);
 
 // The kata's three sections and its summary, in the kata's own table layout.
 struct KataRun {

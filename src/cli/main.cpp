@@ -1,7 +1,7 @@
 // rnn-lesson: the lesson's experiments from the command line.
 //
 //   rnn-lesson kata [--json]                      the kata's three sections, reproduced
-//   rnn-lesson timing|gradient|retention|architectures|memory [--param value ...] [--json]
+//   rnn-lesson timing|gradient|retention|architectures|memory|workdepth [--param value ...] [--json]
 //   rnn-lesson [<experiment>] --help
 //
 // Exit status: 0 on success, 2 on bad input (one line on stderr naming the parameter and
@@ -16,6 +16,7 @@
 #include "core/architectures.h"
 #include "core/gradient.h"
 #include "core/memory_capacity.h"
+#include "core/parallel.h"
 #include "core/retention.h"
 #include "core/timing.h"
 
@@ -35,6 +36,7 @@ const char* kUsage =
     "  rnn-lesson retention [options]     experiment 3: what the hidden state keeps vs attention\n"
     "  rnn-lesson architectures [options] experiment 4: gradient vs distance for rnn, lstm, gru, attention\n"
     "  rnn-lesson memory [options]        experiment 5: memory capacity (MC <= N) vs attention's retrieval\n"
+    "  rnn-lesson workdepth [options]     work and depth per architecture, projected to P parallel units\n"
     "  rnn-lesson <experiment> --help     list that experiment's parameters, ranges and defaults\n"
     "\n"
     "Options are --name value or --name=value; lists are comma-separated (--lengths 50,100,200).\n"
@@ -155,11 +157,16 @@ int main_checked(int argc, char** argv) {
     return run_experiment("architectures", architectures_fields(), args,
                           [](const ArchitecturesParams& p) { return run_architectures(p); },
                           [](const ArchitecturesParams& p, const ArchitecturesResult& r) { return cli::to_json(p, r); });
+  if (command == "workdepth")
+    return run_experiment("workdepth", work_depth_fields(), args,
+                          [](const WorkDepthParams& p) { return run_work_depth(p); },
+                          [](const WorkDepthParams& p, const WorkDepthResult& r) { return cli::to_json(p, r); });
   if (command == "memory")
     return run_experiment("memory", memory_fields(), args, [](const MemoryParams& p) { return run_memory(p); },
                           [](const MemoryParams& p, const MemoryResult& r) { return cli::to_json(p, r); });
   std::string shown = command.size() > 40 ? command.substr(0, 40) + "..." : command;
-  return bad_input("unknown command '" + shown + "' (kata, timing, gradient, retention, architectures, memory; see --help)");
+  return bad_input("unknown command '" + shown +
+                   "' (kata, timing, gradient, retention, architectures, memory, workdepth; see --help)");
 }
 
 }  // namespace

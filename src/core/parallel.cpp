@@ -1,0 +1,297 @@
+// Work, depth and the worker slices; see parallel.h for the counting rules.
+#include "core/parallel.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include <Eigen/Core>
+
+#include "core/attention.h"
+#include "core/numpy_random.h"
+#include "core/rnn.h"
+
+namespace rnn_lesson {
+namespace {
+
+constexpr double kMaxSliceOps = 4e9;  // one scaling pass, whatever the split
+
+double ceil_log2(double m) { return m <= 1 ? 0.0 : std::ceil(std::log2(m)); }
+
+// Per-step counts of the recurrent cells (n tokens = n steps).
+WorkDepth recurrent_step(const std::string& a, double H, double D) {
+  if (a == "rnn")  // one multiply, a tree of adds over the H+D terms of [h; x], one tanh
+    return {2 * H * (H + D), 2 + ceil_log2(H + D)};
+  if (a == "lstm")  // gates over [h; x; 1], 4H nonlinearities, c' = f c + i g, h' = o tanh(c')
+    return {8 * H * (H + D) + 9 * H, 6 + ceil_log2(H + D + 1)};
+  if (a == "gru")  // r, z over [h; x; 1]; n = tanh(Wn x + bn + r (Un h + bhn)); h' = (1-z) n + z h
+    return {6 * H * (H + D) + 9 * H, 7 + ceil_log2(H + D + 1)};
+  return {};
+}
+
+// Sum over causal query rows [r0, r1) of the row's key count m = i + 1.
+double causal_pairs(double r0, double r1) { return (r1 * (r1 + 1) - r0 * (r0 + 1)) / 2; }
+
+// Attention work for query rows [r0, r1) with keys/values for tokens [0, r1): projections
+// (q for the rows, k and v for every token seen), scores (K multiplies, K-1 adds, 1 scale),
+// softmax (5m - 2 per row), weighted sums (K (2m - 1) per row).
+double attention_ops(double r0, double r1, double K, double D) {
+  const double rows = r1 - r0, pairs = causal_pairs(r0, r1);
+  const double projection = (rows + 2 * r1) * K * (2 * D - 1);
+  return projection + pairs * 2 * K + (5 * pairs - 2 * rows) + K * (2 * pairs - rows);
+}
+
+struct SharedTokens {
+  AttentionLayer layer;
+  Eigen::MatrixXd tokens;  // (D, n)
+};
+
+SharedTokens draw_tokens(const ScalingParams& p) {
+  NumpyRandom rng(static_cast<std::uint32_t>(p.seed));
+  SharedTokens s{AttentionLayer::draw(rng, p.hidden_size, p.input_size), Eigen::MatrixXd()};
+  s.tokens.resize(p.input_size, p.length);
+  for (int t = 0; t < p.length; ++t) s.tokens.col(t) = rng.randn(p.input_size);
+  return s;
+}
+
+// The RNN every scaling slice uses (seed), and sequence s's inputs (seed + 1 + s).
+TanhRnn scaling_rnn(const ScalingParams& p) {
+  NumpyRandom rng(static_cast<std::uint32_t>(p.seed));
+  return TanhRnn::draw(rng, p.hidden_size, p.input_size, 0.5);
+}
+Eigen::MatrixXd sequence_inputs(const ScalingParams& p, int sequence, int steps) {
+  NumpyRandom rng(static_cast<std::uint32_t>(p.seed) + 1u + static_cast<std::uint32_t>(sequence));
+  Eigen::MatrixXd x(p.input_size, steps);
+  for (int t = 0; t < steps; ++t) x.col(t) = rng.randn(p.input_size) * 0.1;
+  return x;
+}
+
+// Steps [t0, t1) of the recurrence from h (in place). WhT: (H, H), WxT: (H, D), x: (D, >= t1).
+void recur(const Eigen::MatrixXd& WhT, const Eigen::MatrixXd& WxT, const Eigen::MatrixXd& x, int t0, int t1,
+           Eigen::VectorXd& h) {
+  Eigen::VectorXd z(h.size());
+  for (int t = t0; t < t1; ++t) {
+    z.noalias() = WhT * h;
+    z.noalias() += WxT * x.col(t);
+    h = z.array().tanh().matrix();
+  }
+}
+
+SliceResult refused(const std::string& error) {
+  SliceResult r;
+  r.error = error;
+  return r;
+}
+
+template <class F>
+double seconds_of(F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+WorkDepth work_depth(const std::string& architecture, int n_tokens, int hidden_size, int input_size) {
+  const double n = n_tokens, H = hidden_size, D = input_size;
+  if (architecture == "attention") {
+    const double work = attention_ops(0, n, H, D);
+    const double depth = (1 + ceil_log2(D))                 // projections
+                         + (2 + ceil_log2(H))               // a score: multiply, add tree, scale
+                         + (2 * ceil_log2(n) + 3)           // softmax: max tree, subtract, exp, sum tree, divide
+                         + (1 + ceil_log2(n));              // weighted sum: multiply, add tree
+    return {work, depth};
+  }
+  const WorkDepth step = recurrent_step(architecture, H, D);
+  return {n * step.work, n * step.depth};
+}
+
+// ---- work/depth experiment ------------------------------------------------------------
+
+const std::vector<Field<WorkDepthParams>>& work_depth_fields() {
+  static const std::vector<Field<WorkDepthParams>> table = {
+      {{"lengths", ParamType::IntegerList, 1, 1000000, 40,
+        "16,32,64,128,256,512,1024,2048,4096,8192,16384,32768,65536", {}, "sequence lengths n to count"},
+       &WorkDepthParams::lengths},
+      {{"hidden_size", ParamType::Integer, 1, 4096, 1, "32", {}, "hidden units H (attention: key and value size)"},
+       &WorkDepthParams::hidden_size},
+      {{"input_size", ParamType::Integer, 1, 4096, 1, "8", {}, "input features D"}, &WorkDepthParams::input_size},
+      {{"processors", ParamType::IntegerList, 1, 10000000, 12, "1,10,100,1000,10000", {},
+        "parallel units P for the projection T_P = t_op (W/P + D)"}, &WorkDepthParams::processors},
+      {{"rnn_ns_per_op", ParamType::Real, 0, 1e6, 1, "0", {},
+        "measured ns per RNN operation (0: measure it now on this device)"}, &WorkDepthParams::rnn_ns_per_op},
+      {{"attention_ns_per_op", ParamType::Real, 0, 1e6, 1, "0", {},
+        "measured ns per attention operation (0: measure it now on this device)"},
+       &WorkDepthParams::attention_ns_per_op},
+  };
+  return table;
+}
+
+WorkDepthParams default_work_depth_params() { return defaults_from(work_depth_fields()); }
+
+std::string validate(const WorkDepthParams& p) { return check_fields(work_depth_fields(), p); }
+
+WorkDepthResult run_work_depth(const WorkDepthParams& p) {
+  WorkDepthResult r;
+  r.error = validate(p);
+  if (!r.error.empty()) return r;
+  r.lengths = p.lengths;
+  r.processors = p.processors;
+  for (const char* a : {"rnn", "lstm", "gru", "attention"}) {
+    ArchitectureWorkDepth c{a, {}, {}};
+    for (int n : p.lengths) {
+      const WorkDepth wd = work_depth(a, n, p.hidden_size, p.input_size);
+      c.work.push_back(wd.work);
+      c.depth.push_back(wd.depth);
+    }
+    r.counts.push_back(c);
+  }
+
+  // t_op on this device, when not given: one modest pass of each, best of three.
+  ScalingParams probe = default_scaling_params();
+  probe.hidden_size = std::min(p.hidden_size, 256);
+  probe.input_size = std::min(p.input_size, 256);
+  probe.length = 512;
+  probe.batch = 4;
+  r.rnn_ns_per_op = p.rnn_ns_per_op;
+  r.attention_ns_per_op = p.attention_ns_per_op;
+  if (r.rnn_ns_per_op <= 0) {
+    double best = 1e300, ops = 0;
+    for (int i = 0; i < 3; ++i) best = std::min(best, seconds_of([&] { ops = rnn_sequences(probe, 0, probe.batch).operations; }));
+    r.rnn_ns_per_op = best * 1e9 / ops;
+    r.measured_here = true;
+  }
+  if (r.attention_ns_per_op <= 0) {
+    double best = 1e300, ops = 0;
+    for (int i = 0; i < 3; ++i) best = std::min(best, seconds_of([&] { ops = attention_rows(probe, 0, probe.length).operations; }));
+    r.attention_ns_per_op = best * 1e9 / ops;
+    r.measured_here = true;
+  }
+
+  const ArchitectureWorkDepth& rnn = r.counts[0];
+  const ArchitectureWorkDepth& att = r.counts[3];
+  for (int P : p.processors) {
+    std::vector<double> rnn_ms, att_ms;
+    std::vector<int> faster;
+    for (std::size_t i = 0; i < p.lengths.size(); ++i) {
+      rnn_ms.push_back(r.rnn_ns_per_op * (rnn.work[i] / P + rnn.depth[i]) * 1e-6);
+      att_ms.push_back(r.attention_ns_per_op * (att.work[i] / P + att.depth[i]) * 1e-6);
+      faster.push_back(att_ms.back() < rnn_ms.back() ? 1 : 0);
+    }
+    r.rnn_projected_ms.push_back(rnn_ms);
+    r.attention_projected_ms.push_back(att_ms);
+    r.attention_faster.push_back(faster);
+  }
+  return r;
+}
+
+// ---- scaling slices --------------------------------------------------------------------
+
+const std::vector<Field<ScalingParams>>& scaling_fields() {
+  static const std::vector<Field<ScalingParams>> table = {
+      {{"length", ParamType::Integer, 16, 8192, 1, "2048", {}, "tokens n (attention) and steps (RNN)"},
+       &ScalingParams::length},
+      {{"hidden_size", ParamType::Integer, 1, 256, 1, "32", {}, "hidden units H; attention's key and value size"},
+       &ScalingParams::hidden_size},
+      {{"input_size", ParamType::Integer, 1, 256, 1, "8", {}, "input features D"}, &ScalingParams::input_size},
+      {{"batch", ParamType::Integer, 1, 256, 1, "16", {}, "independent RNN sequences (the part that can be split)"},
+       &ScalingParams::batch},
+      {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed for weights and tokens"},
+       &ScalingParams::seed},
+  };
+  return table;
+}
+
+ScalingParams default_scaling_params() { return defaults_from(scaling_fields()); }
+
+std::string validate(const ScalingParams& p) {
+  std::string error = check_fields(scaling_fields(), p);
+  if (!error.empty()) return error;
+  const double att = attention_ops(0, p.length, p.hidden_size, p.input_size);
+  if (att > kMaxSliceOps)
+    return "length^2 * hidden_size is too large: the attention pass must be at most 4e9 operations (got " +
+           std::to_string(static_cast<long long>(att)) + ")";
+  const double rnn = p.batch * work_depth("rnn", p.length, p.hidden_size, p.input_size).work;
+  if (rnn > kMaxSliceOps)
+    return "batch * length * hidden_size * (hidden_size + input_size) is too large: the RNN batch must be at most "
+           "4e9 operations (got " + std::to_string(static_cast<long long>(rnn)) + ")";
+  return "";
+}
+
+std::vector<int> balanced_row_splits(int length, int parts) {
+  parts = std::max(1, parts);
+  std::vector<int> cuts{0};
+  for (int k = 1; k < parts; ++k) {
+    // causal_pairs(0, r) ~ r^2 / 2: equal shares at r = n sqrt(k / parts).
+    const int r = static_cast<int>(std::lround(length * std::sqrt(double(k) / parts)));
+    cuts.push_back(std::clamp(r, cuts.back(), length));
+  }
+  cuts.push_back(length);
+  return cuts;
+}
+
+SliceResult attention_rows(const ScalingParams& p, int row_begin, int row_end) {
+  std::string error = validate(p);
+  if (error.empty() && !(0 <= row_begin && row_begin <= row_end && row_end <= p.length))
+    error = "rows must satisfy 0 <= row_begin <= row_end <= length (" + std::to_string(p.length) + ")";
+  if (!error.empty()) return refused(error);
+  SliceResult r;
+  if (row_begin == row_end) return r;
+  const SharedTokens s = draw_tokens(p);
+  const double scale = 1.0 / std::sqrt(double(p.hidden_size));
+  const Eigen::MatrixXd Q = s.layer.Wq * s.tokens.middleCols(row_begin, row_end - row_begin);  // (K, rows)
+  const Eigen::MatrixXd K = s.layer.Wk * s.tokens.leftCols(row_end);                            // (K, r1)
+  const Eigen::MatrixXd V = s.layer.Wv * s.tokens.leftCols(row_end);                            // (K, r1)
+  Eigen::VectorXd scores(row_end), y(p.hidden_size);
+  for (int i = row_begin; i < row_end; ++i) {
+    const int m = i + 1;
+    auto sc = scores.head(m);
+    sc.noalias() = K.leftCols(m).transpose() * Q.col(i - row_begin);
+    sc *= scale;
+    sc = (sc.array() - sc.maxCoeff()).exp().matrix();
+    sc /= sc.sum();
+    y.noalias() = V.leftCols(m) * sc;
+    r.checksum += y.sum();
+  }
+  r.operations = attention_ops(row_begin, row_end, p.hidden_size, p.input_size);
+  return r;
+}
+
+SliceResult rnn_sequences(const ScalingParams& p, int sequence_begin, int sequence_end) {
+  std::string error = validate(p);
+  if (error.empty() && !(0 <= sequence_begin && sequence_begin <= sequence_end && sequence_end <= p.batch))
+    error = "sequences must satisfy 0 <= sequence_begin <= sequence_end <= batch (" + std::to_string(p.batch) + ")";
+  if (!error.empty()) return refused(error);
+  SliceResult r;
+  const TanhRnn rnn = scaling_rnn(p);
+  const Eigen::MatrixXd WhT = rnn.Wh.transpose(), WxT = rnn.Wx.transpose();
+  for (int s = sequence_begin; s < sequence_end; ++s) {
+    const Eigen::MatrixXd x = sequence_inputs(p, s, p.length);
+    Eigen::VectorXd h = Eigen::VectorXd::Zero(p.hidden_size);
+    recur(WhT, WxT, x, 0, p.length, h);
+    r.checksum += h.sum();
+  }
+  r.operations = (sequence_end - sequence_begin) * work_depth("rnn", p.length, p.hidden_size, p.input_size).work;
+  return r;
+}
+
+SliceResult rnn_relay_segment(const ScalingParams& p, int t_begin, int t_end, const std::vector<double>& state) {
+  std::string error = validate(p);
+  if (error.empty() && !(0 <= t_begin && t_begin <= t_end && t_end <= p.length))
+    error = "steps must satisfy 0 <= t_begin <= t_end <= length (" + std::to_string(p.length) + ")";
+  if (error.empty() && !state.empty() && static_cast<int>(state.size()) != p.hidden_size)
+    error = "state must hold hidden_size (" + std::to_string(p.hidden_size) + ") values or none";
+  if (!error.empty()) return refused(error);
+  SliceResult r;
+  const TanhRnn rnn = scaling_rnn(p);
+  const Eigen::MatrixXd x = sequence_inputs(p, 0, t_end);
+  Eigen::VectorXd h = state.empty() ? Eigen::VectorXd::Zero(p.hidden_size)
+                                    : Eigen::Map<const Eigen::VectorXd>(state.data(), p.hidden_size).eval();
+  recur(rnn.Wh.transpose(), rnn.Wx.transpose(), x, t_begin, t_end, h);
+  r.state.assign(h.data(), h.data() + h.size());
+  r.checksum = h.sum();
+  r.operations = (t_end - t_begin) * work_depth("rnn", 1, p.hidden_size, p.input_size).work;
+  return r;
+}
+
+}  // namespace rnn_lesson

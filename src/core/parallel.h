@@ -1,0 +1,107 @@
+// Sequential vs parallel: what each architecture lets parallel hardware do.
+//
+// Two kinds of figures live here:
+//  - Counted: the total work W (operations) and the depth D (the longest chain of operations
+//    that must happen one after another) of a forward pass over n tokens, for the tanh RNN,
+//    the LSTM, the GRU and single-head causal self-attention. An operation is one multiply,
+//    add, comparison, division or nonlinearity (tanh, sigmoid, exp); a sum of m terms is a
+//    balanced tree of m - 1 adds (depth ceil(log2 m)). Brent's bound then says P parallel
+//    units need about T_P = t_op * (W / P + D); t_op is measured on this device, so the
+//    projection is "measured constants, counted operations, assumed P".
+//  - Measured: slices of one forward pass that separate workers (one module each) can run.
+//    Attention splits by query rows (every row reads all earlier keys, never another row's
+//    output); an RNN cannot be split in time, only handed along (a relay of segments), while
+//    a batch of independent sequences splits across workers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/params.h"
+
+namespace rnn_lesson {
+
+struct WorkDepth {
+  double work = 0;   // operations in total
+  double depth = 0;  // operations on the longest dependent chain
+};
+
+// W and D of a forward pass over n tokens. architecture: "rnn", "lstm", "gru" (hidden H,
+// input D) or "attention" (key/value size H, input D). Unknown names give {0, 0}.
+WorkDepth work_depth(const std::string& architecture, int n, int hidden_size, int input_size);
+
+// ---- the work/depth experiment (counted, then projected with measured t_op) ----------
+
+struct WorkDepthParams {
+  std::vector<int> lengths;     // n
+  int hidden_size;              // H (attention: key and value size)
+  int input_size;               // D
+  std::vector<int> processors;  // P for the projection
+  double rnn_ns_per_op;         // measured elsewhere (the page's workers); 0 = measure here now
+  double attention_ns_per_op;   // likewise
+};
+
+const std::vector<Field<WorkDepthParams>>& work_depth_fields();
+WorkDepthParams default_work_depth_params();
+std::string validate(const WorkDepthParams& p);
+
+struct ArchitectureWorkDepth {
+  std::string architecture;
+  std::vector<double> work, depth;  // per length
+};
+
+struct WorkDepthResult {
+  std::string error;
+  std::vector<int> lengths;
+  std::vector<ArchitectureWorkDepth> counts;  // rnn, lstm, gru, attention
+  double rnn_ns_per_op = 0;                   // as given, or measured here
+  double attention_ns_per_op = 0;
+  bool measured_here = false;                 // true when either t_op was measured by this call
+  std::vector<int> processors;
+  // Projected forward time in ms, [processor index][length index].
+  std::vector<std::vector<double>> rnn_projected_ms, attention_projected_ms;
+  // [processor index][length index]: 1 where attention's projection is below the RNN's.
+  // (With few units attention's O(n^2) work loses; with many, its O(log n) depth wins over
+  // the RNN's O(n) chain until n^2 / P catches up again.)
+  std::vector<std::vector<int>> attention_faster;
+};
+
+WorkDepthResult run_work_depth(const WorkDepthParams& p);
+
+// ---- slices for workers -------------------------------------------------------------
+
+struct ScalingParams {
+  int length;       // n tokens (attention) or steps (RNN)
+  int hidden_size;  // H, and attention's key/value size
+  int input_size;   // D
+  int batch;        // independent RNN sequences
+  int seed;
+};
+
+const std::vector<Field<ScalingParams>>& scaling_fields();
+ScalingParams default_scaling_params();
+std::string validate(const ScalingParams& p);
+
+struct SliceResult {
+  std::string error;
+  double checksum = 0;         // sum of the slice's outputs (identical however it is split)
+  double operations = 0;       // counted work of this slice, as work_depth counts it
+  std::vector<double> state;   // rnn_relay_segment: the hidden state handed to the next worker
+};
+
+// Query rows [row_begin, row_end) of the causal attention pass over the n tokens drawn
+// from `seed` (every worker draws the same tokens and weights).
+SliceResult attention_rows(const ScalingParams& p, int row_begin, int row_end);
+// Row boundaries (parts + 1 values, 0..n) that give each part about equal work: causal
+// row i costs about i + 1 key reads, so equal row counts would leave the last worker
+// with most of it.
+std::vector<int> balanced_row_splits(int length, int parts);
+
+// Independent sequences [sequence_begin, sequence_end) of the batch, each n steps from h = 0.
+SliceResult rnn_sequences(const ScalingParams& p, int sequence_begin, int sequence_end);
+
+// Steps [t_begin, t_end) of sequence 0, starting from `state` (empty = zeros). The next
+// segment must wait for this one's state: a relay, not a split.
+SliceResult rnn_relay_segment(const ScalingParams& p, int t_begin, int t_end, const std::vector<double>& state);
+
+}  // namespace rnn_lesson
