@@ -1,5 +1,5 @@
 // The worker that owns the WebAssembly module. The build prepends
-// `self.RNN_LESSON_WASM_BASE64 = "..."` and the Emscripten glue (createRnnLesson) to this
+// `self.RNN_LESSON_WASM_BYTES = "..."` and the Emscripten glue (createRnnLesson) to this
 // file, and the page starts it from a Blob URL, so it works from file:// too.
 //
 // Messages in:  {id, op: 'specs'}                      -> {id, ok, version, specs}
@@ -14,17 +14,17 @@
   const PROGRESS_INTERVAL_MS = 50;  // at most ~20 progress messages per second
   let modulePromise = null;
 
-  function decodeBase64(text) {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; ++i) bytes[i] = binary.charCodeAt(i);
+  // The build stores the wasm as a string with one character per byte (see build-wasm.sh).
+  function bytesOf(text) {
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; ++i) bytes[i] = text.charCodeAt(i);
     return bytes;
   }
 
   // Initialised once, lazily; the module never fetches anything (the bytes are given).
   function loadModule() {
     if (!modulePromise) {
-      modulePromise = createRnnLesson({ wasmBinary: decodeBase64(self.RNN_LESSON_WASM_BASE64) });
+      modulePromise = createRnnLesson({ wasmBinary: bytesOf(self.RNN_LESSON_WASM_BYTES) });
     }
     return modulePromise;
   }

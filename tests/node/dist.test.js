@@ -1,5 +1,5 @@
 // dist/ as assembled by build-wasm.sh: worker-source.js is one classic script whose string is
-// the worker's whole source (wasm as base64 + Emscripten glue + web/worker.js), and that
+// the worker's whole source (wasm bytes + Emscripten glue + web/worker.js), and that
 // source runs as a worker would run it.
 'use strict';
 
@@ -21,16 +21,18 @@ function workerSource() {
   return source;
 }
 
-test('worker-source.js holds the wasm as base64, then the glue, then web/worker.js', () => {
+test('worker-source.js holds the wasm bytes, then the glue, then web/worker.js', () => {
   h.requireBuilt(h.WASM);
   h.requireBuilt(h.GLUE);
   const source = workerSource();
-  const prefix = 'self.RNN_LESSON_WASM_BASE64 = "';
+  const prefix = 'self.RNN_LESSON_WASM_BYTES = "';
   assert.ok(source.startsWith(prefix));
-  const end = source.indexOf('";\n');
-  const base64 = source.slice(prefix.length, end);
-  assert.match(base64, /^[A-Za-z0-9+/]+=*$/);
-  assert.ok(Buffer.from(base64, 'base64').equals(fs.readFileSync(h.WASM)), 'the base64 decodes to build-wasm/rnn_lesson_wasm.wasm');
+  const end = source.indexOf('";\n', prefix.length);
+  // One character per byte: evaluate the literal (plain data, no code) and compare.
+  const literal = vm.runInNewContext(source.slice(prefix.length - 1, end + 2));
+  const wasm = fs.readFileSync(h.WASM);
+  assert.equal(literal.length, wasm.length, 'one character per wasm byte');
+  assert.ok(Buffer.from(literal, 'latin1').equals(wasm), 'the string decodes to build-wasm/rnn_lesson_wasm.wasm');
   const glue = fs.readFileSync(h.GLUE, 'utf8');
   assert.equal(source.slice(end + 3, end + 3 + glue.length), glue, 'the Emscripten glue follows');
   assert.ok(glue.includes('createRnnLesson'));
@@ -54,7 +56,7 @@ function listFiles(dir) {
     e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]);
 }
 
-test('the core in worker-source.js instantiates from its own base64 without fetching anything', async () => {
+test('the core in worker-source.js instantiates from its own bytes without fetching anything', async () => {
   const source = workerSource();
   // A worker-like global: importScripts makes the glue take its worker path; fetch throws.
   const sandbox = {
@@ -68,12 +70,12 @@ test('the core in worker-source.js instantiates from its own base64 without fetc
   };
   sandbox.self = sandbox;
   const context = vm.createContext(sandbox);
-  // Only the core: base64 + glue (the worker's message loop is the page's to test).
+  // Only the core: wasm bytes + glue (the worker's message loop is the page's to test).
   const glueEnd = source.length - (fs.existsSync(path.join(h.ROOT, 'web', 'worker.js'))
     ? fs.readFileSync(path.join(h.ROOT, 'web', 'worker.js'), 'utf8').length : 0);
   vm.runInContext(source.slice(0, glueEnd) + '\n;self.createRnnLesson = createRnnLesson;', context);
   assert.equal(typeof sandbox.createRnnLesson, 'function');
-  const bytes = Uint8Array.from(atob(sandbox.RNN_LESSON_WASM_BASE64), (c) => c.charCodeAt(0));
+  const bytes = Uint8Array.from(sandbox.RNN_LESSON_WASM_BYTES, (c) => c.charCodeAt(0));
   const m = await sandbox.createRnnLesson({ wasmBinary: bytes });
   assert.match(m.version(), /^\d+\.\d+\.\d+$/);
   const r = m.runGradient({ mode: 'kata', distances: [1, 10] });
