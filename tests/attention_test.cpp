@@ -106,4 +106,20 @@ TEST(Attention, InputGradientsMatchFiniteDifferences) {
   EXPECT_GT(G.col(kT - 1).norm(), 0.0);
 }
 
+// The shared-projection prefix norms against the full gradient of each prefix.
+TEST(Attention, PreviousInputGradientNormsMatchEveryPrefix) {
+  NumpyRandom rng(8);
+  const AttentionLayer layer = AttentionLayer::draw(rng, 6, 4);
+  const Eigen::MatrixXd inputs = rng.randn(4, 40);
+  const Eigen::VectorXd w = rng.randn(6);
+  const std::vector<int> lengths = {2, 3, 7, 19, 40};
+  const std::vector<double> norms = attention_previous_input_gradient_norms(layer, inputs, w, lengths);
+  ASSERT_EQ(norms.size(), lengths.size());
+  for (std::size_t i = 0; i < lengths.size(); ++i) {
+    const int n = lengths[i];
+    const double expected = attention_readout_gradient(layer, inputs.leftCols(n), w).col(n - 2).norm();
+    EXPECT_NEAR(norms[i], expected, 1e-13 * expected) << "n = " << n;
+  }
+}
+
 }  // namespace

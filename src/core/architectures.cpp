@@ -131,18 +131,27 @@ std::vector<double> log_input_gradient_norms_fast(const RecurrentCell& cell, con
   for (int t = 1; t <= T; ++t) fast.forward(state(t - 1), x.data() + static_cast<std::size_t>(t - 1) * Dp, state(t), record(t));
 
   std::vector<double> log_norms(max_distance, -std::numeric_limits<double>::infinity());
-  std::vector<float> v(Sp, 0.0f), v_prev(Sp), g_x(Dp);  // v: d(w.h_T)/d state_t, divided by e^log_scale
+  // v: d(w.h_T)/d state_t divided by e^log_scale. Rescaled to norm 1 only when its norm leaves
+  // [2^-40, 2^40] (float's range is 2^+-126), so the log is taken rarely.
+  std::vector<float> v_a(Sp, 0.0f), v_b(Sp), g_x(Dp);
+  float* v = v_a.data();
+  float* v_prev = v_b.data();
   for (int i = 0; i < H; ++i) v[i] = static_cast<float>(w(i));
   double log_scale = 0;
+  constexpr double kLow = 0x1p-80, kHigh = 0x1p80;  // squared norms
   for (int k = 0; k <= max_distance; ++k) {  // step t = T - k consumed x_{T-k}
     const int t = T - k;
-    fast.backward(record(t), state(t - 1), state(t), v.data(), v_prev.data(), g_x.data());
+    fast.backward(record(t), state(t - 1), state(t), v, v_prev, g_x.data());
     if (k > 0) log_norms[k - 1] = 0.5 * log_or_minus_inf(padded_squared_norm(g_x.data(), Dp)) + log_scale;
-    const double n = std::sqrt(padded_squared_norm(v_prev.data(), Sp));
-    if (!(n > 0)) break;  // exactly zero: nothing further back reaches the output
-    const float inv = static_cast<float>(1.0 / n);
-    for (int i = 0; i < Sp; ++i) v[i] = v_prev[i] * inv;
-    log_scale += std::log(n);
+    std::swap(v, v_prev);
+    const double n2 = padded_squared_norm(v, Sp);
+    if (!(n2 > 0)) break;  // exactly zero: nothing further back reaches the output
+    if (n2 < kLow || n2 > kHigh) {
+      const double n = std::sqrt(n2);
+      const float inv = static_cast<float>(1.0 / n);
+      for (int i = 0; i < Sp; ++i) v[i] *= inv;
+      log_scale += std::log(n);
+    }
   }
   return log_norms;
 }
@@ -181,10 +190,8 @@ ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progre
     std::vector<double> att(K);
     for (int k = 1; k <= K; ++k) att[k - 1] = log_or_minus_inf(G.col(T - 1 - k).norm());
     log_norms[A - 1].push_back(std::move(att));
-    for (int n : r.attention_context_lengths) {
-      const Eigen::MatrixXd Gn = attention_readout_gradient(attention, inputs.leftCols(n), w);
-      log_context[s].push_back(log_or_minus_inf(Gn.col(n - 2).norm()));
-    }
+    for (double norm : attention_previous_input_gradient_norms(attention, inputs, w, r.attention_context_lengths))
+      log_context[s].push_back(log_or_minus_inf(norm));
     if (progress && !progress(double(s + 1) / p.seeds)) {
       ArchitecturesResult cancelled;
       cancelled.error = "cancelled";

@@ -60,4 +60,26 @@ Eigen::MatrixXd attention_readout_gradient(const AttentionLayer& layer, const Ei
   return G;
 }
 
+std::vector<double> attention_previous_input_gradient_norms(const AttentionLayer& layer,
+                                                            const Eigen::MatrixXd& inputs, const Eigen::VectorXd& w,
+                                                            const std::vector<int>& lengths) {
+  const double inv_sqrt_k = 1.0 / std::sqrt(double(layer.key_size()));
+  const Eigen::MatrixXd K = layer.Wk * inputs;                       // (K, T): every key
+  const Eigen::RowVectorXd wv = w.transpose() * layer.Wv * inputs;  // (T): w . v_j
+  const Eigen::VectorXd value_dir = layer.Wv.transpose() * w;       // (D)
+  std::vector<double> norms;
+  for (int n : lengths) {
+    // Prefix x_0..x_{n-1}: query q = Wq x_{n-1}, weights a over its n keys; column j = n-2 of
+    // the gradient is a_j Wv^T w + a_j (w . (v_j - y)) Wk^T q / sqrt(K) (no query term).
+    const Eigen::VectorXd q = layer.Wq * inputs.col(n - 1);
+    const Eigen::VectorXd a = softmax(K.leftCols(n).transpose() * q * inv_sqrt_k);  // (n)
+    const double wy = wv.head(n).dot(a);
+    const int j = n - 2;
+    const double coupling = a(j) * (wv(j) - wy);
+    const Eigen::VectorXd key_dir = layer.Wk.transpose() * q * inv_sqrt_k;  // (D)
+    norms.push_back((value_dir * a(j) + key_dir * coupling).norm());
+  }
+  return norms;
+}
+
 }  // namespace rnn_lesson

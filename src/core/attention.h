@@ -11,6 +11,8 @@
 // softmax shares one unit of weight among all t visible tokens.
 #pragma once
 
+#include <vector>
+
 #include <Eigen/Core>
 
 #include "core/numpy_random.h"
@@ -44,5 +46,14 @@ Eigen::VectorXd attention_last_output(const AttentionLayer& layer, const Eigen::
 //   + Wq^T sum_i a_i (w . (v_i - y)) k_i / sqrt(K)                   for j = T-1 (the query).
 Eigen::MatrixXd attention_readout_gradient(const AttentionLayer& layer, const Eigen::MatrixXd& inputs,
                                            const Eigen::VectorXd& w);
+
+// For each prefix length n in `lengths` (2 <= n <= T), the norm of the gradient of w . y_{n-1}
+// (the last position of the prefix x_0..x_{n-1}) with respect to x_{n-2}, the input just
+// before the query: || column n-2 of attention_readout_gradient(layer, inputs.leftCols(n), w) ||.
+// The keys and w . v_j are projected once for the whole sequence and shared by every prefix,
+// so each prefix costs O(n K) instead of O(n K D). inputs: (D, T), w: (K).
+std::vector<double> attention_previous_input_gradient_norms(const AttentionLayer& layer,
+                                                            const Eigen::MatrixXd& inputs, const Eigen::VectorXd& w,
+                                                            const std::vector<int>& lengths);
 
 }  // namespace rnn_lesson

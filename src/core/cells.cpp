@@ -274,20 +274,24 @@ inline V exp_v(V x) {
 
 inline V sigmoid_v(V x) { return splat(1.0f) / (splat(1.0f) + exp_v(-x)); }
 
-// tanh(x) (Cephes tanhf): an odd polynomial below |x| = 0.625, where 1 - 2/(e^2x + 1) would
-// lose relative precision, else that formula with x's sign.
-inline V tanh_v(V x) {
-  const V ax = vmax(x, -x);
-  const V z = x * x;
-  V p = splat(-5.70498872745e-3f);
-  p = p * z + splat(2.06390887954e-2f);
-  p = p * z - splat(5.37397155531e-2f);
-  p = p * z + splat(1.33314422036e-1f);
-  p = p * z - splat(3.33332819422e-1f);
-  const V small = p * z * x + x;
-  const V large = splat(1.0f) - splat(2.0f) / (exp_v(ax + ax) + splat(1.0f));
-  const V signed_large = select_lt(x, splat(0.0f), -large, large);
-  return select_lt(ax, splat(0.625f), small, signed_large);
+// tanh(x): Eigen 3.4's rational approximation for float (generic_fast_tanh_float, the
+// coefficients for builds without FMA): x P(x^2) / Q(x^2), P of degree 6 and Q of degree 3,
+// the input clamped to +-7.9053 (tanh there is 1 - 2.7e-7), and x itself below |x| = 4e-4.
+// Relative error measured in tests/cells_test.cpp (about 1e-7 over [-20, 20]).
+inline V tanh_v(V x_in) {
+  const V x = vmin(vmax(x_in, splat(-7.90531110763549805f)), splat(7.90531110763549805f));
+  const V x2 = x * x;
+  V p = x2 * splat(-2.76076847742355e-16f) + splat(2.00018790482477e-13f);
+  p = x2 * p + splat(-8.60467152213735e-11f);
+  p = x2 * p + splat(5.12229709037114e-08f);
+  p = x2 * p + splat(1.48572235717979e-05f);
+  p = x2 * p + splat(6.37261928875436e-04f);
+  p = x2 * p + splat(4.89352455891786e-03f);
+  p = x * p;
+  V q = x2 * splat(1.19825839466702e-06f) + splat(1.18534705686654e-04f);
+  q = x2 * q + splat(2.26843463243900e-03f);
+  q = x2 * q + splat(4.89352518554385e-03f);
+  return select_lt(vmax(x_in, -x_in), splat(0.0004f), x_in, p / q);
 }
 
 template <class F>
@@ -295,24 +299,31 @@ inline void apply(float* p, int n, F f) {
   for (int i = 0; i < n; i += 4) store(p + i, f(load(p + i)));
 }
 
-// Rows r..r+4B of y = init + M x (init may be null: 0), over `cols` columns.
+// Columns of a product, in the order they are summed: for each of `chunks` chunks c, columns
+// c * stride + lo .. c * stride + hi - 1 (all columns: chunks = 1, lo = 0, hi = cols).
+struct Columns {
+  int chunks, stride, lo, hi;
+};
+
+// Rows r..r+4B of y = init + M x (init may be null: 0) over the columns `cols`.
 template <int B>
-inline void gemv_block(const float* M, std::ptrdiff_t ld, int r, int cols, const float* x, const float* init,
+inline void gemv_block(const float* M, std::ptrdiff_t ld, int r, Columns cols, const float* x, const float* init,
                        float* y) {
   V a[B];
   for (int k = 0; k < B; ++k) a[k] = init ? load(init + r + 4 * k) : splat(0.0f);
-  for (int j = 0; j < cols; ++j) {
-    const float* m = M + j * ld + r;
-    const V xj = splat(x[j]);
-    for (int k = 0; k < B; ++k) a[k] += load(m + 4 * k) * xj;
-  }
+  for (int c = 0; c < cols.chunks; ++c)
+    for (int j = c * cols.stride + cols.lo, end = c * cols.stride + cols.hi; j < end; ++j) {
+      const float* m = M + j * ld + r;
+      const V xj = splat(x[j]);
+      for (int k = 0; k < B; ++k) a[k] += load(m + 4 * k) * xj;
+    }
   for (int k = 0; k < B; ++k) store(y + r + 4 * k, a[k]);
 }
 
-// y = init + M x. M: (rows, cols) column-major with leading dimension ld; rows a multiple of 4.
-// Rows go in blocks of 8 vectors (8 independent sums, enough to keep the adders busy), the
-// rest in one smaller block; each row's sum runs over the columns in order.
-void gemv(const float* M, std::ptrdiff_t ld, int rows, int cols, const float* x, const float* init, float* y) {
+// y = init + M x. M: column-major with leading dimension ld; rows a multiple of 4. Rows go
+// in blocks of 8 vectors (8 independent sums, enough to keep the adders busy), the rest in
+// one smaller block; each row's sum runs over the columns in order.
+void gemv(const float* M, std::ptrdiff_t ld, int rows, Columns cols, const float* x, const float* init, float* y) {
   int r = 0;
   for (; r + 32 <= rows; r += 32) gemv_block<8>(M, ld, r, cols, x, init, y);
   switch ((rows - r) / 4) {
@@ -326,9 +337,14 @@ void gemv(const float* M, std::ptrdiff_t ld, int rows, int cols, const float* x,
     default: break;
   }
 }
+void gemv(const float* M, std::ptrdiff_t ld, int rows, int cols, const float* x, const float* init, float* y) {
+  gemv(M, ld, rows, Columns{1, 0, 0, cols}, x, init, y);
+}
 
 }  // namespace fast
 
+constexpr int kUnits = 8;  // units per chunk: two vectors
+int pad8(int n) { return (n + 7) / 8 * 8; }
 int pad4(int n) { return (n + 3) / 4 * 4; }
 
 }  // namespace
@@ -373,81 +389,118 @@ FastCell::FastCell(const RecurrentCell& cell) {
     Wh = &g.Wh;
     Wx = &g.Wx;
     b = g.b;
-    G_ = 3;
+    G_ = 4;  // the n gate in two groups, W_hn h_prev and W_xn x + b_n
   }
   H_ = cell.hidden_size();
   D_ = cell.input_size();
-  Hp_ = pad4(H_);
+  Hp_ = pad8(H_);
   Dp_ = pad4(D_);
   Sp_ = kind_ == Kind::Lstm ? 2 * Hp_ : Hp_;
   Rp_ = kind_ == Kind::Rnn ? 0 : (kind_ == Kind::Lstm ? 5 : 4) * Hp_;
   const int GHp = G_ * Hp_, C = Hp_ + Dp_;
   W_.assign(static_cast<std::size_t>(GHp) * C, 0.0f);
-  B_.assign(static_cast<std::size_t>(C) * GHp, 0.0f);
   b_.assign(GHp, 0.0f);
-  for (int g = 0; g < G_; ++g)
-    for (int r = 0; r < H_; ++r) {
-      const int row = g * Hp_ + r, src = g * H_ + r;  // gate block g, unit r
-      if (b.size()) b_[row] = static_cast<float>(b(src));
-      for (int j = 0; j < H_; ++j) {
-        const float w = static_cast<float>((*Wh)(j, src));
-        W_[static_cast<std::size_t>(j) * GHp + row] = w;  // z[row] += w h[j]
-        B_[static_cast<std::size_t>(row) * C + j] = w;    // v_h[j] += w dz[row]
-      }
-      for (int d = 0; d < D_; ++d) {
-        const float w = static_cast<float>((*Wx)(d, src));
-        W_[static_cast<std::size_t>(Hp_ + d) * GHp + row] = w;
-        B_[static_cast<std::size_t>(row) * C + Hp_ + d] = w;
-      }
+  // Row of group g for unit u: chunk u / 8 holds the G groups of its 8 units, 8 rows each.
+  // Groups: rnn {h}; lstm {i, f, g, o}; gru {hn, z, r, xn} with hn = W_hn h_prev only and
+  // xn = W_xn x + b_n only. `src` is the column of Wh / Wx (and entry of b) feeding it.
+  struct Group {
+    int block;         // gate block in the double cell's (H, G*H) matrices
+    bool from_h, from_x;
+  };
+  std::vector<Group> groups;
+  if (kind_ == Kind::Rnn) groups = {{0, true, true}};
+  if (kind_ == Kind::Lstm) groups = {{0, true, true}, {1, true, true}, {2, true, true}, {3, true, true}};
+  if (kind_ == Kind::Gru) groups = {{2, true, false}, {0, true, true}, {1, true, true}, {2, false, true}};
+  for (int u = 0; u < H_; ++u)
+    for (int g = 0; g < G_; ++g) {
+      const int row = (u / kUnits) * G_ * kUnits + g * kUnits + u % kUnits;
+      const int src = groups[g].block * H_ + u;
+      if (groups[g].from_x && b.size()) b_[row] = static_cast<float>(b(src));
+      if (groups[g].from_h)
+        for (int j = 0; j < H_; ++j) W_[static_cast<std::size_t>(j) * GHp + row] = static_cast<float>((*Wh)(j, src));
+      if (groups[g].from_x)
+        for (int d = 0; d < D_; ++d)
+          W_[static_cast<std::size_t>(Hp_ + d) * GHp + row] = static_cast<float>((*Wx)(d, src));
     }
-  scratch_.assign(C + 2 * GHp, 0.0f);
+  // Backward: B = W^T, (Hp + Dp, G*Hp) column-major.
+  B_.assign(static_cast<std::size_t>(C) * GHp, 0.0f);
+  for (int row = 0; row < GHp; ++row)
+    for (int j = 0; j < C; ++j) B_[static_cast<std::size_t>(row) * C + j] = W_[static_cast<std::size_t>(j) * GHp + row];
+  scratch_.assign(C + GHp, 0.0f);
 }
 
+// Forward steps go chunk by chunk (8 units): each chunk's pre-activations are one block of
+// the product (8 vectors, kept in registers) and its gates, cell state and output follow at
+// once, so their latency overlaps the next chunk's product.
 void FastCell::forward(const float* s_prev, const float* x, float* s_next, float* record) {
   using namespace fast;
-  const int Hp = Hp_, GHp = G_ * Hp_, C = Hp_ + Dp_;
-  float* hx = scratch_.data();  // [h_prev; x]
-  std::memcpy(hx, s_prev, sizeof(float) * Hp);
-  std::memcpy(hx + Hp, x, sizeof(float) * Dp_);
-  float* z = record ? record : hx + C;
+  const int Hp = Hp_, GHp = G_ * Hp_;
+  const float* W = W_.data();
   switch (kind_) {
     case Kind::Rnn:
-      gemv(W_.data(), GHp, Hp, C, hx, nullptr, s_next);
+      std::memcpy(scratch_.data(), s_prev, sizeof(float) * Hp);
+      std::memcpy(scratch_.data() + Hp, x, sizeof(float) * Dp_);
+      gemv(W, GHp, Hp, Hp + Dp_, scratch_.data(), nullptr, s_next);
       apply(s_next, Hp, tanh_v);
       break;
-    case Kind::Lstm: {
-      // record = [i; f; g; o; tanh(c)], pre-activations first, activations in place
-      gemv(W_.data(), GHp, 4 * Hp, C, hx, b_.data(), z);
-      apply(z, 2 * Hp, sigmoid_v);
-      apply(z + 2 * Hp, Hp, tanh_v);
-      apply(z + 3 * Hp, Hp, sigmoid_v);
-      const float *i = z, *f = z + Hp, *g = z + 2 * Hp, *o = z + 3 * Hp;
-      float* tc = z + 4 * Hp;
-      for (int k = 0; k < Hp; k += 4) {
-        const V c = load(f + k) * load(s_prev + Hp + k) + load(i + k) * load(g + k);
-        store(s_next + Hp + k, c);
-        const V t = tanh_v(c);
-        store(tc + k, t);
-        store(s_next + k, load(o + k) * t);
+    case Kind::Lstm:
+      // rows per chunk: i, f, g, o (2 vectors each); record per chunk: i, f, g, o, tanh(c)
+      for (int c = 0; c < Hp / kUnits; ++c) {
+        const int r = c * 4 * kUnits, u = c * kUnits;
+        V a[8];
+        for (int k = 0; k < 8; ++k) a[k] = load(b_.data() + r + 4 * k);
+        for (int j = 0; j < Hp; ++j) {
+          const float* m = W + static_cast<std::ptrdiff_t>(j) * GHp + r;
+          const V hj = splat(s_prev[j]);
+          for (int k = 0; k < 8; ++k) a[k] += load(m + 4 * k) * hj;
+        }
+        for (int j = 0; j < Dp_; ++j) {
+          const float* m = W + static_cast<std::ptrdiff_t>(Hp + j) * GHp + r;
+          const V xj = splat(x[j]);
+          for (int k = 0; k < 8; ++k) a[k] += load(m + 4 * k) * xj;
+        }
+        for (int k = 0; k < 4; ++k) a[k] = sigmoid_v(a[k]);  // i, f
+        a[4] = tanh_v(a[4]);                                  // g
+        a[5] = tanh_v(a[5]);
+        a[6] = sigmoid_v(a[6]);  // o
+        a[7] = sigmoid_v(a[7]);
+        for (int q = 0; q < 2; ++q) {
+          const V cell = a[2 + q] * load(s_prev + Hp + u + 4 * q) + a[q] * a[4 + q];  // f c_prev + i g
+          const V tc = tanh_v(cell);
+          store(s_next + Hp + u + 4 * q, cell);
+          store(s_next + u + 4 * q, a[6 + q] * tc);
+          if (record) store(record + c * 5 * kUnits + 32 + 4 * q, tc);
+        }
+        if (record)
+          for (int k = 0; k < 8; ++k) store(record + c * 5 * kUnits + 4 * k, a[k]);
       }
       break;
-    }
-    case Kind::Gru: {
-      // record = [z; r; n; a_n]; n's block takes W_hn h_prev and W_xn x + b_n separately
-      gemv(W_.data(), GHp, 2 * Hp, C, hx, b_.data(), z);
-      gemv(W_.data() + 2 * Hp, GHp, Hp, Hp, hx, nullptr, z + 3 * Hp);
-      gemv(W_.data() + 2 * Hp + static_cast<std::ptrdiff_t>(Hp) * GHp, GHp, Hp, Dp_, hx + Hp, b_.data() + 2 * Hp,
-           z + 2 * Hp);
-      apply(z, 2 * Hp, sigmoid_v);
-      const float *zg = z, *r = z + Hp, *a_n = z + 3 * Hp;
-      float* n = z + 2 * Hp;
-      for (int k = 0; k < Hp; k += 4) {
-        const V nk = tanh_v(load(n + k) + load(r + k) * load(a_n + k));
-        store(n + k, nk);
-        store(s_next + k, nk + load(zg + k) * (load(s_prev + k) - nk));
+    case Kind::Gru:
+      // rows per chunk: hn (from h only), z, r, xn (from x only); record per chunk: a_n, z, r, n
+      for (int c = 0; c < Hp / kUnits; ++c) {
+        const int r = c * 4 * kUnits, u = c * kUnits;
+        V a[8];
+        for (int k = 0; k < 8; ++k) a[k] = load(b_.data() + r + 4 * k);  // hn's bias is 0
+        for (int j = 0; j < Hp; ++j) {
+          const float* m = W + static_cast<std::ptrdiff_t>(j) * GHp + r;
+          const V hj = splat(s_prev[j]);
+          for (int k = 0; k < 6; ++k) a[k] += load(m + 4 * k) * hj;
+        }
+        for (int j = 0; j < Dp_; ++j) {
+          const float* m = W + static_cast<std::ptrdiff_t>(Hp + j) * GHp + r;
+          const V xj = splat(x[j]);
+          for (int k = 2; k < 8; ++k) a[k] += load(m + 4 * k) * xj;
+        }
+        for (int k = 2; k < 6; ++k) a[k] = sigmoid_v(a[k]);  // z, r
+        for (int q = 0; q < 2; ++q) {
+          const V n = tanh_v(a[6 + q] + a[4 + q] * a[q]);  // tanh(x_n + r * a_n)
+          store(s_next + u + 4 * q, n + a[2 + q] * (load(s_prev + u + 4 * q) - n));
+          a[6 + q] = n;
+        }
+        if (record)
+          for (int k = 0; k < 8; ++k) store(record + r + 4 * k, a[k]);
       }
       break;
-    }
   }
 }
 
@@ -455,8 +508,8 @@ void FastCell::backward(const float* record, const float* s_prev, const float* s
                         float* v_prev, float* g_x) {
   using namespace fast;
   const int Hp = Hp_, GHp = G_ * Hp_, C = Hp_ + Dp_;
-  float* dz = scratch_.data() + C;
-  float* out = scratch_.data();  // (C): [v_h_prev; g_x] for the rnn and the lstm
+  float* out = scratch_.data();    // (C): [v_h_prev; g_x] for the rnn and the lstm
+  float* dz = scratch_.data() + C;  // (G*Hp), in the forward's row order
   const V one = splat(1.0f);
   switch (kind_) {
     case Kind::Rnn:
@@ -468,44 +521,46 @@ void FastCell::backward(const float* record, const float* s_prev, const float* s
       std::memcpy(v_prev, out, sizeof(float) * Hp);
       std::memcpy(g_x, out + Hp, sizeof(float) * Dp_);
       break;
-    case Kind::Lstm: {
-      const float *i = record, *f = record + Hp, *g = record + 2 * Hp, *o = record + 3 * Hp, *tc = record + 4 * Hp;
-      for (int k = 0; k < Hp; k += 4) {
-        const V ik = load(i + k), fk = load(f + k), gk = load(g + k), ok = load(o + k), tk = load(tc + k);
-        const V vh = load(v + k);
-        const V vc = load(v + Hp + k) + vh * ok * (one - tk * tk);
-        store(dz + k, vc * gk * ik * (one - ik));
-        store(dz + Hp + k, vc * load(s_prev + Hp + k) * fk * (one - fk));
-        store(dz + 2 * Hp + k, vc * ik * (one - gk * gk));
-        store(dz + 3 * Hp + k, vh * tk * ok * (one - ok));
-        store(v_prev + Hp + k, vc * fk);
+    case Kind::Lstm:
+      for (int c = 0; c < Hp / kUnits; ++c) {
+        const int r = c * 4 * kUnits;
+        for (int q = 0; q < 2; ++q) {
+          const int u = c * kUnits + 4 * q;
+          const float* rec = record + c * 5 * kUnits + 4 * q;
+          const V ik = load(rec), fk = load(rec + 8), gk = load(rec + 16), ok = load(rec + 24), tk = load(rec + 32);
+          const V vh = load(v + u);
+          const V vc = load(v + Hp + u) + vh * ok * (one - tk * tk);
+          store(dz + r + 4 * q, vc * gk * ik * (one - ik));
+          store(dz + r + 8 + 4 * q, vc * load(s_prev + Hp + u) * fk * (one - fk));
+          store(dz + r + 16 + 4 * q, vc * ik * (one - gk * gk));
+          store(dz + r + 24 + 4 * q, vh * tk * ok * (one - ok));
+          store(v_prev + Hp + u, vc * fk);
+        }
       }
       gemv(B_.data(), C, C, GHp, dz, nullptr, out);
       std::memcpy(v_prev, out, sizeof(float) * Hp);
       std::memcpy(g_x, out + Hp, sizeof(float) * Dp_);
       break;
-    }
-    case Kind::Gru: {
-      // du = d/d(Wx^T x + b); da = d/d(Wh^T h_prev): the same but the n block times r
-      const float *zg = record, *r = record + Hp, *n = record + 2 * Hp, *a_n = record + 3 * Hp;
-      float* da = dz + GHp;
-      for (int k = 0; k < Hp; k += 4) {
-        const V zk = load(zg + k), rk = load(r + k), nk = load(n + k), vk = load(v + k);
-        const V dn = vk * (one - zk) * (one - nk * nk);
-        const V du_z = vk * (load(s_prev + k) - nk) * zk * (one - zk);
-        const V du_r = dn * load(a_n + k) * rk * (one - rk);
-        store(dz + k, du_z);
-        store(dz + Hp + k, du_r);
-        store(dz + 2 * Hp + k, dn);
-        store(da + k, du_z);
-        store(da + Hp + k, du_r);
-        store(da + 2 * Hp + k, dn * rk);
-        store(v_prev + k, vk * zk);  // the init of v_prev = v z + Wh da
+    case Kind::Gru:
+      // dz per chunk: [dn r, du_z, du_r, dn] for the groups hn, z, r, xn; h_prev's rows of B
+      // read the first three groups, x's rows the last three.
+      for (int c = 0; c < Hp / kUnits; ++c) {
+        const int r = c * 4 * kUnits;
+        for (int q = 0; q < 2; ++q) {
+          const int u = c * kUnits + 4 * q;
+          const float* rec = record + r + 4 * q;
+          const V a_n = load(rec), zk = load(rec + 8), rk = load(rec + 16), nk = load(rec + 24), vk = load(v + u);
+          const V dn = vk * (one - zk) * (one - nk * nk);
+          store(dz + r + 4 * q, dn * rk);
+          store(dz + r + 8 + 4 * q, vk * (load(s_prev + u) - nk) * zk * (one - zk));
+          store(dz + r + 16 + 4 * q, dn * a_n * rk * (one - rk));
+          store(dz + r + 24 + 4 * q, dn);
+          store(v_prev + u, vk * zk);  // the init of v_prev = v z + Wh da
+        }
       }
-      gemv(B_.data(), C, Hp, GHp, da, v_prev, v_prev);
-      gemv(B_.data() + Hp, C, Dp_, GHp, dz, nullptr, g_x);
+      gemv(B_.data(), C, Hp, Columns{Hp / kUnits, 4 * kUnits, 0, 3 * kUnits}, dz, v_prev, v_prev);
+      gemv(B_.data() + Hp, C, Dp_, Columns{Hp / kUnits, 4 * kUnits, kUnits, 4 * kUnits}, dz, nullptr, g_x);
       break;
-    }
   }
 }
 

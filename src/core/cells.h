@@ -154,12 +154,15 @@ StepJacobians step_jacobians(const RecurrentCell& cell, const Eigen::VectorXd& s
 // seed still draws the same network; the double cells stay the reference (finite-difference
 // tests) and tests/cells_test.cpp checks this path against them.
 //
-// Layout: H is zero-padded to Hp (a multiple of 4) and D to Dp; padded rows and columns of
-// every matrix are 0, so padded state entries stay exactly 0 and change nothing. Per step:
-//   forward:  one fused product z = W [h_prev; x] (+ b), W: (G*Hp, Hp+Dp), column-major;
-//             the GRU splits its n block into W_hn h_prev and W_xn x (r gates the first);
-//   backward: one fused product [v_h_prev; g_x] = B dz, B = [Wh; Wx]: (Hp+Dp, G*Hp)
-//             (the GRU feeds its two halves slightly different vectors).
+// Layout: H is zero-padded to Hp (a multiple of 8) and D to Dp (a multiple of 4); padded rows
+// and columns of every matrix are 0, so padded state entries stay exactly 0 and change
+// nothing. Per step:
+//   forward:  one fused product z = W [h_prev; x] + b, W: (G*Hp, Hp+Dp), column-major, its
+//             rows in chunks of 8 units holding all G gate groups of those units, so each
+//             chunk's gates, cell state and output are computed as soon as its rows are (the
+//             GRU has G = 4 groups, z, r and n split into W_hn h_prev and W_xn x + b_n);
+//   backward: one fused product [v_h_prev; g_x] = W^T dz (the GRU's two halves read
+//             slightly different groups).
 // The products and the gate functions (exp with Cody-Waite reduction and a degree-5
 // polynomial, sigmoid = 1/(1+exp(-x)), tanh = odd polynomial for |x| < 0.625 else
 // 1 - 2/(exp(2|x|)+1); relative error a few float ulps) are written with GCC/Clang generic
@@ -194,10 +197,10 @@ class FastCell {
   enum class Kind { Rnn, Lstm, Gru };
   Kind kind_;
   int H_, D_, Hp_, Dp_, Sp_, Rp_, G_;
-  std::vector<float> W_;        // (G*Hp, Hp+Dp) column-major
-  std::vector<float> B_;        // (Hp+Dp, G*Hp) column-major
+  std::vector<float> W_;        // (G*Hp, Hp+Dp) column-major, rows in chunks of 8 units
+  std::vector<float> B_;        // W^T: (Hp+Dp, G*Hp) column-major
   std::vector<float> b_;        // (G*Hp)
-  std::vector<float> scratch_;  // [h_prev; x] (Hp+Dp), pre-activations / dz (G*Hp), a second (G*Hp)
+  std::vector<float> scratch_;  // (Hp+Dp): [h_prev; x] or backward's [v_h_prev; g_x]; (G*Hp): dz
 };
 
 // Sum of squares of n floats (n a multiple of 4), summed in float in a fixed order (four
