@@ -4,13 +4,19 @@
 //
 // Messages in:  {id, op: 'specs'}                      -> {id, ok, version, specs}
 //               {id, op: 'run', experiment, params}    -> {id, progress} ... then {id, ok, result, ms}
+//               {id, op: 'load'}                       -> {id, ok, ms} (ms: module start-up)
+//               {id, op: 'slice', kind, params, begin, end, state}
+//                                                      -> {id, ok, result, ms}
+//                 kind: 'attention' (query rows), 'rnn_batch' (sequences), 'rnn_relay' (steps,
+//                 from `state`); ms is measured here around the core call only.
 // Failures answer {id, ok: false, error}. One request runs at a time (the module is
 // synchronous); the page stops a run by terminating this worker.
 (function () {
   'use strict';
 
   const RUNNERS = { timing: 'runTiming', gradient: 'runGradient', retention: 'runRetention',
-    architectures: 'runArchitectures', memory: 'runMemory' };
+    architectures: 'runArchitectures', memory: 'runMemory', workdepth: 'runWorkDepth' };
+  const SLICES = { attention: 'attentionRows', rnn_batch: 'rnnSequences', rnn_relay: 'rnnRelaySegment' };
   const PROGRESS_INTERVAL_MS = 50;  // at most ~20 progress messages per second
   let modulePromise = null;
 
@@ -37,10 +43,24 @@
   }
 
   async function handle(message) {
+    const loadStart = performance.now();
     const m = await loadModule();
+    if (message.op === 'load') {
+      self.postMessage({ id: message.id, ok: true, ms: performance.now() - loadStart });
+      return;
+    }
+    if (message.op === 'slice' && Object.prototype.hasOwnProperty.call(SLICES, message.kind)) {
+      const start = performance.now();
+      const result = message.kind === 'rnn_relay'
+        ? m.rnnRelaySegment(message.params, message.begin, message.end, message.state)
+        : m[SLICES[message.kind]](message.params, message.begin, message.end);
+      const ms = performance.now() - start;
+      self.postMessage({ id: message.id, ok: true, result: result, ms: ms }, transferables(result, []));
+      return;
+    }
     if (message.op === 'specs') {
       const specs = {};
-      for (const experiment of Object.keys(RUNNERS)) {
+      for (const experiment of Object.keys(RUNNERS).concat(['scaling'])) {
         const list = m.parameterSpecs(experiment);
         if (!Array.isArray(list)) throw new Error(list && list.error ? list.error : 'no parameter specs');
         specs[experiment] = list;

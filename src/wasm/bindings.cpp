@@ -12,6 +12,16 @@
 //                                          {architecture, norm, decay_per_step, decay_r_squared}
 //   runMemory(params, progress?)      -> likewise; `networks` is an array of
 //                                          {architecture, capacity, r2: [band per N]}
+//   runWorkDepth(params, progress?)   -> likewise (`rnn-lesson workdepth --json`); counts is an
+//                                          array of {architecture, work, depth}; the projected
+//                                          ms and attention_faster are arrays (one per P)
+//   parameterSpecs('workdepth' | 'scaling') -> the specs of those parameter tables
+//   attentionRows(params, rowBegin, rowEnd)           -> {error, checksum, operations, state}
+//   rnnSequences(params, sequenceBegin, sequenceEnd)  -> likewise
+//   rnnRelaySegment(params, tBegin, tEnd, state?)     -> likewise; state (Float64Array) is the
+//                                          hidden state to hand to the next segment
+//   balancedRowSplits(length, parts)  -> Int32Array of parts + 1 row boundaries, or {error}
+//   (slice params: the scaling table: length, hidden_size, input_size, batch, seed)
 //
 // `params` is a plain object whose values are numbers, arrays of numbers, or text as in a
 // URL ("50,100,200", "bptt"); missing keys keep their defaults. `progress(fraction)` may
@@ -33,6 +43,7 @@
 #include "core/architectures.h"
 #include "core/gradient.h"
 #include "core/memory_capacity.h"
+#include "core/parallel.h"
 #include "core/params.h"
 #include "core/retention.h"
 #include "core/timing.h"
@@ -294,6 +305,36 @@ val to_val(const MemoryParams& p, const MemoryResult& r) {
   return o;
 }
 
+val to_val(const WorkDepthParams& p, const WorkDepthResult& r) {
+  val counts = val::array();
+  for (std::size_t i = 0; i < r.counts.size(); ++i) {
+    val o = val::object();
+    o.set("architecture", r.counts[i].architecture);
+    o.set("work", doubles(r.counts[i].work));
+    o.set("depth", doubles(r.counts[i].depth));
+    counts.set(i, o);
+  }
+  const auto rows = [](const auto& table, auto convert) {
+    val a = val::array();
+    for (std::size_t i = 0; i < table.size(); ++i) a.set(i, convert(table[i]));
+    return a;
+  };
+  val o = val::object();
+  o.set("experiment", std::string("workdepth"));
+  o.set("params", params_object(work_depth_fields(), p));
+  o.set("lengths", ints(r.lengths));
+  o.set("counts", counts);
+  o.set("rnn_ns_per_op", r.rnn_ns_per_op);
+  o.set("attention_ns_per_op", r.attention_ns_per_op);
+  o.set("measured_here", r.measured_here);
+  o.set("processors", ints(r.processors));
+  o.set("rnn_projected_ms", rows(r.rnn_projected_ms, doubles));
+  o.set("attention_projected_ms", rows(r.attention_projected_ms, doubles));
+  o.set("attention_faster", rows(r.attention_faster, ints));
+  o.set("error", std::string());
+  return o;
+}
+
 // Parse, validate, run, convert; every failure becomes {error}.
 template <class Params, class Run>
 val run_experiment(const std::vector<Field<Params>>& table, const val& params, const val& progress, Run run) {
@@ -341,6 +382,97 @@ val run_memory_js(val params, val progress) {
                         [](const MemoryParams& p, const Progress& pr) { return run_memory(p, pr); });
 }
 
+val run_work_depth_js(val params, val progress) {
+  return run_experiment(work_depth_fields(), params, progress,
+                        [](const WorkDepthParams& p, const Progress&) { return run_work_depth(p); });
+}
+
+// ---- slices of the scaling run (one call per worker and piece) ----------------------------
+
+// An integer argument: "" when it is a whole number within int's range, else why not.
+std::string read_int(const val& v, const char* name, int& out) {
+  if (v.typeOf().as<std::string>() != "number") return std::string(name) + " must be an integer (got " + type_name(v) + ")";
+  const double x = v.as<double>();
+  if (!(x >= -2147483648.0 && x <= 2147483647.0) || x != static_cast<double>(static_cast<long long>(x)))
+    return std::string(name) + " must be an integer (got " + std::to_string(x) + ")";
+  out = static_cast<int>(x);
+  return "";
+}
+
+val slice_val(const SliceResult& r) {
+  if (!r.error.empty()) return error_object(r.error);
+  val o = val::object();
+  o.set("error", std::string());
+  o.set("checksum", r.checksum);
+  o.set("operations", r.operations);
+  o.set("state", doubles(r.state));
+  return o;
+}
+
+// Reads the scaling params and two integer bounds, then runs `slice(p, begin, end)`.
+template <class Slice>
+val run_slice(const val& params, const val& begin, const val& end, const char* begin_name, const char* end_name,
+              Slice slice) {
+  try {
+    ParamInputs inputs;
+    ScalingParams p;
+    int b = 0, e = 0;
+    std::string error = read_inputs(scaling_fields(), params, inputs);
+    if (error.empty()) error = parse_params(scaling_fields(), inputs, p);
+    if (error.empty()) error = validate(p);
+    if (error.empty()) error = read_int(begin, begin_name, b);
+    if (error.empty()) error = read_int(end, end_name, e);
+    if (!error.empty()) return error_object(error);
+    return slice(p, b, e);
+  } catch (const std::bad_alloc&) {
+    return error_object("out of memory: try smaller parameters");
+  } catch (const std::exception& e) {
+    return error_object(std::string("internal error: ") + e.what());
+  }
+}
+
+val attention_rows_js(val params, val row_begin, val row_end) {
+  return run_slice(params, row_begin, row_end, "rowBegin", "rowEnd",
+                   [](const ScalingParams& p, int b, int e) { return slice_val(attention_rows(p, b, e)); });
+}
+
+val rnn_sequences_js(val params, val sequence_begin, val sequence_end) {
+  return run_slice(params, sequence_begin, sequence_end, "sequenceBegin", "sequenceEnd",
+                   [](const ScalingParams& p, int b, int e) { return slice_val(rnn_sequences(p, b, e)); });
+}
+
+val rnn_relay_segment_js(val params, val t_begin, val t_end, val state) {
+  std::vector<double> h;
+  if (!state.isUndefined() && !state.isNull()) {
+    const bool typed = val::global("ArrayBuffer").call<bool>("isView", state);
+    if (!typed && !is_array(state))
+      return error_object("state must be a Float64Array, an array of numbers or undefined (got " + type_name(state) + ")");
+    const unsigned length = state["length"].as<unsigned>();
+    if (length > kMaxArrayLength) return error_object("state must hold at most hidden_size values");
+    for (unsigned i = 0; i < length; ++i) {
+      const val x = state[i];
+      if (x.typeOf().as<std::string>() != "number")
+        return error_object("state must hold numbers (got " + type_name(x) + " at index " + std::to_string(i) + ")");
+      h.push_back(x.as<double>());
+    }
+  }
+  return run_slice(params, t_begin, t_end, "tBegin", "tEnd",
+                   [&h](const ScalingParams& p, int b, int e) { return slice_val(rnn_relay_segment(p, b, e, h)); });
+}
+val rnn_relay_segment_no_state(val params, val t_begin, val t_end) {
+  return rnn_relay_segment_js(params, t_begin, t_end, val::undefined());
+}
+
+val balanced_row_splits_js(val length, val parts) {
+  int n = 0, k = 0;
+  std::string error = read_int(length, "length", n);
+  if (error.empty()) error = read_int(parts, "parts", k);
+  if (error.empty() && !(n >= 1 && n <= 1000000)) error = "length must be an integer from 1 to 1000000";
+  if (error.empty() && !(k >= 1 && k <= 1024)) error = "parts must be an integer from 1 to 1024";
+  if (!error.empty()) return error_object(error);
+  return ints(balanced_row_splits(n, k));
+}
+
 const char* type_text(ParamType t) {
   switch (t) {
     case ParamType::Integer: return "integer";
@@ -380,7 +512,9 @@ val parameter_specs_js(val experiment) {
     if (name == "retention") return spec_array(specs_of(retention_fields()));
     if (name == "architectures") return spec_array(specs_of(architectures_fields()));
     if (name == "memory") return spec_array(specs_of(memory_fields()));
-    return error_object("experiment must be one of timing, gradient, retention, architectures, memory (got " +
+    if (name == "workdepth") return spec_array(specs_of(work_depth_fields()));
+    if (name == "scaling") return spec_array(specs_of(scaling_fields()));
+    return error_object("experiment must be one of timing, gradient, retention, architectures, memory, workdepth, scaling (got " +
                         (name.empty() ? type_name(experiment) : "'" + shown_name(name) + "'") + ")");
   } catch (const std::exception& e) {
     return error_object(std::string("internal error: ") + e.what());
@@ -418,4 +552,12 @@ EMSCRIPTEN_BINDINGS(rnn_lesson) {
   function("runMemory", &run_memory_js);
   function("runMemory", &with_params_only<run_memory_js>);
   function("runMemory", &with_nothing<run_memory_js>);
+  function("runWorkDepth", &run_work_depth_js);
+  function("runWorkDepth", &with_params_only<run_work_depth_js>);
+  function("runWorkDepth", &with_nothing<run_work_depth_js>);
+  function("attentionRows", &attention_rows_js);
+  function("rnnSequences", &rnn_sequences_js);
+  function("rnnRelaySegment", &rnn_relay_segment_js);
+  function("rnnRelaySegment", &rnn_relay_segment_no_state);
+  function("balancedRowSplits", &balanced_row_splits_js);
 }
