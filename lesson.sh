@@ -67,7 +67,7 @@ case "${1:-}" in
     RNN_LESSON_CLI="$PWD/build/rnn-lesson" npm run --silent test:node
     say "the page in Chromium (tests/browser)"
     npm run --silent test:browser
-    say "all tests passed"
+    # (no trailing line: the test runners' own summaries close the output)
     ;;
   *)
     echo "usage: ./lesson.sh serve | test" >&2
