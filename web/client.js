@@ -27,6 +27,8 @@
     let nextId = 1;
     let running = null;  // {id, slot, message, resolve, reject, onProgress, started, stale}
     const queue = [];    // jobs waiting, oldest first
+    let paused = false;  // while the parallel section measures, nothing else computes
+    let idleWaiters = [];
 
     function startWorker() {
       worker = new Worker(url);
@@ -61,7 +63,12 @@
     }
 
     function pump() {
-      if (running || queue.length === 0) return;
+      if (!running && queue.length === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+      if (paused || running || queue.length === 0) return;
       running = queue.shift();
       running.started = performance.now();
       worker.postMessage(running.message);
@@ -96,6 +103,13 @@
       // Resolves {result, ms}; rejects with error.reason 'superseded' | 'cancelled' | 'crashed'.
       run(slot, experiment, params, onProgress) {
         return submit(slot, { op: 'run', experiment: experiment, params: params }, onProgress);
+      },
+      // Holds queued jobs (a running one finishes) until resume().
+      pause() { paused = true; },
+      resume() { paused = false; pump(); },
+      // Resolves once nothing is running or waiting.
+      whenIdle() {
+        return new Promise((resolve) => { idleWaiters.push(resolve); pump(); });
       },
       // Stops the running job and drops waiting ones whose slot passes `matches(slot)`.
       cancel(matches) {

@@ -36,6 +36,9 @@
     attention_contexts: 'Attention context lengths n',
     attention_trials: 'Attention trials per length',
     show_n: 'Show r²ₖ at hidden size N',
+    length: 'Sequence length n',
+    batch: 'Independent RNN sequences',
+    processors: 'Parallel units P (projection)',
   };
   const CHOICE_LABELS = {
     bptt: 'real backprop (bptt)',
@@ -47,7 +50,7 @@
     'retention.input_size', 'retention.seeds', 'retention.readout_trials', 'retention.seed',
     'architectures.input_size', 'architectures.input_scale', 'architectures.seeds', 'architectures.seed',
     'memory.washout', 'memory.train_steps', 'memory.test_steps', 'memory.input_scale', 'memory.ridge', 'memory.seeds',
-    'memory.attention_key_size', 'memory.attention_trials', 'memory.seed'];
+    'memory.attention_key_size', 'memory.attention_trials', 'memory.seed', 'parallel.input_size', 'parallel.seed'];
   // Values spread over decades (a slider's even steps would skip the useful ones).
   const NO_SLIDER = ['ridge', 'show_n'];
   const SLIDER_MAX_SPAN = 2100;  // integer ranges wider than this get a number field only

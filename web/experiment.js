@@ -129,6 +129,7 @@
       lastRun = run;
       const values = options.values();
       charts.forEach((chart, i) => module.render(chart, run, values, i));
+      if (ns.predict) ns.predict.show(experiment, run, values);
       fillReadout(module.readout(run, values));
       ui.notice.textContent = module.notice(run, values);
       if (ui.claims && module.claims) fillClaims(module.claims(run, values));
@@ -170,23 +171,30 @@
     async function runNow() {
       clearTimeout(debounce);
       const mine = ++generation;
-      const requests = module.requests(options.params(), options.values());
+      const requests = module.run ? [] : module.requests(options.params(), options.values());
       setBusy(true);
       ui.status.textContent = 'Running…';
       const started = performance.now();
       try {
-        const replies = await Promise.all(requests.map((req, i) =>
-          options.client.run(experiment + (i ? '-' + req.as : ''), experiment, req.params, i ? null : (f) => {
-            if (mine === generation) ui.progress.value = Math.max(0, Math.min(1, f));
-          })));
-        if (mine !== generation) return;
-        const run = { ms: 0 };
+        const onProgress = (f) => { if (mine === generation) ui.progress.value = Math.max(0, Math.min(1, f)); };
+        let run;
         let refused = '';
-        replies.forEach((reply, i) => {
-          run[requests[i].as] = reply.result;
-          run.ms += reply.ms;
-          if (reply.result.error && !refused) refused = reply.result.error;
-        });
+        if (module.run) {
+          // A section with its own way of running (the parallel one: a pool of workers).
+          run = await module.run(options.params(), options.values(), onProgress, options);
+          if (mine !== generation) return;
+          refused = run.error || '';
+        } else {
+          const replies = await Promise.all(requests.map((req, i) =>
+            options.client.run(experiment + (i ? '-' + req.as : ''), experiment, req.params, i ? null : onProgress)));
+          if (mine !== generation) return;
+          run = { ms: 0 };
+          replies.forEach((reply, i) => {
+            run[requests[i].as] = reply.result;
+            run.ms += reply.ms;
+            if (reply.result.error && !refused) refused = reply.result.error;
+          });
+        }
         setBusy(false);
         if (refused) {
           showError('The experiment refused these settings: ' + refused + '.');
@@ -223,6 +231,7 @@
     function cancel() {
       clearTimeout(debounce);
       options.client.cancel((slot) => slot === experiment || slot.indexOf(experiment + '-') === 0);
+      if (module.cancel) module.cancel(options);
     }
 
     ui.run.addEventListener('click', () => runNow());

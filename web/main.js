@@ -8,9 +8,13 @@
   const EXPERIMENTS = ns.state.EXPERIMENTS;
   // Experiments 1-3 first, in the order a reader meets them (quickest first, timing last of
   // the three so that nothing competes with the run being timed), then 4 and 5, further down.
-  const RUN_ORDER = ['gradient', 'retention', 'timing', 'architectures', 'memory'];
-  // Page defaults that differ from the core's (the kata's) defaults: none needed so far.
-  const PAGE_DEFAULTS = {};
+  // The parallel section comes last and starts only when the others are done: it times
+  // several workers at once and must not share the cores with them.
+  const RUN_ORDER = ['gradient', 'retention', 'timing', 'architectures', 'memory', 'parallel'];
+  // Page defaults that differ from the core's defaults.
+  // Experiment 6: H = 64 makes one 1-worker attention pass over n = 2,048 take ~100 ms in
+  // wasm, long enough that splitting it is not swamped by the cost of handing it out.
+  const PAGE_DEFAULTS = { parallel: { hidden_size: 64 } };
 
   function setLessonState(value) {
     root.dataset.lessonState = value;
@@ -29,6 +33,7 @@
     }
     const client = ns.createClient(self.RNN_LESSON_WORKER_SOURCE);
     const { version, specs } = await client.specs();
+    specs.parallel = specs.scaling;
     document.getElementById('core-version').textContent = version;
 
     const table = ns.state.createTable(specs, PAGE_DEFAULTS);
@@ -47,9 +52,12 @@
     };
 
     const outcome = {};
+    let othersDone;
+    const othersFinished = new Promise((resolve) => { othersDone = resolve; });
     const settled = (experiment, result) => {
       outcome[experiment] = result === 'ok' || panels[experiment].lastRun() ? 'ok' : result;
       ns.summary.update(experiment, panels[experiment].lastRun(), values);
+      if (visible.every((e) => e === 'parallel' || outcome[e])) othersDone();
       const states = visible.map((e) => outcome[e]);
       if (states.some((s) => s === 'error')) setLessonState('error');
       else if (states.every((s) => s === 'ok')) setLessonState('ready');
@@ -85,9 +93,13 @@
         params: () => ns.state.moduleParams(table, values, experiment),
         values: () => values,
         onSettled: settled,
+        pool: experiment === 'parallel' ? (ns.parallelPool = ns.createPool(self.RNN_LESSON_WORKER_SOURCE)) : null,
       });
-      panels[experiment].runNow();
+      ns.predict.build(experiment, section, values, (key, value) => { values[key] = value; updateUrl(); });
+      if (experiment === 'parallel') othersFinished.then(() => panels.parallel.runNow());
+      else panels[experiment].runNow();
     }
+    if (visible.every((e) => e === 'parallel')) othersDone();
 
     window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
       theme = ns.chartCommon.readTheme();

@@ -9,10 +9,12 @@
 // URL keys are "<experiment>.<parameter>" (gradient.hidden_size=24). A bare parameter name
 // (hidden_size=24) is accepted as shorthand for every experiment that has that parameter; a
 // prefixed key wins over the shorthand. Page keys:
-//   embed=timing|gradient|retention|architectures|memory
+//   embed=timing|gradient|retention|architectures|memory|parallel
 //                                     show only that experiment, compact, for an <iframe>
 //   hide=hidden_size,gradient.seed    classroom mode: hide these controls (bare names hide
 //                                     the parameter in every experiment)
+//   predict.timing=linear, ...        the learner's guesses (web/predict.js)
+//   parallel.processors=1000          P of the projection chart
 // Values from the URL are untrusted: they are parsed as text, never inserted as markup;
 // numbers out of range are clamped, anything unparseable is refused (default kept); every
 // adjustment produces a message for the page to show.
@@ -20,10 +22,10 @@
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
 
-  const EXPERIMENTS = ['timing', 'gradient', 'retention', 'architectures', 'memory'];
+  const EXPERIMENTS = ['timing', 'gradient', 'retention', 'architectures', 'memory', 'parallel'];
   const MAX_VALUE_CHARS = 1000;   // longer URL values are refused unread
   const MAX_QUERY_CHARS = 20000;  // a longer query string is ignored as a whole
-  const MAX_MESSAGES = 24;  // five experiments: a shorthand name alone can give five
+  const MAX_MESSAGES = 24;  // six experiments: a shorthand name alone can give six
 
   // Page rows: settings that belong to the page, not to the module. `redraw: true` rows change
   // only how a finished run is drawn, so changing one redraws without running again.
@@ -34,6 +36,9 @@
     { key: 'memory.show_n', name: 'show_n', experiment: 'memory', type: 'integer', default: 0, min: 0, max: 256,
       range: 'an integer from 0 to 256', redraw: true,
       help: 'hidden size N whose r²ₖ curve is drawn and summarised (the nearest size run; 0 = the largest)' },
+    { key: 'parallel.processors', name: 'processors', experiment: 'parallel', type: 'choice', default: '1000',
+      choices: ['1', '10', '100', '1000', '10000'], range: 'one of 1, 10, 100, 1000, 10000', redraw: true,
+      help: 'parallel units P for the projected chart (a GPU has thousands)' },
     { key: 'embed', name: 'embed', experiment: '', type: 'choice', default: '',
       choices: [''].concat(EXPERIMENTS), range: 'one of ' + EXPERIMENTS.join(', '), help: 'show only this experiment, compact (for an iframe)' },
     { key: 'hide', name: 'hide', experiment: '', type: 'name_list', default: [],
@@ -164,7 +169,7 @@
         });
       }
     }
-    for (const row of PAGE_ROWS) rows.push(Object.assign({ module: false }, row));
+    for (const row of PAGE_ROWS.concat(ns.predict ? ns.predict.rows() : [])) rows.push(Object.assign({ module: false }, row));
     return rows;
   }
 

@@ -62,7 +62,22 @@
       Math.round(100 * e.accuracy) + '% of the time (chance ' + c.sig(100 * e.chance, 2) + '%).');
   }
 
-  const FILL = { timing: timing, gradient: gradient, retention: retention, architectures: architectures, memory: memory };
+  function parallel(r, values) {
+    const s = r.scaling;
+    const w = r.workdepth;
+    const K = s.workers.length;
+    const sp = (kind) => c.sig(ns.charts.parallel.speedups(s, kind)[K - 1], 3) + '×';
+    const i = Array.from(w.lengths).indexOf(1000);
+    const depth = (a) => w.counts.find((x) => x.architecture === a).depth[i];
+    const p = ns.charts.parallel.pIndex(w, values);
+    set('summary-parallel-rnn', 'Measured with ' + K + ' workers: one sequence ' + sp('rnn_relay') + ' (a batch of independent ones ' +
+      sp('rnn_batch') + '). Depth at n = 1,000: ' + c.sig(depth('rnn'), 3) + ' operations in a row (counted).');
+    const cross = ns.charts.parallel.crossover(w, p);
+    set('summary-parallel-attn', 'Measured with ' + K + ' workers: ' + sp('attention') + '. Depth at n = 1,000: ' + c.sig(depth('attention'), 3) +
+      ' (counted). Projected with ' + w.processors[p] + ' units: ' + (cross ? 'faster than the RNN for ' + cross : 'not faster at these n') + '.');
+  }
+
+  const FILL = { timing: timing, gradient: gradient, retention: retention, architectures: architectures, memory: memory, parallel: parallel };
 
   // `run` is a panel's last run ({main, ...}); `values` the page's settings.
   function update(experiment, run, values) {

@@ -13,7 +13,7 @@ const SCREENSHOTS = path.join(__dirname, 'screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'";
 const CHARTS = ['chart-timing', 'chart-gradient', 'chart-retention', 'chart-architectures', 'chart-architectures-context',
-  'chart-memory', 'chart-memory-r2', 'chart-memory-attention'];
+  'chart-memory', 'chart-memory-r2', 'chart-memory-attention', 'chart-scaling', 'chart-workdepth', 'chart-projection'];
 
 function requireDist() {
   for (const f of ['index.html', 'worker-source.js', 'vendor/chart.umd.min.js', 'main.js']) {

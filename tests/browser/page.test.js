@@ -55,7 +55,7 @@ describe('lesson page', () => {
         // Tables are built when their <details> opens.
         for (const summary of await page.locator('details.data > summary').all()) await summary.click();
         const rows = await page.$$eval('[data-role="table"]', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
-        assert.equal(rows.length, 8, 'one table per experiment, two for experiment 4, three for 5');
+        assert.equal(rows.length, 11, 'one table per experiment, two for experiment 4, three for 5 and 6');
         assert.ok(rows.every((n) => n > 0), 'data tables are filled: ' + rows);
         // All charts of the page, recomputed at the defaults on arrival: the target is 1 s.
         const computed = await page.$$eval('[data-role="status"]', (ps) => ps.map((p) => p.textContent));

@@ -26,6 +26,8 @@ describe('layouts and colour schemes', () => {
     { name: 'embed-phone-dark', viewport: { width: 375, height: 800 }, colorScheme: 'dark', query: '?embed=retention' },
     { name: 'embed-architectures-phone-light', viewport: { width: 375, height: 800 }, colorScheme: 'light', query: '?embed=architectures' },
     { name: 'embed-memory-phone-dark', viewport: { width: 375, height: 800 }, colorScheme: 'dark', query: '?embed=memory' },
+    { name: 'embed-parallel-phone-dark', viewport: { width: 375, height: 800 }, colorScheme: 'dark', query: '?embed=parallel' },
+    { name: 'embed-parallel-desktop-light', viewport: { width: 1280, height: 900 }, colorScheme: 'light', query: '?embed=parallel&predict.parallel=2' },
     { name: 'embed-memory-desktop-dark', viewport: { width: 1280, height: 900 }, colorScheme: 'dark', query: '?embed=memory' },
   ];
 

@@ -1,0 +1,138 @@
+// Experiment 6 (sequential vs parallel): the scaling run with a pool of >= 2 workers, the
+// counted and projected charts, predictions kept in the URL, Cancel stopping every pool
+// worker, hostile values for the new settings, and ?embed=parallel in a cross-origin iframe.
+'use strict';
+const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('./harness.js');
+
+describe('experiment 6: sequential vs parallel', () => {
+  let chromium;
+  let site;
+  before(async () => {
+    h.requireDist();
+    chromium = await h.launch();
+    site = await h.serve(h.DIST);
+  });
+  after(async () => {
+    if (site) await site.close();
+    if (chromium) await chromium.close();
+  });
+
+  async function open(query, fn) {
+    const context = await chromium.browser.newContext({ viewport: { width: 1000, height: 900 } });
+    const page = await context.newPage();
+    const watched = await h.watch(context, page);
+    try {
+      await page.goto(site.url + query);
+      await fn(page, watched);
+      assert.deepEqual(watched.errors, []);
+      assert.deepEqual(site.reports, [], 'no CSP violations');
+    } finally {
+      await context.close();
+    }
+  }
+
+  it('measures speedup with >= 2 workers, same checksums; counts and projects', async () => {
+    await open('?embed=parallel&predict.parallel=2', async (page) => {
+      assert.equal(await h.waitReady(page, 60000), 'ready');
+      const scaling = await page.evaluate(() => Chart.getChart(document.getElementById('chart-scaling')).data.datasets
+        .map((d) => ({ label: d.label, data: d.data })));
+      const attention = scaling[0].data;
+      assert.ok(attention.length >= 2, 'at least 2 workers');
+      assert.deepEqual(attention.slice(0, 2).map((p) => p.x), [1, 2]);
+      assert.equal(attention[0].y, 1);
+      for (const d of scaling.slice(0, 3)) assert.ok(d.data.every((p) => Number.isFinite(p.y) && p.y > 0), d.label);
+      assert.match(await page.locator('#experiment-parallel [data-role=notice]').innerText(), /Same answer: with 1 to \d workers/);
+      const wd = JSON.parse(await h.chartData(page, 'chart-workdepth'));
+      assert.ok(wd.length >= 10);
+      const labels = await page.evaluate(() => Chart.getChart(document.getElementById('chart-projection')).data.datasets
+        .map((d) => [d.label, d.data.length, d.borderDash || []]));
+      assert.match(labels[0][0], /\(projected\)$/);
+      assert.match(labels[1][0], /\(projected\)$/);
+      assert.ok(labels[0][1] > 5 && labels[0][2].length, 'projected lines have data and are dashed');
+      assert.match(labels[3][0], /\(measured\)$/);
+      const readout = await page.locator('#experiment-parallel [data-role=readout]').innerText();
+      assert.match(readout, /Attention, 2 workers\s+[\d.]+× \(\d+% efficiency\)/);
+      assert.match(readout, /Worker start-up/);
+      console.log(readout.replace(/\n/g, ' | '));
+      assert.match(await page.locator('#experiment-parallel .predict-result').innerText(), /^You guessed nearly 2×; measured: [\d.]+×/);
+    });
+  });
+
+  it('a prediction is recorded in the URL and shown beside the result after reload', async () => {
+    await open('?embed=timing', async (page) => {
+      assert.equal(await h.waitReady(page), 'ready');
+      await page.locator('#experiment-timing .predict summary').click();
+      await page.selectOption('#predict-timing', 'quadratic');
+      await page.waitForFunction(() => location.search.includes('predict.timing=quadratic'));
+      assert.match(await page.locator('#experiment-timing .predict-result').innerText(), /^You guessed like length²; measured: linear/);
+      await page.reload();
+      assert.equal(await h.waitReady(page), 'ready');
+      assert.equal(await page.inputValue('#predict-timing'), 'quadratic');
+      assert.match(await page.locator('#experiment-timing .predict-result').innerText(), /^You guessed like length²; measured: \w+ \(R²/);
+    });
+  });
+
+  it('Cancel stops a scaling run on every pool worker', async () => {
+    await open('?embed=parallel&parallel.length=4096', async (page) => {
+      await page.waitForFunction(() => window.RnnLesson.parallelPool && window.RnnLesson.parallelPool.info().pending > 0, null, { timeout: 20000 });
+      const before = await page.evaluate(() => window.RnnLesson.parallelPool.info());
+      assert.ok(before.workers >= 2, 'pool has >= 2 workers');
+      await page.locator('#experiment-parallel [data-role=cancel]').click();
+      const after = await page.evaluate(() => window.RnnLesson.parallelPool.info());
+      assert.deepEqual({ workers: after.workers, pending: after.pending }, { workers: 0, pending: 0 });
+      assert.equal(after.terminated - before.terminated, before.workers, 'every worker terminated');
+      await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#experiment-parallel [data-role=status]').textContent));
+      // Run again works with fresh workers.
+      await page.locator('#experiment-parallel [data-role=run]').click();
+      await page.waitForFunction(() => window.RnnLesson.parallelPool.info().workers >= 2, null, { timeout: 20000 });
+      await page.locator('#experiment-parallel [data-role=cancel]').click();
+    });
+  });
+
+  it('hostile values for the new settings are refused with a message, nothing injected', async () => {
+    const bad = encodeURIComponent('<img src=x onerror=alert(1)>');
+    await open('?embed=parallel&parallel.length=-5&parallel.processors=' + bad + '&predict.parallel=' + bad + '&predict.timing=%22%3E', async (page, watched) => {
+      assert.equal(await h.waitReady(page, 60000), 'ready');
+      const messages = await page.locator('#url-messages-list').innerText();
+      assert.match(messages, /parallel\.length=.*below the minimum, so 16 is used/);
+      assert.match(messages, /parallel\.processors=.*is not one of 1, 10/);
+      assert.match(messages, /predict\.parallel=/);
+      assert.equal(await page.locator('img').count(), 0);
+      assert.deepEqual(watched.dialogs, []);
+      assert.equal(await page.inputValue('#ctl-parallel-processors'), '1000');
+    });
+  });
+
+  it('?embed=parallel inside a cross-origin iframe posts its height', async () => {
+    const parent = await h.serve(h.DIST, (req, res) => {
+      if (req.url === '/parent.html') {
+        res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><title>p</title>' +
+          '<script src="/parent.js"></script><iframe id="f" title="lesson" width="700" height="400"></iframe>');
+        return true;
+      }
+      if (req.url === '/parent.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript' }).end('window.heights=[];addEventListener("message",function(e){' +
+          'if(e.data&&e.data.type==="rnn-lesson:height")heights.push([e.origin,e.data.height,e.data.experiment]);});');
+        return true;
+      }
+      return false;
+    });
+    try {
+      const context = await chromium.browser.newContext();
+      const page = await context.newPage();
+      await page.goto(parent.url + 'parent.html');
+      await page.evaluate((s) => { document.getElementById('f').src = s; }, site.url + '?embed=parallel');
+      const frame = await (await page.waitForSelector('#f')).contentFrame();
+      await frame.waitForFunction(() => document.documentElement.dataset.lessonState === 'ready', null, { timeout: 60000 });
+      await page.waitForFunction(() => heights.some((m) => m[2] === 'parallel' && m[1] > 600));
+      const m = await page.evaluate(() => heights[heights.length - 1]);
+      assert.equal(m[0], new URL(site.url).origin);
+      assert.equal(await frame.locator('#experiment-timing').isVisible(), false);
+      await context.close();
+    } finally {
+      await parent.close();
+    }
+  });
+});

@@ -1,0 +1,153 @@
+// The scaling run's own workers: k of them, each with its own module instance, started from
+// the same Blob URL as the page's main worker but separate from it. measure() times the same
+// forward pass split over 1, 2, ... k workers; stop() terminates every worker (they are
+// created again, lazily, by the next run).
+(function () {
+  'use strict';
+  const ns = (window.RnnLesson = window.RnnLesson || {});
+
+  function stopped(reason, text) {
+    const e = new Error(text || reason);
+    e.reason = reason;
+    return e;
+  }
+
+  const median = (xs) => {
+    const s = xs.slice().sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+
+  function createPool(source) {
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    let workers = [];
+    let nextId = 1;
+    let terminated = 0;
+
+    function spawn() {
+      const w = { worker: new Worker(url), pending: new Map(), created: performance.now() };
+      w.worker.onmessage = (event) => {
+        const d = event.data || {};
+        const p = w.pending.get(d.id);
+        if (!p) return;
+        w.pending.delete(d.id);
+        if (d.ok) p.resolve(d);
+        else p.reject(stopped('crashed', d.error));
+      };
+      w.worker.onerror = (event) => {
+        event.preventDefault();
+        for (const p of w.pending.values()) p.reject(stopped('crashed', 'a worker stopped unexpectedly. Try smaller parameters.'));
+        w.pending.clear();
+      };
+      return w;
+    }
+
+    function call(w, message) {
+      return new Promise((resolve, reject) => {
+        const id = nextId++;
+        w.pending.set(id, { resolve: resolve, reject: reject });
+        w.worker.postMessage(Object.assign({ id: id }, message));
+      });
+    }
+
+    // Starts workers up to k and waits until each has its module. A worker's start-up is
+    // timed from `new Worker` to the module being ready; `instantiate` is the part inside it.
+    function ensure(k) {
+      while (workers.length < k) workers.push(spawn());
+      return Promise.all(workers.slice(0, k).map((w) => {
+        if (!w.ready) {
+          w.ready = call(w, { op: 'load' }).then((d) => {
+            w.startup = { total: performance.now() - w.created, instantiate: d.ms };
+          });
+        }
+        return w.ready;
+      }));
+    }
+
+    function stop(reason) {
+      for (const w of workers) {
+        w.worker.terminate();
+        ++terminated;
+        for (const p of w.pending.values()) p.reject(stopped(reason || 'cancelled'));
+        w.pending.clear();
+      }
+      workers = [];
+    }
+
+    // One timed pass of `kind` with k workers: wall time from the first dispatch to the last
+    // reply, the combined checksum, and the operations counted.
+    async function pass(kind, k, params) {
+      const t0 = performance.now();
+      let checksum = 0;
+      let operations = 0;
+      const add = (d) => {
+        if (d.result.error) throw stopped('refused', d.result.error);
+        operations += d.result.operations;
+        return d;
+      };
+      if (kind === 'rnn_relay') {
+        let state;
+        for (let i = 0; i < k; ++i) {
+          const d = add(await call(workers[i], { op: 'slice', kind: kind, params: params,
+            begin: Math.floor(i * params.length / k), end: Math.floor((i + 1) * params.length / k), state: state }));
+          state = d.result.state;
+          checksum = d.result.checksum;  // the state the relay ends with
+        }
+      } else {
+        const n = kind === 'attention' ? params.length : params.batch;
+        const cuts = kind === 'attention' ? balancedCuts(n, k) : Array.from({ length: k + 1 }, (_, i) => Math.floor(i * n / k));
+        const replies = await Promise.all(workers.slice(0, k).map((w, i) =>
+          call(w, { op: 'slice', kind: kind, params: params, begin: cuts[i], end: cuts[i + 1] })));
+        for (const d of replies) checksum += add(d).result.checksum;
+      }
+      return { ms: performance.now() - t0, checksum: checksum, operations: operations };
+    }
+
+    // Row boundaries with about equal causal work per part (row i reads i + 1 keys), as the
+    // core's balanced_row_splits; the same rows whatever the split, so the same answer.
+    function balancedCuts(n, k) {
+      const cuts = [0];
+      for (let i = 1; i < k; ++i) cuts.push(Math.min(n, Math.max(cuts[i - 1], Math.round(n * Math.sqrt(i / k)))));
+      cuts.push(n);
+      return cuts;
+    }
+
+    const KINDS = ['attention', 'rnn_batch', 'rnn_relay'];
+
+    // -> {workers: [1..K], startup: [{total, instantiate}], attention|rnn_batch|rnn_relay:
+    //     {ms: [median per k], checksum: [per k], operations}}
+    async function measure(params, maxWorkers, repeats, onProgress) {
+      const K = Math.max(1, maxWorkers);
+      await ensure(K);
+      const out = { workers: [], startup: workers.slice(0, K).map((w) => w.startup), repeats: repeats };
+      for (const kind of KINDS) out[kind] = { ms: [], checksum: [], operations: 0 };
+      for (const kind of KINDS) await pass(kind, K, params);  // warm-up, untimed
+      const total = K * KINDS.length * repeats;
+      let done = 0;
+      for (let k = 1; k <= K; ++k) {
+        out.workers.push(k);
+        for (const kind of KINDS) {
+          const times = [];
+          let last = null;
+          for (let r = 0; r < repeats; ++r) {
+            last = await pass(kind, k, params);
+            times.push(last.ms);
+            if (onProgress) onProgress(++done / total);
+          }
+          out[kind].ms.push(median(times));
+          out[kind].checksum.push(last.checksum);
+          if (k === 1) out[kind].operations = last.operations;
+        }
+      }
+      return out;
+    }
+
+    return {
+      measure: measure,
+      stop: stop,
+      // For tests and the curious: how many workers are alive, jobs outstanding, workers ended.
+      info: () => ({ workers: workers.length, pending: workers.reduce((s, w) => s + w.pending.size, 0), terminated: terminated }),
+    };
+  }
+
+  ns.createPool = createPool;
+})();
