@@ -51,7 +51,7 @@
     } else {
       o.scales = {
         x: c.decadeAxis(c.axis(theme, 'sequence length n', { type: 'logarithmic' })),
-        y: c.decadeAxis(c.axis(theme, 'forward pass (ms): dashed = projected', { type: 'logarithmic' })),
+        y: c.decadeAxis(c.axis(theme, 'forward pass (ms)', { type: 'logarithmic' })),
       };
       ds = [line('RNN (projected)', { borderDash: [6, 4], pointRadius: 0 }), line('attention (projected)', { borderDash: [6, 4], pointRadius: 0 }),
         { label: 'attention faster here (projected)', data: [], pointStyle: 'triangle', pointRadius: 6 },
