@@ -14,7 +14,7 @@
 //   hide=hidden_size,gradient.seed    classroom mode: hide these controls (bare names hide
 //                                     the parameter in every experiment)
 //   predict.timing=linear, ...        the learner's guesses (web/predict.js)
-//   parallel.processors=1000          P of the projection chart
+//   parallel.processors=10000         P of the projection chart
 // Values from the URL are untrusted: they are parsed as text, never inserted as markup;
 // numbers out of range are clamped, anything unparseable is refused (default kept); every
 // adjustment produces a message for the page to show.
@@ -36,7 +36,7 @@
     { key: 'memory.show_n', name: 'show_n', experiment: 'memory', type: 'integer', default: 0, min: 0, max: 256,
       range: 'an integer from 0 to 256', redraw: true,
       help: 'hidden size N whose r²ₖ curve is drawn and summarised (the nearest size run; 0 = the largest)' },
-    { key: 'parallel.processors', name: 'processors', experiment: 'parallel', type: 'choice', default: '1000',
+    { key: 'parallel.processors', name: 'processors', experiment: 'parallel', type: 'choice', default: '10000',
       choices: ['1', '10', '100', '1000', '10000'], range: 'one of 1, 10, 100, 1000, 10000', redraw: true,
       help: 'parallel units P for the projected chart (a GPU has thousands)' },
     { key: 'embed', name: 'embed', experiment: '', type: 'choice', default: '',

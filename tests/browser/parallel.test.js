@@ -101,7 +101,7 @@ describe('experiment 6: sequential vs parallel', () => {
       assert.match(messages, /predict\.parallel=/);
       assert.equal(await page.locator('img').count(), 0);
       assert.deepEqual(watched.dialogs, []);
-      assert.equal(await page.inputValue('#ctl-parallel-processors'), '1000');
+      assert.equal(await page.inputValue('#ctl-parallel-processors'), '10000');
     });
   });
 
