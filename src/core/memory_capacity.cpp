@@ -96,8 +96,9 @@ std::string validate(const MemoryParams& p) {
            " so each read-out is fitted on more rows than it has weights (got " + std::to_string(p.train_steps) +
            ")";
   if (macs(p) > kMaxMacs)
-    return "seeds * (washout + train_steps + test_steps + max_delay) * hidden_sizes^2 is too large: the work must "
-           "be at most 2e9 multiply-adds (got " + std::to_string(static_cast<long long>(macs(p))) + ")";
+    return "seeds * (the networks' steps * hidden_sizes^2 + attention_trials * sum(attention_contexts) * "
+           "attention_key_size^2) is too large: the work must be at most 2e9 multiply-adds (got " +
+           std::to_string(static_cast<long long>(macs(p))) + ")";
   return "";
 }
 
