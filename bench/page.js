@@ -97,10 +97,10 @@ async function wasmStepInPage(browser, url) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(url + '__bench.html');  // same origin, nothing else running
-  await page.addScriptTag({ url: url + 'worker-source.js' });
+  for (const script of ['core-wasm.js', 'core.js', 'worker-source.js']) await page.addScriptTag({ url: url + script });
   const result = await page.evaluate(async ({ timing, runs }) => {
     const blob = new Blob([self.RNN_LESSON_WORKER_SOURCE], { type: 'text/javascript' });
-    const worker = new Worker(URL.createObjectURL(blob));
+    const worker = window.RnnLesson.core.startWorker(URL.createObjectURL(blob), await window.RnnLesson.core.coreModule());
     const ask = (id) => new Promise((resolve, reject) => {
       worker.onmessage = (e) => {
         if (e.data.id !== id || e.data.progress !== undefined) return;

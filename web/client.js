@@ -20,8 +20,9 @@
     return e;
   }
 
-  // `source` is the worker's whole script as a string (self.RNN_LESSON_WORKER_SOURCE).
-  function createClient(source) {
+  // `source` is the worker's whole script as a string (self.RNN_LESSON_WORKER_SOURCE);
+  // `core` the compiled module every worker is given (ns.core.coreModule()).
+  function createClient(source, core) {
     const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     let worker = null;
     let nextId = 1;
@@ -31,7 +32,7 @@
     let idleWaiters = [];
 
     function startWorker() {
-      worker = new Worker(url);
+      worker = ns.core.startWorker(url, core);
       worker.onmessage = (event) => {
         const data = event.data || {};
         if (!running || data.id !== running.id) return;  // from a job already given up on

@@ -27,11 +27,19 @@
 
   async function start() {
     setLessonState('loading');
+    const missing = 'This page is missing its built files (vendor/chart.umd.min.js, core-wasm.js, worker-source.js). Build it with ./build-wasm.sh and open dist/index.html.';
     if (typeof Chart !== 'function' || typeof self.RNN_LESSON_WORKER_SOURCE !== 'string') {
-      fail('This page is missing its built files (vendor/chart.umd.min.js, worker-source.js). Build it with ./build-wasm.sh and open dist/index.html.');
+      fail(missing);
       return;
     }
-    const client = ns.createClient(self.RNN_LESSON_WORKER_SOURCE);
+    let core;
+    try {
+      core = await ns.core.coreModule();
+    } catch (e) {
+      fail(missing);
+      return;
+    }
+    const client = ns.createClient(self.RNN_LESSON_WORKER_SOURCE, core);
     const { version, specs } = await client.specs();
     specs.parallel = specs.scaling;
     document.getElementById('core-version').textContent = version;
@@ -93,7 +101,7 @@
         params: () => ns.state.moduleParams(table, values, experiment),
         values: () => values,
         onSettled: settled,
-        pool: experiment === 'parallel' ? (ns.parallelPool = ns.createPool(self.RNN_LESSON_WORKER_SOURCE)) : null,
+        pool: experiment === 'parallel' ? (ns.parallelPool = ns.createPool(self.RNN_LESSON_WORKER_SOURCE, core)) : null,
       });
       ns.predict.build(experiment, section, values, (key, value) => { values[key] = value; updateUrl(); });
       if (experiment === 'parallel') othersFinished.then(() => panels.parallel.runNow());

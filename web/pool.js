@@ -17,14 +17,15 @@
     return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   };
 
-  function createPool(source) {
+  // `source`: the worker's script; `core`: the compiled module (ns.core.coreModule()).
+  function createPool(source, core) {
     const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     let workers = [];
     let nextId = 1;
     let terminated = 0;
 
     function spawn() {
-      const w = { worker: new Worker(url), pending: new Map(), created: performance.now() };
+      const w = { worker: ns.core.startWorker(url, core), pending: new Map(), created: performance.now() };
       w.worker.onmessage = (event) => {
         const d = event.data || {};
         const p = w.pending.get(d.id);

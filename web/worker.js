@@ -1,10 +1,12 @@
-// The worker that owns the WebAssembly module. The build prepends
-// `self.RNN_LESSON_WASM_BYTES = "..."` and the Emscripten glue (createRnnLesson) to this
-// file, and the page starts it from a Blob URL, so it works from file:// too.
+// The worker that owns the WebAssembly module. The build prepends the Emscripten glue
+// (createRnnLesson) to this file, and the page starts it from a Blob URL, so it works from
+// file:// too. The page compiles the core once and posts it here first.
 //
-// Messages in:  {id, op: 'specs'}                      -> {id, ok, version, specs}
+// Messages in:  {op: 'init', module | bytes}           (first; no reply) the compiled
+//                                                      WebAssembly.Module, or its bytes
+//               {id, op: 'specs'}                      -> {id, ok, version, specs}
 //               {id, op: 'run', experiment, params}    -> {id, progress} ... then {id, ok, result, ms}
-//               {id, op: 'load'}                       -> {id, ok, ms} (ms: module start-up)
+//               {id, op: 'load'}                       -> {id, ok, ms} (ms: module instantiation)
 //               {id, op: 'slice', kind, params, begin, end, state}
 //                                                      -> {id, ok, result, ms}
 //                 kind: 'attention' (query rows), 'rnn_batch' (sequences), 'rnn_relay' (steps,
@@ -18,19 +20,26 @@
     architectures: 'runArchitectures', memory: 'runMemory', workdepth: 'runWorkDepth' };
   const SLICES = { attention: 'attentionRows', rnn_batch: 'rnnSequences', rnn_relay: 'rnnRelaySegment' };
   const PROGRESS_INTERVAL_MS = 50;  // at most ~20 progress messages per second
+  let giveCore;
+  const core = new Promise((resolve) => { giveCore = resolve; });
   let modulePromise = null;
+  let instantiateMs = 0;  // from the 'init' message to the module being ready
 
-  // The build stores the wasm as a string with one character per byte (see build-wasm.sh).
-  function bytesOf(text) {
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; ++i) bytes[i] = text.charCodeAt(i);
-    return bytes;
-  }
-
-  // Initialised once, lazily; the module never fetches anything (the bytes are given).
+  // Instantiated once, from what the 'init' message brought; the module never fetches anything.
   function loadModule() {
     if (!modulePromise) {
-      modulePromise = createRnnLesson({ wasmBinary: bytesOf(self.RNN_LESSON_WASM_BYTES) });
+      const start = performance.now();
+      modulePromise = core.then((init) => {
+        if (!init.module) return createRnnLesson({ wasmBinary: init.bytes });
+        let failed;
+        const failure = new Promise((resolve, reject) => { failed = reject; });
+        return Promise.race([failure, createRnnLesson({
+          instantiateWasm(imports, receive) {
+            WebAssembly.instantiate(init.module, imports).then((instance) => receive(instance, init.module), failed);
+            return {};
+          },
+        })]);
+      }).then((m) => { instantiateMs = performance.now() - start; return m; });
     }
     return modulePromise;
   }
@@ -43,10 +52,9 @@
   }
 
   async function handle(message) {
-    const loadStart = performance.now();
     const m = await loadModule();
     if (message.op === 'load') {
-      self.postMessage({ id: message.id, ok: true, ms: performance.now() - loadStart });
+      self.postMessage({ id: message.id, ok: true, ms: instantiateMs });
       return;
     }
     if (message.op === 'slice' && Object.prototype.hasOwnProperty.call(SLICES, message.kind)) {
@@ -90,6 +98,11 @@
 
   self.onmessage = (event) => {
     const message = event.data || {};
+    if (message.op === 'init') {
+      giveCore(message);
+      loadModule().catch(() => {});  // start at once; a failure is reported to the first request
+      return;
+    }
     handle(message).catch((error) => {
       self.postMessage({ id: message.id, ok: false, error: String((error && error.message) || error) });
     });

@@ -16,7 +16,7 @@ const CHARTS = ['chart-timing', 'chart-gradient', 'chart-retention', 'chart-arch
   'chart-memory', 'chart-memory-r2', 'chart-memory-attention', 'chart-scaling', 'chart-workdepth', 'chart-projection'];
 
 function requireDist() {
-  for (const f of ['index.html', 'worker-source.js', 'vendor/chart.umd.min.js', 'main.js']) {
+  for (const f of ['index.html', 'core-wasm.js', 'worker-source.js', 'vendor/chart.umd.min.js', 'main.js']) {
     if (!fs.existsSync(path.join(DIST, f))) {
       throw new Error('dist/' + f + ' is missing: run ./build-wasm.sh first (it builds the module and copies web/ into dist/)');
     }

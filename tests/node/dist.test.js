@@ -1,6 +1,7 @@
-// dist/ as assembled by build-wasm.sh: worker-source.js is one classic script whose string is
-// the worker's whole source (wasm bytes + Emscripten glue + web/worker.js), and that
-// source runs as a worker would run it.
+// dist/ as assembled by build-wasm.sh: core-wasm.js is a classic script holding the module's
+// bytes as a string (one character per byte, decoded by web/core.js); worker-source.js holds
+// the worker's source (Emscripten glue + web/worker.js) as a string, and that source runs as
+// a worker would run it, given the module the page hands it.
 'use strict';
 
 const { test } = require('node:test');
@@ -11,6 +12,7 @@ const vm = require('node:vm');
 const h = require('./helpers');
 
 const WORKER_SOURCE = path.join(h.DIST, 'worker-source.js');
+const CORE_WASM = path.join(h.DIST, 'core-wasm.js');
 
 function workerSource() {
   h.requireBuilt(WORKER_SOURCE);
@@ -21,25 +23,43 @@ function workerSource() {
   return source;
 }
 
-test('worker-source.js holds the wasm bytes, then the glue, then web/worker.js', () => {
+// The bytes as the page gets them: core-wasm.js and web/core.js run in a window-like sandbox,
+// with WebAssembly.compile recorded instead of run.
+function pageBytes() {
+  h.requireBuilt(CORE_WASM);
+  const compiled = [];
+  const sandbox = { WebAssembly: { compile: (bytes) => { compiled.push(bytes); return new Promise(() => {}); } } };
+  sandbox.self = sandbox.window = sandbox;
+  const context = vm.createContext(sandbox);
+  vm.runInContext(fs.readFileSync(CORE_WASM, 'utf8'), context, { filename: 'core-wasm.js' });
+  const encoded = sandbox.RNN_LESSON_WASM;
+  vm.runInContext(fs.readFileSync(path.join(h.ROOT, 'web', 'core.js'), 'utf8'), context, { filename: 'core.js' });
+  assert.equal(compiled.length, 1, 'web/core.js compiles the module once, as soon as it loads');
+  assert.equal(sandbox.RNN_LESSON_WASM, undefined, 'and lets go of the string');
+  return { encoded, bytes: compiled[0] };
+}
+
+test('core-wasm.js decodes, through web/core.js, to exactly build-wasm/rnn_lesson_wasm.wasm', () => {
   h.requireBuilt(h.WASM);
+  const { encoded, bytes } = pageBytes();
+  const wasm = fs.readFileSync(h.WASM);
+  assert.equal(encoded.ALPHABET.length, 256);
+  assert.equal(new Set(encoded.ALPHABET).size, 256, 'one character per byte value');
+  assert.equal(encoded.BYTES.length, wasm.length, 'one character per wasm byte');
+  assert.ok(Buffer.from(bytes).equals(wasm), 'the decoded bytes are the module');
+  // Plain data: the file is one assignment of two string literals, nothing to execute.
+  const text = fs.readFileSync(CORE_WASM, 'utf8');
+  assert.match(text, /\nself\.RNN_LESSON_WASM = \{\n  ALPHABET: "[^"\\]{256}",\n  BYTES: "[^"\\\n]*",\n\};\n$/u);
+});
+
+test('worker-source.js holds the glue, then web/worker.js; dist/ has every file of web/', () => {
   h.requireBuilt(h.GLUE);
   const source = workerSource();
-  const prefix = 'self.RNN_LESSON_WASM_BYTES = "';
-  assert.ok(source.startsWith(prefix));
-  const end = source.indexOf('";\n', prefix.length);
-  // One character per byte: evaluate the literal (plain data, no code) and compare.
-  const literal = vm.runInNewContext(source.slice(prefix.length - 1, end + 2));
-  const wasm = fs.readFileSync(h.WASM);
-  assert.equal(literal.length, wasm.length, 'one character per wasm byte');
-  assert.ok(Buffer.from(literal, 'latin1').equals(wasm), 'the string decodes to build-wasm/rnn_lesson_wasm.wasm');
   const glue = fs.readFileSync(h.GLUE, 'utf8');
-  assert.equal(source.slice(end + 3, end + 3 + glue.length), glue, 'the Emscripten glue follows');
+  assert.ok(source.startsWith(glue), 'the Emscripten glue comes first');
   assert.ok(glue.includes('createRnnLesson'));
   const worker = path.join(h.ROOT, 'web', 'worker.js');
-  if (fs.existsSync(worker)) {
-    assert.ok(source.endsWith('\n' + fs.readFileSync(worker, 'utf8')), 'web/worker.js comes last');
-  }
+  assert.ok(source.endsWith('\n' + fs.readFileSync(worker, 'utf8')), 'web/worker.js comes last');
   // No dynamic code generation: the page's CSP has no 'unsafe-eval'.
   assert.ok(!/new Function|\beval\(/.test(glue), 'the glue does not use eval or new Function');
   // Every file of web/ is in dist/, unchanged, plus Chart.js.
@@ -56,54 +76,52 @@ function listFiles(dir) {
     e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]);
 }
 
-test('the core in worker-source.js instantiates from its own bytes without fetching anything', async () => {
-  const source = workerSource();
-  // A worker-like global: importScripts makes the glue take its worker path; fetch throws.
+// A worker-like global: importScripts makes the glue take its worker path; fetch throws.
+function workerSandbox(onReply) {
   const sandbox = {
     location: { href: 'blob:null/worker' },
     importScripts() { throw new Error('importScripts called'); },
     fetch() { throw new Error('fetch called'); },
     XMLHttpRequest: function () { throw new Error('XMLHttpRequest used'); },
-    atob, performance, console, setTimeout, clearTimeout,
-    messages: [],
-    postMessage(message) { sandbox.messages.push(message); },
+    WebAssembly, performance, console, setTimeout, clearTimeout,
+    postMessage: onReply,
   };
   sandbox.self = sandbox;
-  const context = vm.createContext(sandbox);
-  // Only the core: wasm bytes + glue (the worker's message loop is the page's to test).
-  const glueEnd = source.length - (fs.existsSync(path.join(h.ROOT, 'web', 'worker.js'))
-    ? fs.readFileSync(path.join(h.ROOT, 'web', 'worker.js'), 'utf8').length : 0);
-  vm.runInContext(source.slice(0, glueEnd) + '\n;self.createRnnLesson = createRnnLesson;', context);
-  assert.equal(typeof sandbox.createRnnLesson, 'function');
-  const bytes = Uint8Array.from(sandbox.RNN_LESSON_WASM_BYTES, (c) => c.charCodeAt(0));
-  const m = await sandbox.createRnnLesson({ wasmBinary: bytes });
-  assert.match(m.version(), /^\d+\.\d+\.\d+$/);
-  const r = m.runGradient({ mode: 'kata', distances: [1, 10] });
-  assert.equal(r.error, '');
-  assert.equal(r.distances.length, 2);
-});
+  return sandbox;
+}
 
-test('the whole worker source runs as a worker and answers a specs request', async (t) => {
-  if (!fs.existsSync(path.join(h.ROOT, 'web', 'worker.js'))) {
-    assert.fail('web/worker.js is missing, so dist/worker-source.js has no message loop');
-  }
-  const source = workerSource();
-  const replies = [];
-  let resolveReply;
-  const replied = new Promise((resolve) => { resolveReply = resolve; });
-  const sandbox = {
-    location: { href: 'blob:null/worker' },
-    importScripts() { throw new Error('importScripts called'); },
-    fetch() { throw new Error('fetch called'); },
-    atob, performance, console, setTimeout, clearTimeout,
-    postMessage(message) { replies.push(message); if (message.ok !== undefined) resolveReply(message); },
-  };
-  sandbox.self = sandbox;
-  vm.runInContext(source, vm.createContext(sandbox), { filename: 'worker-source' });
-  assert.equal(typeof sandbox.onmessage, 'function', 'web/worker.js sets self.onmessage');
-  sandbox.onmessage({ data: { id: 1, op: 'specs' } });
-  const reply = await replied;
-  assert.equal(reply.id, 1);
-  assert.equal(reply.ok, true, `worker replied ${JSON.stringify(reply).slice(0, 200)}`);
-  t.diagnostic(`worker answered specs for ${Object.keys(reply.specs || {}).join(', ')}`);
-});
+for (const given of ['module', 'bytes']) {
+  test(`the worker source, given the core as ${given === 'module' ? 'a compiled module' : 'bytes'}, answers specs and runs without fetching`, async (t) => {
+    const source = workerSource();
+    const { bytes } = pageBytes();
+    const replies = new Map();
+    const waiting = new Map();
+    const sandbox = workerSandbox((message) => {
+      if (message.progress !== undefined) return;
+      replies.set(message.id, message);
+      if (waiting.has(message.id)) waiting.get(message.id)(message);
+    });
+    const reply = (id) => (replies.has(id) ? Promise.resolve(replies.get(id)) : new Promise((resolve) => waiting.set(id, resolve)));
+    vm.runInContext(source, vm.createContext(sandbox), { filename: 'worker-source' });
+    assert.equal(typeof sandbox.onmessage, 'function', 'web/worker.js sets self.onmessage');
+    const init = given === 'module' ? { op: 'init', module: await WebAssembly.compile(bytes) } : { op: 'init', bytes };
+    // Requests may follow the init message at once; the worker answers them once it is ready.
+    sandbox.onmessage({ data: init });
+    sandbox.onmessage({ data: { id: 1, op: 'specs' } });
+    sandbox.onmessage({ data: { id: 2, op: 'run', experiment: 'gradient', params: { mode: 'kata', distances: [1, 10] } } });
+    sandbox.onmessage({ data: { id: 3, op: 'load' } });
+    const specs = await reply(1);
+    assert.equal(specs.ok, true, `worker replied ${JSON.stringify(specs).slice(0, 200)}`);
+    assert.match(specs.version, /^\d+\.\d+\.\d+$/);
+    for (const e of ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth', 'scaling']) {
+      assert.ok(Array.isArray(specs.specs[e]) && specs.specs[e].length > 0, `specs for ${e}`);
+    }
+    const run = await reply(2);
+    assert.equal(run.ok, true);
+    assert.equal(run.result.error, '');
+    assert.equal(run.result.distances.length, 2);
+    const load = await reply(3);
+    assert.ok(load.ok && load.ms >= 0, 'load reports the instantiation time');
+    t.diagnostic(`module instantiated in ${load.ms.toFixed(1)} ms`);
+  });
+}
