@@ -142,6 +142,162 @@ TEST(RetentionDefaults, CurvesHaveTheExpectedShape) {
   }
 }
 
+// The influence, attention and read-out curves of one network, recomputed with plain loops
+// (std::tanh, a hand-written Gauss-Jordan solve of the read-out's normal equations) from the
+// same seeded draws, in the order the experiment documents: Wh, Wx, the noise tokens, the
+// attention projection, the stored signals, then one (D, M) noise draw per step.
+struct PlainRetention {
+  std::vector<double> influence, attention_cosine, attention_weight, readout_r2;
+};
+
+using Mat = std::vector<std::vector<double>>;  // [row][col]
+
+PlainRetention plain_retention(const RetentionParams& p, int seed) {
+  const int H = p.hidden_size, D = p.input_size, N = p.max_steps, M = p.readout_trials;
+  NumpyRandom rng(static_cast<std::uint32_t>(seed));
+  const Eigen::MatrixXd Wh = rng.randn(H, H) * (p.weight_scale / std::sqrt(double(H)));
+  const Eigen::MatrixXd Wx = rng.randn(D, H) * (0.5 / std::sqrt(double(D)));
+  const Eigen::VectorXd signal = stored_signal(D);
+  // h_new[i] = tanh(sum_j h[j] Wh[j][i] + sum_d x[d] Wx[d][i]), the kata's row-vector step.
+  auto step = [&](const std::vector<double>& h, const std::vector<double>& x) {
+    std::vector<double> out(H);
+    for (int i = 0; i < H; ++i) {
+      double z = 0;
+      for (int j = 0; j < H; ++j) z += h[j] * Wh(j, i);
+      for (int d = 0; d < D; ++d) z += x[d] * Wx(d, i);
+      out[i] = std::tanh(z);
+    }
+    return out;
+  };
+  auto distance = [](const std::vector<double>& a, const std::vector<double>& b) {
+    double s = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) s += (a[i] - b[i]) * (a[i] - b[i]);
+    return std::sqrt(s);
+  };
+  std::vector<std::vector<double>> tokens(N + 1, std::vector<double>(D));
+  for (int d = 0; d < D; ++d) tokens[0][d] = signal(d);
+  for (int n = 1; n <= N; ++n) {
+    const Eigen::VectorXd x = rng.randn(D) * p.noise_scale;
+    for (int d = 0; d < D; ++d) tokens[n][d] = x(d);
+  }
+  PlainRetention out;
+  std::vector<double> with = step(std::vector<double>(H, 0.0), tokens[0]);
+  std::vector<double> without = step(std::vector<double>(H, 0.0), std::vector<double>(D, 0.0));
+  const double written = distance(with, without);
+  for (int n = 0; n <= N; ++n) {
+    if (n > 0) {
+      with = step(with, tokens[n]);
+      without = step(without, tokens[n]);
+    }
+    out.influence.push_back(distance(with, without) / written);
+  }
+  const Eigen::MatrixXd P = rng.randn(H, D) * (1.0 / std::sqrt(double(D)));
+  for (int n = 0; n <= N; ++n) {
+    double w0 = 0;
+    const Eigen::VectorXd read = reference_read(
+        [&] { Eigen::MatrixXd t(D, n + 1); for (int i = 0; i <= n; ++i) for (int d = 0; d < D; ++d) t(d, i) = tokens[i][d]; return t; }(),
+        signal, P, &w0);
+    out.attention_cosine.push_back(read.dot(signal) / (read.norm() * signal.norm()));
+    out.attention_weight.push_back(w0);
+  }
+  // Read-out: M signals, each through its own copy of the network with its own noise.
+  const Eigen::MatrixXd signals = rng.randn(D, M);
+  std::vector<std::vector<double>> states(M);
+  for (int m = 0; m < M; ++m) {
+    std::vector<double> x(D);
+    for (int d = 0; d < D; ++d) x[d] = signals(d, m);
+    states[m] = step(std::vector<double>(H, 0.0), x);
+  }
+  const int grid_points = std::min(N + 1, 41);
+  std::vector<int> grid;
+  for (int i = 0; i < grid_points; ++i) {
+    const int n = N + 1 <= 41 ? i : static_cast<int>(std::lround(double(i) * N / 40));
+    if (grid.empty() || grid.back() != n) grid.push_back(n);
+  }
+  std::size_t next = 0;
+  for (int n = 0; n <= N; ++n) {
+    if (n > 0) {
+      const Eigen::MatrixXd noise = rng.randn(D, M) * p.noise_scale;
+      for (int m = 0; m < M; ++m) {
+        std::vector<double> x(D);
+        for (int d = 0; d < D; ++d) x[d] = noise(d, m);
+        states[m] = step(states[m], x);
+      }
+    }
+    if (next == grid.size() || grid[next] != n) continue;
+    ++next;
+    // Fit y = [h, 1] W on the first M/2 signals by the normal equations (plus the same
+    // 1e-10 relative ridge), score R^2 on the rest.
+    const int fit = M / 2, F = H + 1;
+    Mat A(F, std::vector<double>(F + D, 0.0));  // [X^T X + ridge | X^T Y]
+    for (int m = 0; m < fit; ++m) {
+      std::vector<double> row(states[m]);
+      row.push_back(1.0);
+      for (int a = 0; a < F; ++a) {
+        for (int b = 0; b < F; ++b) A[a][b] += row[a] * row[b];
+        for (int d = 0; d < D; ++d) A[a][F + d] += row[a] * signals(d, m);
+      }
+    }
+    double trace = 0;
+    for (int a = 0; a < F; ++a) trace += A[a][a];
+    for (int a = 0; a < F; ++a) A[a][a] += 1e-10 * (trace / F + 1e-300);
+    for (int c = 0; c < F; ++c) {  // Gauss-Jordan with partial pivoting
+      int pivot = c;
+      for (int r = c + 1; r < F; ++r) if (std::fabs(A[r][c]) > std::fabs(A[pivot][c])) pivot = r;
+      std::swap(A[c], A[pivot]);
+      for (int r = 0; r < F; ++r) {
+        if (r == c) continue;
+        const double f = A[r][c] / A[c][c];
+        for (int k = c; k < F + D; ++k) A[r][k] -= f * A[c][k];
+      }
+    }
+    double ss_res = 0, ss_tot = 0;
+    std::vector<double> mean(D, 0.0);
+    for (int m = fit; m < M; ++m) for (int d = 0; d < D; ++d) mean[d] += signals(d, m) / (M - fit);
+    for (int m = fit; m < M; ++m) {
+      for (int d = 0; d < D; ++d) {
+        double y = A[H][F + d] / A[H][H];
+        for (int a = 0; a < H; ++a) y += states[m][a] * A[a][F + d] / A[a][a];
+        ss_res += (signals(d, m) - y) * (signals(d, m) - y);
+        ss_tot += (signals(d, m) - mean[d]) * (signals(d, m) - mean[d]);
+      }
+    }
+    out.readout_r2.push_back(1.0 - ss_res / ss_tot);
+  }
+  return out;
+}
+
+TEST(RunRetention, OneNetworkMatchesPlainLoops) {
+  RetentionParams p = default_retention_params();
+  p.hidden_size = 6;
+  p.input_size = 3;
+  p.max_steps = 60;  // more than 41 points: the read-out runs on a grid
+  p.weight_scale = 0.7;
+  p.noise_scale = 0.3;
+  p.readout_trials = 40;
+  p.seeds = 1;
+  for (int seed : {3, 11}) {
+    p.seed = seed;
+    const RetentionResult r = run_retention(p);
+    ASSERT_EQ(r.error, "");
+    const PlainRetention ref = plain_retention(p, seed);
+    ASSERT_EQ(r.influence.median.size(), ref.influence.size());
+    ASSERT_EQ(r.readout_r2.median.size(), ref.readout_r2.size());
+    // Sums in another order and another solver: agreement within 5e-14 measured; 1e-9 and
+    // 1e-7 (the read-out, a solve) allowed.
+    for (std::size_t n = 0; n < ref.influence.size(); ++n) {
+      EXPECT_NEAR(r.influence.median[n], ref.influence[n], 1e-9) << "influence, n = " << n;
+      EXPECT_NEAR(r.attention_cosine.median[n], ref.attention_cosine[n], 1e-9) << "attention cosine, n = " << n;
+      EXPECT_NEAR(r.attention_weight.median[n], ref.attention_weight[n], 1e-9) << "attention weight, n = " << n;
+    }
+    for (std::size_t i = 0; i < ref.readout_r2.size(); ++i)
+      EXPECT_NEAR(r.readout_r2.median[i], ref.readout_r2[i], 1e-7) << "read-out R^2 at n = " << r.readout_steps[i];
+    // The curves are not trivial: the signal fades and the read-out loses it.
+    EXPECT_LT(ref.influence.back(), 0.2);
+    EXPECT_GT(ref.readout_r2.front(), 0.9);
+  }
+}
+
 TEST(RunRetention, CancelledByProgress) {
   RetentionParams p = default_retention_params();
   p.max_steps = 20;
