@@ -4,15 +4,19 @@
 // One worker runs one experiment at a time. Experiments are queued rather than given a
 // worker each because experiment 1 measures time: on a 2-core laptop a gradient run in a
 // second worker would steal the core the timing run is measuring. Each "slot" (usually an
-// experiment) has at most one job waiting; a newer request replaces it, and a running job
-// of the same slot is either dropped when it finishes (short runs) or stopped at once by
-// restarting the worker (runs already longer than RESTART_AFTER_MS). The module is
-// synchronous, so terminating the worker is the only way to stop it mid-run.
+// experiment) has at most one job waiting; a newer request replaces it. The worker is given
+// the next job while it still runs the current one (at most two are handed over), so it
+// never waits for the page's main thread, which may be busy drawing the last result. A job
+// handed over whose slot gets a newer request is stale: dropped when it finishes if it ran
+// less than RESTART_AFTER_MS, otherwise (or as soon as a stale job starts) stopped by
+// restarting the worker, the only way to stop synchronous code; jobs it still held are
+// handed to the new worker. (A restart is cheap: the module is compiled once for the page.)
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
 
-  const RESTART_AFTER_MS = 300;
+  const RESTART_AFTER_MS = 150;
+  const HANDED_OVER = 2;  // the running job and the next one
 
   function stopped(reason, text) {
     const e = new Error(text || reason);
@@ -26,8 +30,8 @@
     const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     let worker = null;
     let nextId = 1;
-    let running = null;  // {id, slot, message, resolve, reject, onProgress, started, stale}
-    const queue = [];    // jobs waiting, oldest first
+    let sent = [];       // jobs handed to the worker, in order; sent[0] is running
+    const queue = [];    // jobs waiting, oldest first: {id, slot, message, resolve, reject, onProgress, started, stale}
     let paused = false;  // while the parallel section measures, nothing else computes
     let idleWaiters = [];
 
@@ -35,22 +39,23 @@
       worker = ns.core.startWorker(url, core);
       worker.onmessage = (event) => {
         const data = event.data || {};
-        if (!running || data.id !== running.id) return;  // from a job already given up on
+        const job = sent[0];
+        if (!job || data.id !== job.id) return;  // from a worker or a job already given up on
         if ('progress' in data) {
-          if (!running.stale && running.onProgress) running.onProgress(data.progress);
+          if (!job.stale && job.onProgress) job.onProgress(data.progress);
           return;
         }
-        const job = running;
-        running = null;
+        sent.shift();
+        if (sent.length) sent[0].started = performance.now();
         if (job.stale) job.reject(stopped('superseded'));
         else if (data.ok) job.resolve(data);
         else job.reject(stopped('crashed', data.error));
+        if (sent.length && sent[0].stale) restartWorker();  // a stale job has just started
         pump();
       };
       worker.onerror = (event) => {
         event.preventDefault();
-        const job = running;
-        running = null;
+        const job = sent.shift();
         restartWorker();
         if (job) job.reject(stopped('crashed', 'the computation stopped unexpectedly' +
           (event.message ? ': ' + event.message : '') + '. Try smaller parameters.'));
@@ -58,21 +63,29 @@
       };
     }
 
+    // Stops the worker and starts a new one. Stale jobs it held are dropped; the others go
+    // back to the front of the queue, in order.
     function restartWorker() {
       if (worker) worker.terminate();
+      const held = sent;
+      sent = [];
+      for (const job of held) if (job.stale) job.reject(stopped('superseded'));
+      queue.unshift(...held.filter((job) => !job.stale));
       startWorker();
     }
 
     function pump() {
-      if (!running && queue.length === 0) {
+      while (!paused && sent.length < HANDED_OVER && queue.length) {
+        const job = queue.shift();
+        if (!sent.length) job.started = performance.now();
+        sent.push(job);
+        worker.postMessage(job.message);
+      }
+      if (!sent.length && !queue.length) {
         const waiters = idleWaiters;
         idleWaiters = [];
         for (const resolve of waiters) resolve();
       }
-      if (paused || running || queue.length === 0) return;
-      running = queue.shift();
-      running.started = performance.now();
-      worker.postMessage(running.message);
     }
 
     function submit(slot, message, onProgress) {
@@ -82,15 +95,8 @@
         const waiting = queue.findIndex((j) => j.slot === slot);
         if (waiting >= 0) queue.splice(waiting, 1, job)[0].reject(stopped('superseded'));
         else queue.push(job);
-        if (running && running.slot === slot) {
-          running.stale = true;
-          if (performance.now() - running.started >= RESTART_AFTER_MS) {
-            const old = running;
-            running = null;
-            restartWorker();
-            old.reject(stopped('superseded'));
-          }
-        }
+        for (const held of sent) if (held.slot === slot) held.stale = true;
+        if (sent.length && sent[0].stale && performance.now() - sent[0].started >= RESTART_AFTER_MS) restartWorker();
         pump();
       });
     }
@@ -105,23 +111,29 @@
       run(slot, experiment, params, onProgress) {
         return submit(slot, { op: 'run', experiment: experiment, params: params }, onProgress);
       },
-      // Holds queued jobs (a running one finishes) until resume().
+      // Hands over no new job (those handed over finish) until resume().
       pause() { paused = true; },
       resume() { paused = false; pump(); },
       // Resolves once nothing is running or waiting.
       whenIdle() {
         return new Promise((resolve) => { idleWaiters.push(resolve); pump(); });
       },
-      // Stops the running job and drops waiting ones whose slot passes `matches(slot)`.
+      // Stops the jobs whose slot passes `matches(slot)`, running or waiting.
       cancel(matches) {
         for (let i = queue.length - 1; i >= 0; --i) {
           if (matches(queue[i].slot)) queue.splice(i, 1)[0].reject(stopped('cancelled'));
         }
-        if (running && matches(running.slot)) {
-          const old = running;
-          running = null;
+        // A job handed over but not started is stopped when it starts (as a stale one).
+        for (const job of sent.slice(1)) {
+          if (matches(job.slot)) {
+            job.stale = true;
+            job.reject(stopped('cancelled'));
+          }
+        }
+        if (sent.length && matches(sent[0].slot)) {
+          const job = sent.shift();
           restartWorker();
-          old.reject(stopped('cancelled'));
+          job.reject(stopped('cancelled'));
         }
         pump();
       },

@@ -34,6 +34,18 @@
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   }
 
+  // Hands an experiment's runs to the worker before its panel exists (the page does this for
+  // every experiment as soon as the settings are known, so the worker computes while the
+  // panels are built). -> a handle for the panel's first runNow(handle).
+  function submitRuns(client, experiment, module, params, values) {
+    const relay = { onProgress: null };
+    const requests = module.requests(params, values);
+    const replies = requests.map((req, i) => client.run(experiment + (i ? '-' + req.as : ''), experiment, req.params,
+      i ? null : (f) => { if (relay.onProgress) relay.onProgress(f); }));
+    for (const reply of replies) reply.catch(() => {});  // handled by runNow; this only silences the early window
+    return { requests: requests, replies: replies, relay: relay };
+  }
+
   // options: {experiment, section, client, module, theme, params(), values(), onSettled(experiment, outcome)}
   function createPanel(options) {
     const experiment = options.experiment;
@@ -50,7 +62,19 @@
       tables: Array.from(section.querySelectorAll('[data-role="table"]')), details: section.querySelector('details.data'),
       csv: Array.from(section.querySelectorAll('[data-role="csv"]')), png: find('png'),
     };
-    const charts = canvases.map((canvas, i) => module.create(canvas, options.theme, i));
+    // The charts are created when the first run arrives, one per task: creating a Chart.js
+    // chart costs 10-40 ms of main thread (the first one of the page ~70 ms on a slow laptop),
+    // and a panel built without them is only its controls.
+    const charts = [];
+    let theme = options.theme;
+    const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
+    async function ensureCharts() {
+      while (charts.length < canvases.length) {
+        await yieldToPage();
+        if (charts.length < canvases.length) charts.push(module.create(canvases[charts.length], theme, charts.length));
+      }
+      await yieldToPage();
+    }
     // Every panel has the same buttons: tie each to its experiment's heading for screen readers.
     const heading = section.querySelector('h2');
     for (const button of section.querySelectorAll('button')) button.setAttribute('aria-describedby', heading.id);
@@ -168,10 +192,11 @@
       out.toBlob(done, 'image/png');
     }
 
-    async function runNow() {
+    // `submitted`: runs already handed to the worker by submitRuns (the first run only).
+    async function runNow(submitted) {
       clearTimeout(debounce);
       const mine = ++generation;
-      const requests = module.run ? [] : module.requests(options.params(), options.values());
+      const requests = module.run ? [] : submitted ? submitted.requests : module.requests(options.params(), options.values());
       setBusy(true);
       ui.status.textContent = 'Running…';
       const started = performance.now();
@@ -185,7 +210,8 @@
           if (mine !== generation) return;
           refused = run.error || '';
         } else {
-          const replies = await Promise.all(requests.map((req, i) =>
+          if (submitted) submitted.relay.onProgress = onProgress;
+          const replies = await Promise.all(submitted ? submitted.replies : requests.map((req, i) =>
             options.client.run(experiment + (i ? '-' + req.as : ''), experiment, req.params, i ? null : onProgress)));
           if (mine !== generation) return;
           run = { ms: 0 };
@@ -203,6 +229,8 @@
           return;
         }
         showError('');
+        await ensureCharts();
+        if (mine !== generation) return;
         show(run);
         ui.status.textContent = 'Computed on this device in ' + (run.ms / 1000).toFixed(2) + ' s (' +
           ((performance.now() - started) / 1000).toFixed(2) + ' s including the wait).';
@@ -261,11 +289,13 @@
       lastRun: () => lastRun,
       // Draws the last run again (after a setting that changes only how it is drawn).
       redraw() { if (lastRun) show(lastRun); },
-      applyTheme(theme) {
+      applyTheme(newTheme) {
+        theme = newTheme;
         charts.forEach((chart, i) => c.applyTheme(chart, theme, (ds, t) => module.paint(ds, t, i)));
       },
     };
   }
 
   ns.createPanel = createPanel;
+  ns.submitRuns = submitRuns;
 })();

@@ -74,9 +74,14 @@
     let theme = ns.chartCommon.readTheme();
     const panels = {};
     updateUrl();
-    // Each panel starts its run as soon as it is built, so the worker computes while the
-    // next panels are built. (The worker runs one experiment at a time, in RUN_ORDER.) The
-    // page yields between panels, so building them is several short tasks, not one long one.
+    // The worker starts on every experiment now, in RUN_ORDER; the panels adopt these runs.
+    const submitted = {};
+    for (const experiment of RUN_ORDER.filter((e) => visible.indexOf(e) >= 0 && e !== 'parallel')) {
+      submitted[experiment] = ns.submitRuns(client, experiment, ns.charts[experiment],
+        ns.state.moduleParams(table, values, experiment), values);
+    }
+    // The worker already computes (one experiment at a time, in RUN_ORDER) while the panels
+    // are built. The page yields between panels, so building them is several short tasks.
     const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
     for (const experiment of RUN_ORDER.filter((e) => visible.indexOf(e) >= 0)) {
       if (Object.keys(panels).length) await yieldToPage();
@@ -105,7 +110,7 @@
       });
       ns.predict.build(experiment, section, values, (key, value) => { values[key] = value; updateUrl(); });
       if (experiment === 'parallel') othersFinished.then(() => panels.parallel.runNow());
-      else panels[experiment].runNow();
+      else panels[experiment].runNow(submitted[experiment]);
     }
     if (visible.every((e) => e === 'parallel')) othersDone();
 

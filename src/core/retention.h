@@ -64,5 +64,12 @@ Eigen::VectorXd stored_signal(int input_size);
 // Returns the read vector (D) and sets weight_on_first to the softmax weight of token 0.
 Eigen::VectorXd attention_read(const Eigen::MatrixXd& tokens, const Eigen::VectorXd& query,
                                const Eigen::MatrixXd& projection, double* weight_on_first = nullptr);
+// The same in two parts: the scores (n) of every token for the query, then the read from
+// tokens (D, n) and their scores (n). A prefix of the tokens reads with the prefix of the scores.
+Eigen::VectorXd attention_scores(const Eigen::MatrixXd& tokens, const Eigen::VectorXd& query,
+                                 const Eigen::MatrixXd& projection);
+Eigen::VectorXd attention_read_scored(const Eigen::Ref<const Eigen::MatrixXd>& tokens,
+                                      const Eigen::Ref<const Eigen::VectorXd>& scores,
+                                      double* weight_on_first = nullptr);
 
 }  // namespace rnn_lesson

@@ -1,0 +1,114 @@
+// Vectorised double tanh; see fast_math.h.
+#include "core/fast_math.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace rnn_lesson {
+namespace {
+
+// Cephes tanh.c (|x| < 0.625): tanh x = x + x * z * P(z) / Q(z), z = x^2.
+constexpr double kP0 = -9.64399179425052238628E-1, kP1 = -9.92877231001918586564E1,
+                 kP2 = -1.61468768441708447952E3;
+constexpr double kQ1 = 1.12811678491632931402E2, kQ2 = 2.23548839060100448583E3,
+                 kQ3 = 4.84406305325125486048E3;
+// Cephes exp.c: exp r = 1 + 2 r P(r^2) / (Q(r^2) - r P(r^2)) for |r| <= ln(2)/2.
+constexpr double kEP0 = 1.26177193074810590878E-4, kEP1 = 3.02994407707441961300E-2,
+                 kEP2 = 9.99999999999999999910E-1;
+constexpr double kEQ0 = 3.00198505138664455042E-6, kEQ1 = 2.52448340349684104192E-3,
+                 kEQ2 = 2.27265548208155028766E-1, kEQ3 = 2.00000000000000000009E0;
+constexpr double kLog2e = 1.4426950408889634073599;
+constexpr double kLn2Hi = 6.93145751953125E-1, kLn2Lo = 1.42860682030941723212E-6;
+constexpr double kMagic = 6755399441055744.0;  // 1.5 * 2^52: adding it rounds to an integer
+constexpr double kSmall = 0.625, kLarge = 22.0;  // tanh(22) = 1 - 1.6e-19: 1 in double
+constexpr std::int64_t kSignBit = static_cast<std::int64_t>(0x8000000000000000ull);
+
+#if defined(__GNUC__)  // GCC and Clang, including em++
+typedef double V __attribute__((vector_size(16)));
+typedef std::int64_t VI __attribute__((vector_size(16)));
+inline V splat(double a) { return V{a, a}; }
+inline V select_lt(V a, V b, V x, V y) { return a < b ? x : y; }
+// |x| and x's sign bit, by bits (so -0 and NaN keep theirs).
+inline VI bits_of(V x) {
+  VI b;
+  std::memcpy(&b, &x, sizeof b);
+  return b;
+}
+inline V from_bits(VI b) {
+  V x;
+  std::memcpy(&x, &b, sizeof x);
+  return x;
+}
+inline V vabs(V x) { return from_bits(bits_of(x) & ~kSignBit); }
+inline V with_sign_of(V magnitude, V x) { return from_bits(bits_of(magnitude) | (bits_of(x) & kSignBit)); }
+// 2^n for t = n + 1.5 * 2^52 (n an integer, |n| <= 1022), from t's low bits.
+inline V pow2_from_magic(V t) { return from_bits((bits_of(t) - bits_of(splat(kMagic)) + 1023) << 52); }
+inline V load(const double* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store(double* p, V v) { std::memcpy(p, &v, sizeof v); }
+#else  // one lane, the same operations
+typedef double V;
+inline V splat(double a) { return a; }
+inline V select_lt(V a, V b, V x, V y) { return a < b ? x : y; }
+inline V vabs(V x) { return std::fabs(x); }
+inline V with_sign_of(V magnitude, V x) { return std::copysign(magnitude, x); }
+inline V pow2_from_magic(V t) {
+  std::int64_t bits, magic;
+  const double m = kMagic;
+  std::memcpy(&bits, &t, sizeof bits);
+  std::memcpy(&magic, &m, sizeof magic);
+  bits = static_cast<std::int64_t>(static_cast<std::uint64_t>(bits - magic + 1023) << 52);
+  V out;
+  std::memcpy(&out, &bits, sizeof out);
+  return out;
+}
+inline V load(const double* p) { return *p; }
+inline void store(double* p, V v) { *p = v; }
+#endif
+constexpr int kLanes = sizeof(V) / sizeof(double);
+
+// exp(y) for 0 <= y <= 2 * kLarge (all the large branch needs).
+inline V exp_v(V y) {
+  const V t = y * splat(kLog2e) + splat(kMagic);
+  const V k = t - splat(kMagic);  // round(y / ln 2)
+  V r = y - k * splat(kLn2Hi);
+  r = r - k * splat(kLn2Lo);
+  const V rr = r * r;
+  const V px = r * ((splat(kEP0) * rr + splat(kEP1)) * rr + splat(kEP2));
+  const V qx = ((splat(kEQ0) * rr + splat(kEQ1)) * rr + splat(kEQ2)) * rr + splat(kEQ3);
+  const V e = splat(1.0) + splat(2.0) * (px / (qx - px));
+  return e * pow2_from_magic(t);
+}
+
+// tanh is odd: both branches work on |x|, and x's sign bit is put back at the end.
+inline V tanh_v(V x) {
+  const V a = vabs(x);
+  // Large branch, on |x| clamped so exp stays finite (NaN passes through the clamp's compare).
+  const V ac = select_lt(splat(kLarge), a, splat(kLarge), a);
+  const V big = splat(1.0) - splat(2.0) / (exp_v(ac + ac) + splat(1.0));
+  // Small branch.
+  const V z = a * a;
+  const V p = (splat(kP0) * z + splat(kP1)) * z + splat(kP2);
+  const V q = ((z + splat(kQ1)) * z + splat(kQ2)) * z + splat(kQ3);
+  const V small = a + a * (z * (p / q));
+  return with_sign_of(select_lt(a, splat(kSmall), small, big), x);
+}
+
+}  // namespace
+
+void tanh_in_place(double* x, std::ptrdiff_t n) {
+  std::ptrdiff_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) store(x + i, tanh_v(load(x + i)));
+  if (i < n) {  // the last element(s), through a padded vector
+    double tail[kLanes] = {};
+    for (std::ptrdiff_t j = i; j < n; ++j) tail[j - i] = x[j];
+    store(tail, tanh_v(load(tail)));
+    for (std::ptrdiff_t j = i; j < n; ++j) x[j] = tail[j - i];
+  }
+}
+
+}  // namespace rnn_lesson
