@@ -121,8 +121,18 @@ typedef float Float8 __attribute__((vector_size(32)));
 #endif
 
 // Helpers are always inlined, so each kernel copy gets them compiled for its own target.
+// Clang (em++): a - 0 is exactly a for every a, so it folds to a bare splat, where `V{} + a`
+// costs an add and a shuffle per splat (adding +0 turns -0 into +0, so it may not be dropped):
+// measured in a Chromium worker at H=32, 135 -> 117 ns/step. GCC does the opposite: `V{} + a`
+// is its bare splat, and `a - V{}` measured 57 -> 77 ns/step natively.
 template <class V>
-RNN_INLINE V splat(float a) { return V{} + a; }
+RNN_INLINE V splat(float a) {
+#if defined(__clang__)
+  return a - V{};
+#else
+  return V{} + a;
+#endif
+}
 template <class V>
 RNN_INLINE V load(const float* p) { V v; std::memcpy(&v, p, sizeof v); return v; }
 template <class V>
