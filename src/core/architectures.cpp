@@ -190,11 +190,12 @@ ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progre
     for (std::size_t a = 0; a < cells.size(); ++a)
       log_norms[a].push_back(log_input_gradient_norms_fast(*cells[a], inputs, w, K));
 
-    const Eigen::MatrixXd G = attention_readout_gradient(attention, inputs, w);  // (D, T)
+    const AttentionProjections projected = project_sequence(attention, inputs, w);  // shared by both
+    const Eigen::MatrixXd G = attention_readout_gradient(attention, inputs, w, projected);  // (D, T)
     std::vector<double> att(K);
     for (int k = 1; k <= K; ++k) att[k - 1] = log_or_minus_inf(G.col(T - 1 - k).norm());
     log_norms[A - 1].push_back(std::move(att));
-    for (double norm : attention_previous_input_gradient_norms(attention, inputs, w, r.attention_context_lengths))
+    for (double norm : attention_previous_input_gradient_norms(attention, inputs, w, r.attention_context_lengths, projected))
       log_context[s].push_back(log_or_minus_inf(norm));
     if (progress && !progress(double(s + 1) / p.seeds)) {
       ArchitecturesResult cancelled;

@@ -42,14 +42,24 @@ Eigen::VectorXd attention_last_output(const AttentionLayer& layer, const Eigen::
   return layer.Wv * (inputs * a);  // sum_j a_j Wv x_j
 }
 
+AttentionProjections project_sequence(const AttentionLayer& layer, const Eigen::MatrixXd& inputs,
+                                      const Eigen::VectorXd& w) {
+  return {layer.Wk * inputs, w.transpose() * layer.Wv * inputs};
+}
+
 Eigen::MatrixXd attention_readout_gradient(const AttentionLayer& layer, const Eigen::MatrixXd& inputs,
                                            const Eigen::VectorXd& w) {
+  return attention_readout_gradient(layer, inputs, w, project_sequence(layer, inputs, w));
+}
+
+Eigen::MatrixXd attention_readout_gradient(const AttentionLayer& layer, const Eigen::MatrixXd& inputs,
+                                           const Eigen::VectorXd& w, const AttentionProjections& projected) {
   const Eigen::Index T = inputs.cols();
   const double inv_sqrt_k = 1.0 / std::sqrt(double(layer.key_size()));
+  const Eigen::MatrixXd& K = projected.keys;                            // (K, T)
+  const Eigen::RowVectorXd& wv = projected.wv;                          // (T): w . v_j
   const Eigen::VectorXd q = layer.Wq * inputs.col(T - 1);             // (K)
-  const Eigen::MatrixXd K = layer.Wk * inputs;                         // (K, T)
   const Eigen::VectorXd a = softmax(K.transpose() * q * inv_sqrt_k);  // (T)
-  const Eigen::RowVectorXd wv = w.transpose() * layer.Wv * inputs;    // (T): w . v_j
   const double wy = wv.dot(a);                                        // w . y
   const Eigen::VectorXd coupling = a.array() * (wv.transpose().array() - wy);  // (T): a_j (w . (v_j - y))
 
@@ -63,9 +73,16 @@ Eigen::MatrixXd attention_readout_gradient(const AttentionLayer& layer, const Ei
 std::vector<double> attention_previous_input_gradient_norms(const AttentionLayer& layer,
                                                             const Eigen::MatrixXd& inputs, const Eigen::VectorXd& w,
                                                             const std::vector<int>& lengths) {
+  return attention_previous_input_gradient_norms(layer, inputs, w, lengths, project_sequence(layer, inputs, w));
+}
+
+std::vector<double> attention_previous_input_gradient_norms(const AttentionLayer& layer,
+                                                            const Eigen::MatrixXd& inputs, const Eigen::VectorXd& w,
+                                                            const std::vector<int>& lengths,
+                                                            const AttentionProjections& projected) {
   const double inv_sqrt_k = 1.0 / std::sqrt(double(layer.key_size()));
-  const Eigen::MatrixXd K = layer.Wk * inputs;                       // (K, T): every key
-  const Eigen::RowVectorXd wv = w.transpose() * layer.Wv * inputs;  // (T): w . v_j
+  const Eigen::MatrixXd& K = projected.keys;                         // (K, T): every key
+  const Eigen::RowVectorXd& wv = projected.wv;                      // (T): w . v_j
   const Eigen::VectorXd value_dir = layer.Wv.transpose() * w;       // (D)
   std::vector<double> norms;
   for (int n : lengths) {

@@ -47,6 +47,18 @@ Eigen::VectorXd attention_last_output(const AttentionLayer& layer, const Eigen::
 Eigen::MatrixXd attention_readout_gradient(const AttentionLayer& layer, const Eigen::MatrixXd& inputs,
                                            const Eigen::VectorXd& w);
 
+// What both gradients below need from the whole sequence, projected once: every key
+// k_j = Wk x_j, keys (K, T), and every w . v_j, wv (T).
+struct AttentionProjections {
+  Eigen::MatrixXd keys;
+  Eigen::RowVectorXd wv;
+};
+AttentionProjections project_sequence(const AttentionLayer& layer, const Eigen::MatrixXd& inputs,
+                                      const Eigen::VectorXd& w);
+// The same gradient from projections already made (run_architectures shares them).
+Eigen::MatrixXd attention_readout_gradient(const AttentionLayer& layer, const Eigen::MatrixXd& inputs,
+                                           const Eigen::VectorXd& w, const AttentionProjections& projected);
+
 // For each prefix length n in `lengths` (2 <= n <= T), the norm of the gradient of w . y_{n-1}
 // (the last position of the prefix x_0..x_{n-1}) with respect to x_{n-2}, the input just
 // before the query: || column n-2 of attention_readout_gradient(layer, inputs.leftCols(n), w) ||.
@@ -55,5 +67,9 @@ Eigen::MatrixXd attention_readout_gradient(const AttentionLayer& layer, const Ei
 std::vector<double> attention_previous_input_gradient_norms(const AttentionLayer& layer,
                                                             const Eigen::MatrixXd& inputs, const Eigen::VectorXd& w,
                                                             const std::vector<int>& lengths);
+std::vector<double> attention_previous_input_gradient_norms(const AttentionLayer& layer,
+                                                            const Eigen::MatrixXd& inputs, const Eigen::VectorXd& w,
+                                                            const std::vector<int>& lengths,
+                                                            const AttentionProjections& projected);
 
 }  // namespace rnn_lesson

@@ -6,15 +6,41 @@
 namespace rnn_lesson {
 
 void NumpyRandom::reseed(std::uint32_t seed) {
-  engine_.seed(seed);  // init_genrand, as numpy's mt19937_seed
+  // init_genrand, as numpy's mt19937_seed
+  state_[0] = seed;
+  for (std::uint32_t i = 1; i < 624; ++i) state_[i] = 1812433253u * (state_[i - 1] ^ (state_[i - 1] >> 30)) + i;
+  index_ = 624;
   has_cached_gauss_ = false;
   cached_gauss_ = 0.0;
 }
 
+void NumpyRandom::regenerate() {
+  constexpr int N = 624, M = 397;
+  constexpr std::uint32_t kMatrix = 0x9908b0dfu, kUpper = 0x80000000u, kLower = 0x7fffffffu;
+  auto twist = [](std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+    const std::uint32_t y = (a & kUpper) | (b & kLower);
+    return c ^ (y >> 1) ^ ((y & 1u) ? kMatrix : 0u);
+  };
+  int k = 0;
+  for (; k < N - M; ++k) state_[k] = twist(state_[k], state_[k + 1], state_[k + M]);
+  for (; k < N - 1; ++k) state_[k] = twist(state_[k], state_[k + 1], state_[k + M - N]);
+  state_[N - 1] = twist(state_[N - 1], state_[0], state_[M - 1]);
+  index_ = 0;
+}
+
+std::uint32_t NumpyRandom::next_word() {
+  if (index_ >= 624) regenerate();
+  std::uint32_t y = state_[index_++];
+  y ^= y >> 11;
+  y ^= (y << 7) & 0x9d2c5680u;
+  y ^= (y << 15) & 0xefc60000u;
+  return y ^ (y >> 18);
+}
+
 double NumpyRandom::random_sample() {
   // numpy: (a >> 5, b >> 6) -> (a * 2^26 + b) / 2^53
-  const std::uint32_t a = static_cast<std::uint32_t>(engine_()) >> 5;
-  const std::uint32_t b = static_cast<std::uint32_t>(engine_()) >> 6;
+  const std::uint32_t a = next_word() >> 5;
+  const std::uint32_t b = next_word() >> 6;
   return (a * 67108864.0 + b) / 9007199254740992.0;
 }
 

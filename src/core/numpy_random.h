@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <random>
 
 #include <Eigen/Core>
 
@@ -37,7 +36,13 @@ class NumpyRandom {
   Eigen::VectorXd uniform(double low, double high, int n);
 
  private:
-  std::mt19937 engine_;  // the standard fixes MT19937's output for a given seed
+  // MT19937 (Matsumoto & Nishimura 1998), as numpy's mt19937 and std::mt19937: the whole
+  // state is regenerated 624 words at a time. (libc++'s std::mt19937, which the wasm build
+  // gets, updates one word per call; this made drawing normals ~2x faster there.)
+  std::uint32_t next_word();
+  void regenerate();
+  std::uint32_t state_[624];
+  int index_ = 624;
   bool has_cached_gauss_ = false;
   double cached_gauss_ = 0.0;
 };

@@ -7,13 +7,20 @@
 
 namespace rnn_lesson {
 
-double quantile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
+namespace {
+// The q-quantile of values already sorted, interpolated linearly (numpy's default).
+double sorted_quantile(const std::vector<double>& values, double q) {
   const double pos = q * static_cast<double>(values.size() - 1);
   const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
   const std::size_t hi = std::min(lo + 1, values.size() - 1);
   const double frac = pos - static_cast<double>(lo);
   return values[lo] + (values[hi] - values[lo]) * frac;
+}
+}  // namespace
+
+double quantile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  return sorted_quantile(values, q);
 }
 
 LineFit fit_line(const std::vector<double>& x, const std::vector<double>& y) {
@@ -55,9 +62,10 @@ Band band_across(const std::vector<std::vector<double>>& per_seed) {
   std::vector<double> column(per_seed.size());
   for (std::size_t i = 0; i < points; ++i) {
     for (std::size_t s = 0; s < per_seed.size(); ++s) column[s] = per_seed[s][i];
-    band.median.push_back(quantile(column, 0.5));
-    band.q1.push_back(quantile(column, 0.25));
-    band.q3.push_back(quantile(column, 0.75));
+    std::sort(column.begin(), column.end());  // once for the three quantiles
+    band.median.push_back(sorted_quantile(column, 0.5));
+    band.q1.push_back(sorted_quantile(column, 0.25));
+    band.q3.push_back(sorted_quantile(column, 0.75));
   }
   return band;
 }
