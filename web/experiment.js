@@ -153,6 +153,27 @@
       lastRun = run;
       const values = options.values();
       charts.forEach((chart, i) => module.render(chart, run, values, i));
+      showText(run, values);
+    }
+
+    // The same for a new run, one chart per task (drawing one costs 10-50 ms of main thread).
+    // -> false if a newer run took over meanwhile.
+    async function showInSteps(run, mine) {
+      lastRun = run;
+      const values = options.values();
+      for (let i = 0; i < charts.length; ++i) {
+        if (i) {
+          await yieldToPage();
+          if (mine !== generation) return false;
+        }
+        module.render(charts[i], run, values, i);
+      }
+      showText(run, values);
+      return true;
+    }
+
+    // Everything of a run but its charts: readout, notice, claims, prediction, tables, buttons.
+    function showText(run, values) {
       if (ns.predict) ns.predict.show(experiment, run, values);
       fillReadout(module.readout(run, values));
       ui.notice.textContent = module.notice(run, values);
@@ -230,8 +251,7 @@
         }
         showError('');
         await ensureCharts();
-        if (mine !== generation) return;
-        show(run);
+        if (mine !== generation || !(await showInSteps(run, mine))) return;
         ui.status.textContent = 'Computed on this device in ' + (run.ms / 1000).toFixed(2) + ' s (' +
           ((performance.now() - started) / 1000).toFixed(2) + ' s including the wait).';
         options.onSettled(experiment, 'ok');

@@ -40,7 +40,9 @@
       return;
     }
     const client = ns.createClient(self.RNN_LESSON_WORKER_SOURCE, core);
-    const { version, specs } = await client.specs();
+    const specsReply = client.specs();
+    ns.chartCommon.warmUp(ns.chartCommon.readTheme());  // while the worker starts
+    const { version, specs } = await specsReply;
     specs.parallel = specs.scaling;
     document.getElementById('core-version').textContent = version;
 

@@ -226,7 +226,29 @@
     attention: { name: 'attention', short: 'attention', colour: 'attn', dash: [] },
   };
 
+  // Draws a small chart nobody sees, on a canvas outside the page, and throws it away. Chart.js
+  // runs cold the first time (its code compiled and run slowly once: 70-180 ms of main thread
+  // measured on this project's 2-core machine); the page calls this while its worker is still
+  // starting, so the real charts are created later in short tasks.
+  function warmUp(theme) {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 200;
+    const options = baseOptions(theme);
+    options.responsive = false;
+    options.scales = { x: axis(theme, 'x', { type: 'linear' }), y: axis(theme, 'y', { type: 'logarithmic' }) };
+    const data = [{ x: 1, y: 1 }, { x: 2, y: 10 }, { x: 3, y: 100 }];
+    const chart = new Chart(canvas, {
+      type: 'line',
+      data: { datasets: [{ label: 'a', data: data }, { label: 'b', data: data, fill: '-1', borderDash: [2, 3] }] },
+      options: options,
+      plugins: [background],
+    });
+    chart.destroy();
+  }
+
   ns.chartCommon = {
+    warmUp: warmUp,
     readTheme: readTheme,
     withAlpha: withAlpha,
     background: background,
