@@ -104,6 +104,37 @@ TEST(MeasureLengths, StalledClockCannotHangARun) {
   }
 }
 
+TEST(MeasureLengths, WarmsUpForTwentyMillisecondsBeforeTiming) {
+  // Passes over all lengths until 20 ms have passed, then calibration and trials: count the
+  // passes made before the clock first reads 20 ms.
+  ScriptedWork w;
+  const TimingParams p = scripted_params();
+  long passes_at_20ms = -1;
+  const auto run = [&](int length) {
+    if (passes_at_20ms < 0 && w.now >= 0.02) passes_at_20ms = w.calls;
+    return w.run_once()(length);
+  };
+  const TimingResult r = measure_lengths(p, w.clock(), run);
+  ASSERT_EQ(r.error, "");
+  double round_s = 0;
+  for (int l : p.lengths) round_s += kA + kB * l;
+  const long rounds = static_cast<long>(std::ceil(0.02 / round_s));
+  EXPECT_EQ(passes_at_20ms, rounds * static_cast<long>(p.lengths.size()))
+      << "whole rounds over every length until 20 ms, nothing else before";
+}
+
+TEST(MeasureLengths, StalledClockCapsTheWarmUp) {
+  long calls = 0;
+  TimingParams p = scripted_params();
+  const TimingResult r = measure_lengths(p, [] { return 0.0; }, [&](int) { ++calls; return 0.0; });
+  ASSERT_EQ(r.error, "");
+  double macs_per_round = 0;
+  for (int l : p.lengths) macs_per_round += double(l) * p.hidden_size * (p.hidden_size + p.input_size);
+  // Warm-up rounds stop at 1e9 multiply-adds (then calibration and trials, capped per interval
+  // as StalledClockCannotHangARun checks): the run returned, after the whole warm-up.
+  EXPECT_GE(calls, static_cast<long>(std::ceil(1e9 / macs_per_round)) * static_cast<long>(p.lengths.size()));
+}
+
 TEST(MeasureLengths, CoarseClockStillResolvesTheSlope) {
   // A browser-like clock: floors to 0.1 ms.
   ScriptedWork w;

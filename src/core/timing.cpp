@@ -19,6 +19,13 @@ constexpr double kMaxBufferFloats = 4e6;       // (H+D)*max(L): inputs and their
 constexpr double kMaxIntervalBudgetMs = 60e3;  // trials * count(L) * min_interval_ms
 constexpr long kMaxRepeats = 1000000;          // passes in one interval
 constexpr double kMaxMacsPerInterval = 2e8;    // so a stalled clock cannot make an interval endless
+// Warm-up: at least this long, and at most this much work (again for a stalled clock). A
+// WebAssembly engine first runs new code from a quick baseline compile and swaps in optimised
+// code only after the code has run a while (V8: some ms later, between calls). With a single
+// warm-up pass, 1 page load in 6 measured the baseline code (208 ns per step, R^2 0.999,
+// against ~120 ns): the trials must start after the swap.
+constexpr double kWarmupSeconds = 0.02;
+constexpr double kMaxWarmupMacs = 1e9;
 
 }  // namespace
 
@@ -76,8 +83,16 @@ TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
   if (!r.error.empty()) return r;
   const double min_interval_s = p.min_interval_ms * 1e-3;
 
-  // Warm-up: caches, buffers and the CPU's clock speed settle before anything counts.
-  for (int l : p.lengths) r.checksum += run_once(l);
+  // Warm-up: caches, buffers, the CPU's clock speed and the engine's code settle before
+  // anything counts. Whole passes over every length, until kWarmupSeconds have passed.
+  double macs_per_round = 0;
+  for (int l : p.lengths) macs_per_round += double(l) * p.hidden_size * (p.hidden_size + p.input_size);
+  const double warmup_start = clock();
+  for (double macs = 0; macs < kMaxWarmupMacs;) {
+    for (int l : p.lengths) r.checksum += run_once(l);
+    macs += macs_per_round;
+    if (clock() - warmup_start >= kWarmupSeconds) break;
+  }
 
   const std::size_t n = p.lengths.size();
   for (std::size_t i = 0; i < n; ++i) {

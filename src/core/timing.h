@@ -1,8 +1,9 @@
 // Experiment 1: an RNN's forward time grows linearly with sequence length, because every
 // step waits for the one before it.
 //
-// Each length is timed robustly: a warm-up pass; the number of forward passes per
-// measured interval is raised until one interval lasts at least `min_interval_ms` (so a
+// Each length is timed robustly: a warm-up (passes over every length for at least 20 ms,
+// and at most 1e9 multiply-adds); the number of forward passes per measured interval is
+// raised until one interval lasts at least `min_interval_ms` (so a
 // coarse clock, e.g. a browser's 0.1 ms, still resolves a single pass; an interval is
 // also capped at 2e8 multiply-adds, so a stalled clock cannot make it endless); then `trials`
 // intervals give the median and the spread. A least-squares line time = a + b*L turns the
