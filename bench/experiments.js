@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// Time of each experiment at its defaults in the WebAssembly core, inside a worker of Debian's
+// headless Chromium (the page's own worker code and compiled module, nothing else running):
+// the first call of a fresh worker (what a page load pays: the engine still runs baseline
+// code) and the median of later calls. Then the page's parallel section as a learner sees it:
+// speedup and efficiency at each worker count, and worker start-up, read from the page.
+// Figures, not a test. Needs ./build-wasm.sh first.
+//
+//   node bench/experiments.js [--workers 5] [--repeats 5] [--loads 3]
+'use strict';
+
+const harness = require('../tests/browser/harness.js');
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf('--' + name);
+  return i >= 0 && i + 1 < args.length ? Number(args[i + 1]) : fallback;
+};
+const WORKERS = option('workers', 5);  // fresh workers, each: first call, then REPEATS more
+const REPEATS = option('repeats', 5);
+const LOADS = option('loads', 3);      // page loads for the parallel section
+
+// What is timed: [label, experiment, params]. The page runs the first six at load; memory at
+// N = 128 alone and the parallel section's scaling defaults are the issues' other figures.
+const RUNS = [
+  ['gradient (bptt)', 'gradient', {}],
+  ['gradient (kata overlay)', 'gradient', { mode: 'kata' }],
+  ['retention', 'retention', {}],
+  ['architectures', 'architectures', {}],
+  ['memory', 'memory', {}],
+  ['timing', 'timing', {}],
+  ['workdepth', 'workdepth', {}],
+  ['memory, N = 128 only', 'memory', { hidden_sizes: [128] }],
+];
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function timeInWorker(page, runs, repeats) {
+  return page.evaluate(async ({ runs, repeats }) => {
+    const core = await window.RnnLesson.core.coreModule();
+    const url = URL.createObjectURL(new Blob([self.RNN_LESSON_WORKER_SOURCE], { type: 'text/javascript' }));
+    const worker = window.RnnLesson.core.startWorker(url, core);
+    let id = 0;
+    const ask = (experiment, params) => new Promise((resolve, reject) => {
+      const mine = ++id;
+      worker.onmessage = (e) => {
+        if (e.data.id !== mine || e.data.progress !== undefined) return;
+        if (e.data.ok && !e.data.result.error) resolve(e.data.ms);
+        else reject(new Error(e.data.error || e.data.result.error));
+      };
+      worker.postMessage({ id: mine, op: 'run', experiment, params });
+    });
+    // First calls in the page's order, then the repeats.
+    const first = [];
+    for (const [, experiment, params] of runs) first.push(await ask(experiment, params));
+    const later = runs.map(() => []);
+    for (let r = 0; r < repeats; ++r) {
+      for (let i = 0; i < runs.length; ++i) later[i].push(await ask(runs[i][1], runs[i][2]));
+    }
+    worker.terminate();
+    return { first, later };
+  }, { runs, repeats });
+}
+
+async function parallelSection(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(url + '?embed=parallel');
+  await page.waitForFunction(() => document.documentElement.dataset.lessonState !== 'loading', null, { timeout: 120000 });
+  const readout = await page.evaluate(() => Array.from(document.querySelectorAll('#experiment-parallel [data-role="readout"] div'),
+    (d) => d.querySelector('dt').textContent + ': ' + d.querySelector('dd').textContent));
+  await context.close();
+  return readout;
+}
+
+(async () => {
+  harness.requireDist();
+  const server = await harness.serve(harness.DIST, (req, res) => {
+    if (req.url !== '/__bench.html') return false;
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>bench</title><body></body>');
+    return true;
+  });
+  const { browser } = await harness.launch();
+  try {
+    const first = RUNS.map(() => []);
+    const later = RUNS.map(() => []);
+    for (let w = 0; w < WORKERS; ++w) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(server.url + '__bench.html');
+      for (const script of ['core-wasm.js', 'core.js', 'worker-source.js']) await page.addScriptTag({ url: server.url + script });
+      const t = await timeInWorker(page, RUNS, REPEATS);
+      t.first.forEach((ms, i) => first[i].push(ms));
+      t.later.forEach((list, i) => later[i].push(...list));
+      await context.close();
+    }
+    console.log(`Experiments at their defaults, wasm core in a Chromium worker, ${new Date().toISOString()}`);
+    console.log(`  ${WORKERS} fresh workers; first call (median over workers) and later calls (median of ${WORKERS * REPEATS})`);
+    let firstSum = 0, laterSum = 0;
+    RUNS.forEach(([label], i) => {
+      const f = median(first[i]), l = median(later[i]);
+      if (i < 7) { firstSum += f; laterSum += l; }
+      console.log(`  ${label.padEnd(24)} first ${f.toFixed(1).padStart(7)} ms   later ${l.toFixed(1).padStart(7)} ms` +
+        `   (first calls: ${first[i].map((x) => x.toFixed(0)).join(', ')})`);
+    });
+    console.log(`  ${'every run of the page'.padEnd(24)} first ${firstSum.toFixed(1).padStart(7)} ms   later ${laterSum.toFixed(1).padStart(7)} ms   (the first seven rows; the parallel section aside)`);
+    for (let i = 0; i < LOADS; ++i) {
+      console.log(`  parallel section, page load ${i + 1} (?embed=parallel): ` + (await parallelSection(browser, server.url)).join('; '));
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
