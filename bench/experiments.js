@@ -70,7 +70,9 @@ async function parallelSection(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(url + '?embed=parallel');
-  await page.waitForFunction(() => document.documentElement.dataset.lessonState !== 'loading', null, { timeout: 120000 });
+  // Polled every 50 ms (Playwright's default, every animation frame, makes the page draw
+  // 60 frames a second while the workers are being timed).
+  await page.waitForFunction(() => document.documentElement.dataset.lessonState !== 'loading', null, { timeout: 120000, polling: 50 });
   const readout = await page.evaluate(() => Array.from(document.querySelectorAll('#experiment-parallel [data-role="readout"] div'),
     (d) => d.querySelector('dt').textContent + ': ' + d.querySelector('dd').textContent));
   await context.close();

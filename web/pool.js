@@ -116,7 +116,7 @@
 
     // -> {workers: [1..K], startup: [{total, instantiate}], attention|rnn_batch|rnn_relay:
     //     {ms: [median per k], checksum: [per k], operations}}
-    // Two untimed rounds first (the engine swaps in optimised code while they run), then
+    // An untimed round first (the engine swaps in optimised code while it runs), then
     // `repeats` rounds, each timing every kind at every k in turn: drift on the machine (the
     // engine's code, other programs) falls on every k alike instead of on whichever k is timed
     // at that moment. (Timing all of k = 1 before k = 2 gave efficiencies from 55% to 124%.)
@@ -140,7 +140,7 @@
         }
       };
       report(0);  // a determinate bar from the start (an indeterminate one animates every frame)
-      for (let round = 0; round < 2; ++round) for (const kind of KINDS) await pass(kind, K, params);
+      for (const kind of KINDS) await pass(kind, K, params);
       const total = K * KINDS.length * repeats;
       let done = 0;
       for (let r = 0; r < repeats; ++r) {

@@ -90,14 +90,16 @@ async function watch(context, page) {
   return { errors, dialogs };
 }
 
+// Polls every 50 ms, not on every animation frame (Playwright's default): frame polling makes
+// the page draw 60 frames a second, which takes CPU from the workers being timed.
 async function waitReady(page, timeout) {
   await page.waitForFunction(() => ['ready', 'error'].includes(document.documentElement.dataset.lessonState),
-    null, { timeout: timeout || 20000 });
+    null, { timeout: timeout || 20000, polling: 50 });
   return page.evaluate(() => document.documentElement.dataset.lessonState);
 }
 
 async function waitReadyState(page, wanted, timeout) {
-  await page.waitForFunction((w) => document.documentElement.dataset.lessonState === w, wanted, { timeout: timeout || 20000 });
+  await page.waitForFunction((w) => document.documentElement.dataset.lessonState === w, wanted, { timeout: timeout || 20000, polling: 50 });
   return wanted;
 }
 

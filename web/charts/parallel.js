@@ -9,7 +9,7 @@
   const KINDS = [['attention', 'attention, rows split', 'attn'], ['rnn_batch', 'RNN, batch split', 'rnn'],
     ['rnn_relay', 'RNN, one sequence relayed', 'kata']];
   const ARCH = ['rnn', 'lstm', 'gru', 'attention'];
-  const REPEATS = 5;
+  const REPEATS = 3;
 
   const maxWorkers = () => Math.max(2, Math.min(navigator.hardwareConcurrency || 2, 8));
   const speedups = (s, kind) => s[kind].ms.map((ms) => s[kind].ms[0] / ms);
@@ -159,15 +159,15 @@
       c.sig(speedups(s, 'rnn_relay')[K - 1], 3) + '×: its steps still run one after another. ' + sameAnswer(s);
   }
 
-  // Resolves when the page's own thread has had a stretch with nothing to do (at most ~1 s of
-  // waiting): a page still drawing its charts takes one of a 2-core laptop's two cores, and
-  // a measurement started then showed 55-69% efficiency at 2 workers instead of ~90%.
+  // Resolves when the page's own thread has an idle stretch (10 ms with nothing to do; at most
+  // ~1 s of waiting): a page still drawing its charts takes one of a 2-core laptop's two
+  // cores, and a measurement started then showed 55-69% efficiency at 2 workers, not ~90%.
   function mainThreadQuiet() {
     if (typeof requestIdleCallback !== 'function') return new Promise((resolve) => setTimeout(resolve, 200));
     const started = performance.now();
     return new Promise((resolve) => {
       const check = (deadline) => {
-        if (deadline.didTimeout || deadline.timeRemaining() >= 40 || performance.now() - started > 1000) resolve();
+        if (deadline.didTimeout || deadline.timeRemaining() >= 10 || performance.now() - started > 1000) resolve();
         else requestIdleCallback(check, { timeout: 500 });
       };
       requestIdleCallback(check, { timeout: 500 });
@@ -182,6 +182,7 @@
     const mine = (current = { cancelled: false });
     const t0 = performance.now();
     try {
+      if (onProgress) onProgress(0);  // a determinate bar: an indeterminate one animates every frame
       await o.client.whenIdle();
       await mainThreadQuiet();
       if (mine.cancelled) throw Object.assign(new Error('cancelled'), { reason: 'cancelled' });
