@@ -81,20 +81,13 @@ async function parallelSection(browser, url) {
 
 (async () => {
   harness.requireDist();
-  const server = await harness.serve(harness.DIST, (req, res) => {
-    if (req.url !== '/__bench.html') return false;
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>bench</title><body></body>');
-    return true;
-  });
+  const server = await harness.serveWithBlankPage();
   const { browser } = await harness.launch();
   try {
     const first = RUNS.map(() => []);
     const later = RUNS.map(() => []);
     for (let w = 0; w < WORKERS; ++w) {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await page.goto(server.url + '__bench.html');
-      for (const script of ['core-wasm.js', 'core.js', 'worker-source.js']) await page.addScriptTag({ url: server.url + script });
+      const { context, page } = await harness.openCorePage(browser, server.url);
       const t = await timeInWorker(page, RUNS, REPEATS);
       t.first.forEach((ms, i) => first[i].push(ms));
       t.later.forEach((list, i) => later[i].push(...list));

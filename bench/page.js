@@ -95,10 +95,7 @@ async function coldLoad(browser, url) {
 }
 
 async function wasmStepInPage(browser, url) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(url + '__bench.html');  // same origin, nothing else running
-  for (const script of ['core-wasm.js', 'core.js', 'worker-source.js']) await page.addScriptTag({ url: url + script });
+  const { context, page } = await harness.openCorePage(browser, url);  // same origin, nothing else running
   const result = await page.evaluate(async ({ timing, runs }) => {
     const blob = new Blob([self.RNN_LESSON_WORKER_SOURCE], { type: 'text/javascript' });
     const worker = window.RnnLesson.core.startWorker(URL.createObjectURL(blob), await window.RnnLesson.core.coreModule());
@@ -142,11 +139,7 @@ function numpyStep() {
 
 (async () => {
   harness.requireDist();
-  const server = await harness.serve(harness.DIST, (req, res) => {
-    if (req.url !== '/__bench.html') return false;
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>bench</title><body></body>');
-    return true;
-  });
+  const server = await harness.serveWithBlankPage();
   const { browser } = await harness.launch();
   try {
     const loads = [];

@@ -120,4 +120,24 @@ function fileUrl(query) {
   return 'file://' + path.join(DIST, 'index.html') + (query || '');
 }
 
-module.exports = { ROOT, DIST, SCREENSHOTS, CSP, CHARTS, serve, launch, watch, waitReady, waitReadyState, chartLengths, chartData, fileUrl, requireDist };
+// For benchmarks that talk to a worker directly: dist/ served as above plus a blank page,
+// /__bench.html, on the same origin; openCorePage() opens it in a new context with the core's
+// scripts loaded (window.RnnLesson.core and self.RNN_LESSON_WORKER_SOURCE), nothing else running.
+function serveWithBlankPage() {
+  return serve(DIST, (req, res) => {
+    if (req.url !== '/__bench.html') return false;
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>bench</title><body></body>');
+    return true;
+  });
+}
+
+async function openCorePage(browser, url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url + '__bench.html');
+  for (const script of ['core-wasm.js', 'core.js', 'worker-source.js']) await page.addScriptTag({ url: url + script });
+  return { context, page };
+}
+
+module.exports = { ROOT, DIST, SCREENSHOTS, CSP, CHARTS, serve, serveWithBlankPage, openCorePage, launch, watch, waitReady,
+  waitReadyState, chartLengths, chartData, fileUrl, requireDist };
