@@ -213,11 +213,11 @@
       out.toBlob(done, 'image/png');
     }
 
-    // `submitted`: runs already handed to the worker by submitRuns (the first run only).
+    // `submitted`: runs already handed to the worker by submitRuns (the page's first run);
+    // otherwise they are handed over here.
     async function runNow(submitted) {
       clearTimeout(debounce);
       const mine = ++generation;
-      const requests = module.run ? [] : submitted ? submitted.requests : module.requests(options.params(), options.values());
       setBusy(true);
       ui.status.textContent = 'Running…';
       const started = performance.now();
@@ -231,9 +231,10 @@
           if (mine !== generation) return;
           refused = run.error || '';
         } else {
-          if (submitted) submitted.relay.onProgress = onProgress;
-          const replies = await Promise.all(submitted ? submitted.replies : requests.map((req, i) =>
-            options.client.run(experiment + (i ? '-' + req.as : ''), experiment, req.params, i ? null : onProgress)));
+          const handle = submitted || submitRuns(options.client, experiment, module, options.params(), options.values());
+          handle.relay.onProgress = onProgress;
+          const requests = handle.requests;
+          const replies = await Promise.all(handle.replies);
           if (mine !== generation) return;
           run = { ms: 0 };
           replies.forEach((reply, i) => {
