@@ -156,6 +156,21 @@
       showText(run, values);
     }
 
+    // Each chart's accessible description carries this run's key figures.
+    function describeCharts(run, values) {
+      if (!module.describe) return;
+      canvases.forEach((canvas, i) => canvas.setAttribute('aria-label', module.describe(run, values, i)));
+    }
+
+    // The status line after a run: the experiment, its key result (unless the learner has
+    // still to guess it) and the compute time. Announced once per run (role=status).
+    function statusAfter(run, values, waitedMs) {
+      const name = (section.querySelector('.exp-num') || { textContent: 'Experiment' }).textContent;
+      const covered = ns.predict && ns.predict.isCovered(experiment);
+      return name + ': ' + (module.headline && !covered ? module.headline(run, values) + '. ' : '') + 'Computed on this device in ' +
+        (run.ms / 1000).toFixed(2) + ' s (' + (waitedMs / 1000).toFixed(2) + ' s including the wait).';
+    }
+
     // The same for a new run, one chart per task (drawing one costs 10-50 ms of main thread).
     // -> false if a newer run took over meanwhile.
     async function showInSteps(run, mine) {
@@ -174,7 +189,8 @@
 
     // Everything of a run but its charts: readout, notice, claims, prediction, tables, buttons.
     function showText(run, values) {
-      if (ns.predict) ns.predict.show(experiment, run, values);
+      if (ns.predict) ns.predict.show(experiment, run);
+      describeCharts(run, values);
       fillReadout(module.readout(run, values));
       ui.notice.textContent = module.notice(run, values);
       if (ui.claims && module.claims) fillClaims(module.claims(run, values));
@@ -219,7 +235,7 @@
       clearTimeout(debounce);
       const mine = ++generation;
       setBusy(true);
-      ui.status.textContent = 'Running…';
+      ui.status.textContent = '';  // the busy bar shows the run; the status speaks once, at the end
       const started = performance.now();
       try {
         const onProgress = (f) => { if (mine === generation) ui.progress.value = Math.max(0, Math.min(1, f)); };
@@ -253,8 +269,7 @@
         showError('');
         await ensureCharts();
         if (mine !== generation || !(await showInSteps(run, mine))) return;
-        ui.status.textContent = 'Computed on this device in ' + (run.ms / 1000).toFixed(2) + ' s (' +
-          ((performance.now() - started) / 1000).toFixed(2) + ' s including the wait).';
+        ui.status.textContent = statusAfter(run, options.values(), performance.now() - started);
         options.onSettled(experiment, 'ok');
       } catch (error) {
         if (mine !== generation) return;

@@ -117,6 +117,7 @@
       else panels[experiment].runNow(submitted[experiment]);
     }
     if (visible.every((e) => e === 'parallel')) othersDone();
+    ns.predict.bindSwitch(document.getElementById('predict-switch'));
 
     window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
       theme = ns.chartCommon.readTheme();

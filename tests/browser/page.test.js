@@ -163,13 +163,13 @@ describe('lesson page', () => {
     try {
       assert.equal(memory.state, 'ready');
       const r2Label = () => memory.page.evaluate(() => Chart.getChart(document.getElementById('chart-memory-r2')).data.datasets[0].label);
-      assert.match(await r2Label(), /at N = 12 /, 'the largest N by default');
+      assert.match(await r2Label(), /at H = 12 /, 'the largest H by default');
       const status = await memory.page.textContent('#experiment-memory [data-role="status"]');
       await memory.page.fill('#ctl-memory-show_n', '5');
       await memory.page.press('#ctl-memory-show_n', 'Enter');
       await memory.page.waitForFunction(() => /memory\.show_n=5(&|$)/.test(location.search));
-      assert.match(await r2Label(), /at N = 4 /, 'the nearest N run');
-      assert.match(await memory.page.textContent('#experiment-memory [data-role="readout"]'), /MC at N = 4/);
+      assert.match(await r2Label(), /at H = 4 /, 'the nearest H run');
+      assert.match(await memory.page.textContent('#experiment-memory [data-role="readout"]'), /MC at H = 4/);
       assert.equal(await memory.page.textContent('#experiment-memory [data-role="status"]'), status, 'redrawn, not run again');
       assert.deepEqual(memory.watched.errors, []);
     } finally {
@@ -285,7 +285,7 @@ describe('lesson page', () => {
   it('experiment 5 downloads each of its tables as CSV, and one PNG holding all three charts', async () => {
     const { context, page } = await open(site.url + '?embed=memory&memory.hidden_sizes=4,8&memory.seeds=1&memory.train_steps=100');
     try {
-      const expect = [['rnn-lesson-memory.csv', /^hidden size N,RNN \(tanh\) MC median/, 2],
+      const expect = [['rnn-lesson-memory.csv', /^hidden size H,RNN \(tanh\) MC median/, 2],
         ['rnn-lesson-memory-r2.csv', /^delay k,RNN \(tanh\) r² median/, 100],
         ['rnn-lesson-memory-attention.csv', /^context length n,median accuracy,quartile 1,quartile 3,chance 1\/n/, 6]];
       for (let i = 0; i < expect.length; ++i) {

@@ -43,7 +43,7 @@ describe('experiment 6: sequential vs parallel', () => {
       assert.deepEqual(attention.slice(0, 2).map((p) => p.x), [1, 2]);
       assert.equal(attention[0].y, 1);
       for (const d of scaling.slice(0, 3)) assert.ok(d.data.every((p) => Number.isFinite(p.y) && p.y > 0), d.label);
-      assert.match(await page.locator('#experiment-parallel [data-role=notice]').innerText(), /Same answer: with 1 to \d workers/);
+      assert.match(await page.locator('#experiment-parallel [data-role=notice]').innerText(), /Every split computed (exactly )?the same answer as one worker/);
       const wd = JSON.parse(await h.chartData(page, 'chart-workdepth'));
       assert.ok(wd.length >= 10);
       const labels = await page.evaluate(() => Chart.getChart(document.getElementById('chart-projection')).data.datasets
@@ -56,7 +56,7 @@ describe('experiment 6: sequential vs parallel', () => {
       assert.match(readout, /Attention, 2 workers\s+[\d.]+× \(\d+% efficiency\)/);
       assert.match(readout, /Worker start-up/);
       console.log(readout.replace(/\n/g, ' | '));
-      assert.match(await page.locator('#experiment-parallel .predict-result').innerText(), /^You guessed nearly 2×; measured: [\d.]+×/);
+      assert.match(await page.locator('#experiment-parallel .predict-result').innerText(), /^You guessed nearly 2×\. Measured: [\d.]+× faster/);
     });
   });
 
@@ -64,13 +64,14 @@ describe('experiment 6: sequential vs parallel', () => {
     await open('?embed=timing', async (page) => {
       assert.equal(await h.waitReady(page), 'ready');
       await page.locator('#experiment-timing .predict summary').click();
-      await page.selectOption('#predict-timing', 'quadratic');
+      await page.getByLabel('like the length squared').check();
       await page.waitForFunction(() => location.search.includes('predict.timing=quadratic'));
-      assert.match(await page.locator('#experiment-timing .predict-result').innerText(), /^You guessed like length²; measured: linear/);
+      const said = /^You guessed like the length squared\. Measured: from L = 50 to 2000 \(40× longer\) a pass took [\d.]+× as long, about [\d.]+ ns per step/;
+      assert.match(await page.locator('#experiment-timing .predict-result').innerText(), said);
       await page.reload();
       assert.equal(await h.waitReady(page), 'ready');
-      assert.equal(await page.inputValue('#predict-timing'), 'quadratic');
-      assert.match(await page.locator('#experiment-timing .predict-result').innerText(), /^You guessed like length²; measured: \w+ \(R²/);
+      assert.equal(await page.getByLabel('like the length squared').isChecked(), true);
+      assert.match(await page.locator('#experiment-timing .predict-result').innerText(), said);
     });
   });
 

@@ -104,21 +104,43 @@
     }];
   }
 
-  function readout(run) {
-    const r = run.main;
-    const items = ORDER.map((a) => ({
-      label: c.ARCHITECTURES[a].name + ': factor per step',
-      value: '×' + curve(r, a).decay_per_step.toFixed(3),
-    }));
-    items.push({ label: 'Attention vs context n: slope (log-log)', value: r.attention_context_slope.toFixed(2) });
-    return items;
-  }
-
-  // Median at the largest distance.
+  // Median at the largest distance, and the fitted factor per step.
   function atEnd(r, architecture) {
     const cv = curve(r, architecture);
     const i = r.distances.length - 1;
     return { k: r.distances[i], norm: cv.norm.median[i], decay: cv.decay_per_step, r2: cv.decay_r_squared };
+  }
+
+  // The run's figures, computed once: the readout, notice, claims, summary, prediction and
+  // chart descriptions all read these.
+  function facts(run) {
+    const r = run.main;
+    const end = {};
+    for (const a of ORDER) end[a] = atEnd(r, a);
+    // The distance the prediction asks about (500), or the nearest one run.
+    let q = 0;
+    r.distances.forEach((k, i) => { if (Math.abs(k - 500) < Math.abs(r.distances[q] - 500)) q = i; });
+    const atQuoted = ORDER.map((a) => ({ architecture: a, norm: curve(r, a).norm.median[q] }));
+    const largest = atQuoted.reduce((best, x) => (x.norm > best.norm ? x : best));
+    return {
+      k: r.distances[r.distances.length - 1],
+      end: end,
+      quotedK: r.distances[q],
+      atQuoted: atQuoted,
+      largestAtQuoted: largest,
+      contextSlope: r.attention_context_slope,
+      forgetBias: r.params.forget_bias,
+      recurrentScale: r.params.recurrent_scale,
+      hiddenSize: r.params.hidden_size,
+      seeds: r.params.seeds,
+    };
+  }
+
+  function readout(run) {
+    const f = facts(run);
+    const items = ORDER.map((a) => ({ label: c.ARCHITECTURES[a].name + ': factor per step', value: '×' + f.end[a].decay.toFixed(3) }));
+    items.push({ label: 'Attention against context n: slope (log-log)', value: f.contextSlope.toFixed(2).replace('-', '−') });
+    return items;
   }
 
   // "falling about 11× for every 10× more context (slope −1.03 on log-log axes)".
@@ -129,41 +151,61 @@
       ' (slope ' + slope.toFixed(2).replace('-', '−') + ' on log-log axes)';
   }
 
+  const logistic = (x) => 1 / (1 + Math.exp(-x));
+
   function notice(run) {
-    const r = run.main;
-    const end = (a) => atEnd(r, a);
-    const K = r.distances[r.distances.length - 1];
-    const recurrent = ['rnn', 'lstm', 'gru'].map((a) => c.ARCHITECTURES[a].short + ' ' + c.sig(end(a).norm, 2)).join(', ');
-    const lstm = end('lstm');
+    const f = facts(run);
+    const recurrent = ['rnn', 'lstm', 'gru'].map((a) => c.ARCHITECTURES[a].short + ' ' + c.sig(f.end[a].norm, 2)).join(', ');
+    const lstm = f.end.lstm;
+    const ranked = ['rnn', 'lstm', 'gru'].slice().sort((a, b) => f.end[b].decay - f.end[a].decay);
     const lstmText = lstm.decay >= 0.99
-      ? 'With its forget gate held open (bias ' + r.params.forget_bias + '), the LSTM’s gradient hardly fades (×' + lstm.decay.toFixed(3) + ' per step): the gate, not the network’s size, keeps the path open. '
-      : 'The LSTM fades more slowly (×' + lstm.decay.toFixed(3) + ' per step) but still exponentially. Try a forget-gate bias of 3 or more. ';
-    return 'At k = ' + K + ' the recurrent gradients are down to ' + recurrent + '. ' + lstmText +
-      'Attention’s line is flat in k (×' + end('attention').decay.toFixed(3) + '), yet low: the second chart shows it ' +
-      contextText(r.attention_context_slope) + ', because the softmax shares its weight among the n tokens.';
+      ? 'With its forget-gate bias at ' + f.forgetBias + ' (the gate starts near ' + logistic(f.forgetBias).toFixed(2) + '), the LSTM’s gradient hardly fades: ×' + lstm.decay.toFixed(3) + ' per step. '
+      : 'The LSTM’s factor is ×' + lstm.decay.toFixed(3) + ' per step with its forget-gate bias at ' + f.forgetBias +
+        ' (the gate starts near ' + logistic(f.forgetBias).toFixed(2) + '). A larger bias holds the gate nearer 1: try 3 or more and watch the factor. ';
+    return 'At k = ' + f.k + ' the recurrent gradients are down to ' + recurrent + '; per step, ' +
+      ranked.map((a) => c.ARCHITECTURES[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + ' (largest first). ' + lstmText +
+      'These networks are untrained, so this order belongs to this initialisation, not to the architectures in general. ' +
+      'Attention’s line is flat in k (×' + f.end.attention.decay.toFixed(3) + ' per step), but its level depends on the context: the second chart shows it ' +
+      contextText(f.contextSlope) + ', because the softmax shares its weight among the n tokens.';
   }
 
   // The published results beside what this run measured.
   function claims(run) {
-    const r = run.main;
-    const rnn = atEnd(r, 'rnn');
-    const lstm = atEnd(r, 'lstm');
-    const attn = atEnd(r, 'attention');
-    const s = r.params.recurrent_scale;
+    const f = facts(run);
+    const rnn = f.end.rnn;
+    const lstm = f.end.lstm;
+    const attn = f.end.attention;
+    const s = f.recurrentScale;
     return [
-      { cite: 'Pascanu, Mikolov & Bengio 2013', claim: 'in a tanh RNN, a recurrent matrix whose largest singular value λ₁ is below 1 is enough to make gradients vanish.',
+      { cite: 'Pascanu, Mikolov & Bengio 2013', claim: 'in a tanh RNN, a recurrent matrix whose largest singular value σ₁ is below 1 is enough to make gradients vanish (a sufficient condition, not a necessary one).',
         measured: 'RNN at recurrent scale ' + s + ': ×' + rnn.decay.toFixed(3) + ' per step, ' + c.sig(rnn.norm, 2) + ' at k = ' + rnn.k +
-          '. A random matrix of spectral radius ' + s + ' has a largest singular value near ' + c.sig(2 * s, 2) +
-          ', so the guarantee ' + (2 * s < 1 ? 'applies here' : 'does not even apply here: the gradient vanishes anyway') +
-          ' (experiment 2 reports both numbers for its network).' },
-      { cite: 'Hochreiter & Schmidhuber 1997', claim: 'LSTM learns to bridge time lags of more than 1,000 steps.',
-        measured: 'this LSTM is untrained (random weights, forget-gate bias ' + r.params.forget_bias + '): ×' + lstm.decay.toFixed(3) +
-          ' per step, ' + c.sig(lstm.norm, 2) + ' at k = ' + lstm.k + '. Their lags are bridged by trained gates that hold the memory cell open; ' +
-          (lstm.decay >= 0.99 ? 'a high forget-gate bias does that here too.' : 'a random LSTM does not do it by itself.') },
+          '. A large random matrix drawn this way has spectral radius near ' + s + ' and σ₁ near ' + c.sig(2 * s, 2) +
+          ', so the guarantee ' + (2 * s < 1 ? 'applies here' : 'does not apply here, ' + (rnn.decay < 1 ? 'yet the gradient vanishes anyway' : 'and the gradient does not vanish')) +
+          ' (experiment 2 reports both numbers for its own network).' },
+      { cite: 'Hochreiter & Schmidhuber 1997', claim: 'LSTM can learn to bridge time lags of more than 1,000 steps; its memory cell carries over with weight exactly 1 (the “constant error carousel”), with no forget gate.',
+        measured: 'this LSTM has the forget gate added by Gers, Schmidhuber & Cummins (2000), and it is untrained: with the gate’s bias at ' + f.forgetBias + ', ×' + lstm.decay.toFixed(3) +
+          ' per step, ' + c.sig(lstm.norm, 2) + ' at k = ' + lstm.k + '. Their long lags were bridged after training; ' +
+          (lstm.decay >= 0.99 ? 'a forget gate held near 1 keeps the cell path open here too.' : 'a random LSTM with this bias does not keep the cell path open by itself.') },
       { cite: 'Vaswani et al. 2017, Table 1', claim: 'sequential operations and maximum path length are O(n) for a recurrent layer and O(1) for self-attention.',
-        measured: 'attention ×' + attn.decay.toFixed(3) + ' per step (flat in k, one hop to every input); the recurrent curves multiply one Jacobian per step. ' +
+        measured: 'attention ×' + attn.decay.toFixed(3) + ' per step (flat in k: one hop to every input); the recurrent curves multiply one Jacobian per step. ' +
           'Experiment 1 measured the sequential cost.' },
     ];
+  }
+
+  function describe(run, values, index) {
+    const f = facts(run);
+    if (index === 1) {
+      return 'Chart: attention’s gradient to the previous token against the context length n, on logarithmic axes: ' + contextText(f.contextSlope) +
+        '. The data tables below have every number.';
+    }
+    return 'Chart: gradient size against distance k on a logarithmic axis. Factor per step: ' +
+      ORDER.map((a) => c.ARCHITECTURES[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + '. At k = ' + f.k + ': ' +
+      ORDER.map((a) => c.ARCHITECTURES[a].short + ' ' + c.sig(f.end[a].norm, 2)).join(', ') + '. The data tables below have every number.';
+  }
+
+  function headline(run) {
+    const f = facts(run);
+    return 'per step ' + ['rnn', 'lstm', 'gru'].map((a) => c.ARCHITECTURES[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + ', attention flat';
   }
 
   function requests(params) {
@@ -171,5 +213,6 @@
   }
 
   ns.charts.architectures = { paint: paint, create: create, render: render, table: table, readout: readout,
-    notice: notice, claims: claims, requests: requests, atEnd: atEnd, contextText: contextText };
+    notice: notice, claims: claims, requests: requests, contextText: contextText,
+    facts: facts, describe: describe, headline: headline };
 })();

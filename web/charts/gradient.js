@@ -45,7 +45,7 @@
     });
   }
 
-  function describe(result) {
+  function curveName(result) {
     return result.mode === 'kata'
       ? "kata's simulation: random tanh slopes in [0.3, 1]"
       : 'real backprop: median of ' + result.params.seeds + ' networks';
@@ -56,14 +56,14 @@
     const ds = chart.data.datasets;
     const k = Array.from(r.distances);
     const single = r.mode === 'kata' || r.params.seeds < 2;
-    ds[0].label = describe(r);
+    ds[0].label = curveName(r);
     ds[0].markers = r.mode === 'kata';
     ds[0].data = c.points(k, r.norm.median, positive);
     ds[1].data = single ? [] : c.points(k, r.norm.q1, positive);
     ds[2].data = single ? [] : c.points(k, r.norm.q3, positive);
     ds[2].label = single ? '' : 'middle half of the networks (quartiles 1–3)';
     const kata = run.kata;
-    ds[3].label = kata ? describe(kata) : '';
+    ds[3].label = kata ? curveName(kata) : '';
     ds[3].data = kata ? c.points(Array.from(kata.distances), kata.norm.median, positive) : [];
     chart.update('none');
   }
@@ -81,45 +81,81 @@
       rows.sort((a, b) => a[0] - b[0]);
     }
     return {
-      caption: 'Gradient size by distance (' + describe(r) + ')',
+      caption: 'Gradient size by distance (' + curveName(r) + ')',
       columns: columns,
       rows: rows,
     };
   }
 
-  function readout(run) {
+  // The distance the lesson quotes ("the gradient at k = 50"), or the largest one run if smaller.
+  const QUOTED_K = 50;
+
+  // Median norm at the largest distance not beyond `k` (the first distance if all are beyond).
+  function normAt(r, k) {
+    let best = 0;
+    for (let i = 0; i < r.distances.length; ++i) if (r.distances[i] <= k) best = i;
+    return { k: r.distances[best], norm: r.norm.median[best] };
+  }
+
+  // The run's figures, computed once: the readout, notice, summary, prediction and chart
+  // description all read these.
+  function facts(run) {
     const r = run.main;
+    const first = { k: r.distances[0], norm: r.norm.median[0] };
+    const quoted = normAt(r, QUOTED_K);
+    return {
+      mode: r.mode,
+      decay: r.decay_per_step,
+      decayRSquared: r.decay_r_squared,
+      rho: r.spectral_radius,
+      sigma1: r.largest_singular_value,
+      first: first,
+      quoted: quoted,
+      // How much of the k = first gradient is left at the quoted distance.
+      shrink: first.norm > 0 ? quoted.norm / first.norm : NaN,
+      last: { k: r.distances[r.distances.length - 1], norm: r.norm.median[r.distances.length - 1] },
+    };
+  }
+
+  function readout(run) {
+    const f = facts(run);
     return [
-      { label: 'Decay factor per step', value: '×' + r.decay_per_step.toFixed(3) },
-      { label: 'R² of the exponential fit', value: r.decay_r_squared.toFixed(3) },
-      { label: 'Spectral radius of W_h (λ₁)', value: r.spectral_radius.toFixed(3) },
-      { label: 'Largest singular value of W_h', value: r.largest_singular_value.toFixed(3) },
+      { label: 'Factor per step (fitted)', value: '×' + f.decay.toFixed(3) },
+      { label: 'R² of the exponential fit', value: f.decayRSquared.toFixed(3) },
+      { label: 'Gradient at k = ' + f.quoted.k, value: c.sig(f.quoted.norm, 2) },
+      { label: 'Largest singular value σ₁ of W_h', value: f.sigma1.toFixed(3) },
+      { label: 'Spectral radius ρ of W_h', value: f.rho.toFixed(3) },
     ];
   }
 
-  // Median norm at the largest distance not beyond `k`.
-  function normNear(r, k) {
-    let best = -1;
-    for (let i = 0; i < r.distances.length; ++i) if (r.distances[i] <= k) best = i;
-    return best < 0 ? null : { k: r.distances[best], norm: r.norm.median[best] };
+  function notice(run) {
+    const f = facts(run);
+    const lost = f.quoted.k > f.first.k && Number.isFinite(f.shrink)
+      ? 'Between k = ' + f.first.k + ' and k = ' + f.quoted.k + ' the gradient went from ' + c.sig(f.first.norm, 2) +
+        ' to ' + c.sig(f.quoted.norm, 2) + ', a factor of ' + c.sig(f.shrink, 2) + '. '
+      : '';
+    const kataNote = f.mode === 'kata'
+      ? 'This is the kata’s simulation: tanh’s slopes are replaced by random numbers between 0.3 and 1, so it is a stand-in, not the gradient of a real run. '
+      : '';
+    const condition = f.sigma1 < 1
+      ? 'σ₁ = ' + f.sigma1.toFixed(2) + ' is below 1 and tanh’s slope is at most 1, so every step must shrink the gradient: vanishing is guaranteed (Pascanu et al., 2013).'
+      : f.decay < 1
+        ? 'σ₁ = ' + f.sigma1.toFixed(2) + ' is at least 1, so that guarantee does not apply here; the gradient fades anyway (×' + f.decay.toFixed(2) + ' per step), because tanh’s slopes along the path are below 1.'
+        : 'σ₁ = ' + f.sigma1.toFixed(2) + ' and the fitted factor is ×' + f.decay.toFixed(2) + ' per step: here the gradient grows with distance (it explodes), the other way a long chain fails.';
+    return kataNote + lost + 'On a log axis a constant factor per step is a straight line. ' + condition;
   }
 
-  function notice(run) {
-    const r = run.main;
-    const sigma = r.largest_singular_value;
-    const k = Math.min(50, r.distances[r.distances.length - 1]);
-    const at = normNear(r, k);
-    const first = r.norm.median[0];
-    const lost = at && first > 0
-      ? 'Between k = ' + r.distances[0] + ' and k = ' + at.k + ' the gradient shrank to ' +
-        c.sig(at.norm / first, 2) + ' of its size. '
-      : '';
-    const condition = sigma < 1
-      ? 'W_h’s largest singular value is ' + sigma.toFixed(2) + ' < 1, and tanh’s slope is at most 1, so every step must shrink the gradient: vanishing is guaranteed (Pascanu et al., 2013).'
-      : r.decay_per_step < 1
-        ? 'W_h’s largest singular value is ' + sigma.toFixed(2) + ' ≥ 1, so that guarantee does not apply, yet tanh’s slopes below 1 still pull the factor per step down to ×' + r.decay_per_step.toFixed(2) + '.'
-        : 'W_h’s largest singular value is ' + sigma.toFixed(2) + ' and the fitted factor is ×' + r.decay_per_step.toFixed(2) + ' per step: this gradient grows with distance (it explodes), the other way a long chain fails.';
-    return lost + 'On a log axis a constant factor per step is a straight line. ' + condition;
+  // The chart's accessible description, with this run's key figures.
+  function describe(run) {
+    const f = facts(run);
+    return 'Chart: gradient size against distance k on a logarithmic axis (' + (f.mode === 'kata' ? 'the kata’s simulation' : 'real backpropagation') +
+      '). Factor ×' + f.decay.toFixed(3) + ' per step; at k = ' + f.first.k + ' the gradient is ' + c.sig(f.first.norm, 2) +
+      ', at k = ' + f.quoted.k + ' it is ' + c.sig(f.quoted.norm, 2) + '. The data table below has every number.';
+  }
+
+  function headline(run) {
+    const f = facts(run);
+    return '×' + f.decay.toFixed(3) + ' per step, ' + c.sig(f.quoted.norm, 2) + ' at k = ' + f.quoted.k;
   }
 
   // The chosen mode, plus the kata's simulation when the overlay is on.
@@ -132,5 +168,5 @@
   }
 
   ns.charts.gradient = { paint: paint, create: create, render: render, table: table, readout: readout,
-    notice: notice, requests: requests };
+    notice: notice, requests: requests, facts: facts, describe: describe, headline: headline };
 })();

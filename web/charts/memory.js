@@ -1,5 +1,5 @@
-// Experiment 5's charts: memory capacity MC = Σ r²_k against the hidden size N for RNN, LSTM
-// and GRU, with the bound MC = N (chart 0, log-log); the r²_k curve at one N (chart 1; the
+// Experiment 5's charts: memory capacity MC = Σ r²_k against the hidden size H for RNN, LSTM
+// and GRU, with the bound MC = H (chart 0, log-log); the r²_k curve at one H (chart 1; the
 // page row memory.show_n picks it, 0 = the largest); and attention's retrieval accuracy as
 // its context grows, beside chance 1/n (chart 2).
 (function () {
@@ -34,11 +34,11 @@
     const title = (prefix) => (items) => prefix + items[0].parsed.x;
     if (index === 0) {
       options.scales = {
-        x: c.axis(theme, 'hidden size N (numbers in the state)', { type: 'logarithmic' }),
+        x: c.axis(theme, 'hidden size H (numbers in the state)', { type: 'logarithmic' }),
         y: c.oneTwoFiveAxis(c.axis(theme, 'memory capacity MC = Σ r²ₖ (log)', { type: 'logarithmic' })),
       };
-      options.plugins.tooltip.callbacks = { label: (item) => item.dataset.label + ': ' + c.sig(item.parsed.y, 3), title: title('N = ') };
-      datasets = recurrentDatasets(true).concat([{ label: 'bound MC = N (Jaeger 2001)', data: [], borderWidth: 2,
+      options.plugins.tooltip.callbacks = { label: (item) => item.dataset.label + ': ' + c.sig(item.parsed.y, 3), title: title('H = ') };
+      datasets = recurrentDatasets(true).concat([{ label: 'bound MC = H (Jaeger 2001)', data: [], borderWidth: 2,
         borderDash: [6, 4], pointRadius: 0, order: 0 }]);
     } else if (index === 1) {
       options.scales = {
@@ -102,7 +102,7 @@
       ORDER.forEach((a, j) => {
         const net = network(r, a);
         c.fillBand(ds, 3 * j, k, net.r2[s], null, bands);
-        ds[3 * j].label = c.ARCHITECTURES[a].name + ' at N = ' + r.hidden_sizes[s] + ' (MC ' + net.capacity.median[s].toFixed(1) + ')';
+        ds[3 * j].label = c.ARCHITECTURES[a].name + ' at H = ' + r.hidden_sizes[s] + ' (MC ' + net.capacity.median[s].toFixed(1) + ')';
       });
     } else {
       const n = Array.from(r.attention_context_lengths);
@@ -117,14 +117,14 @@
   function table(run, values) {
     const r = run.main;
     const s = shownIndex(r, values);
-    const columns = ['hidden size N'];
+    const columns = ['hidden size H'];
     const r2Columns = ['delay k'];
     for (const a of ORDER) {
       const name = c.ARCHITECTURES[a].name;
       columns.push(name + ' MC median', name + ' quartile 1', name + ' quartile 3');
       r2Columns.push(name + ' r² median', name + ' quartile 1', name + ' quartile 3');
     }
-    columns.push('bound N');
+    columns.push('bound H');
     const nets = ORDER.map((a) => network(r, a));
     return [{
       caption: 'Memory capacity MC = Σ r²ₖ by hidden size (across ' + r.params.seeds + ' seeds)',
@@ -132,7 +132,7 @@
       rows: bySize(r).map((o) => [o.n].concat(...nets.map((net) => [net.capacity.median[o.i], net.capacity.q1[o.i], net.capacity.q3[o.i]]), [o.n])),
     }, {
       file: 'r2',
-      caption: 'Held-out recall r²ₖ of the input k steps back, at N = ' + r.hidden_sizes[s],
+      caption: 'Held-out recall r²ₖ of the input k steps back, at H = ' + r.hidden_sizes[s],
       columns: r2Columns,
       rows: Array.from(r.delays, (k, i) => [k].concat(...nets.map((net) => [net.r2[s].median[i], net.r2[s].q1[i], net.r2[s].q3[i]]))),
     }, {
@@ -144,63 +144,101 @@
     }];
   }
 
-  // MC per architecture at the shown N, and attention at its longest context.
-  function atShown(r, values) {
+  // The run's figures, computed once: the readout, notice, claims, summary, prediction and
+  // chart descriptions all read these.
+  function facts(run, values) {
+    const r = run.main;
     const s = shownIndex(r, values);
-    const last = r.attention_context_lengths.length - 1;
     let longest = 0;
     r.attention_context_lengths.forEach((n, i) => { if (n > r.attention_context_lengths[longest]) longest = i; });
+    const mcAt = (i) => ORDER.map((a) => ({ architecture: a, name: c.ARCHITECTURES[a].short, mc: network(r, a).capacity.median[i] }));
     return {
-      n: r.hidden_sizes[s],
-      mc: ORDER.map((a) => ({ architecture: a, name: c.ARCHITECTURES[a].short, mc: network(r, a).capacity.median[s] })),
-      context: r.attention_context_lengths[last >= 0 ? longest : 0],
+      h: r.hidden_sizes[s],
+      mc: mcAt(s),
+      fullest: fullest(r),
+      context: r.attention_context_lengths[longest],
       accuracy: r.attention_accuracy.median[longest],
       chance: r.attention_chance,
+      params: r.params,
+      // The RNN's MC at the hidden size nearest to `h` (the prediction asks about 128).
+      rnnNear(h) {
+        let i = 0;
+        r.hidden_sizes.forEach((n, j) => { if (Math.abs(n - h) < Math.abs(r.hidden_sizes[i] - h)) i = j; });
+        return { h: r.hidden_sizes[i], mc: network(r, 'rnn').capacity.median[i] };
+      },
     };
   }
 
   function readout(run, values) {
-    const e = atShown(run.main, values);
-    const items = e.mc.map((m) => ({ label: m.name + ': MC at N = ' + e.n, value: m.mc.toFixed(1) }));
-    items.push({ label: 'Attention at n = ' + e.context + ': retrieved', value: e.accuracy.toFixed(2) + ' (chance ' + c.sig(e.chance, 2) + ')' });
+    const f = facts(run, values);
+    const items = f.mc.map((m) => ({ label: m.name + ': MC at H = ' + f.h, value: m.mc.toFixed(1) }));
+    items.push({ label: 'Attention at n = ' + f.context + ': retrieved', value: f.accuracy.toFixed(2) + ' (chance ' + c.sig(f.chance, 2) + ')' });
     return items;
   }
 
-  // Largest MC / N over every size and architecture, and whether any median exceeds N.
+  // Largest MC / H over every size and architecture.
   function fullest(r) {
     let best = { ratio: -Infinity };
     for (const a of ORDER) {
       const cap = network(r, a).capacity.median;
       r.hidden_sizes.forEach((n, i) => {
-        if (cap[i] / n > best.ratio) best = { ratio: cap[i] / n, n: n, name: c.ARCHITECTURES[a].short, mc: cap[i] };
+        if (cap[i] / n > best.ratio) best = { ratio: cap[i] / n, h: n, name: c.ARCHITECTURES[a].short, mc: cap[i] };
       });
     }
     return best;
   }
 
+  function ranking(f) {
+    return f.mc.slice().sort((a, b) => b.mc - a.mc).map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ');
+  }
+
   function notice(run, values) {
-    const r = run.main;
-    const e = atShown(r, values);
-    const f = fullest(r);
-    const top = e.mc.reduce((a, b) => (b.mc > a.mc ? b : a));
-    return 'At N = ' + e.n + ' the state recalls about ' + top.mc.toFixed(1) + ' past inputs (' + top.name + '), ' +
-      (f.ratio <= 1 ? 'and none exceeds its bound: the fullest state is the ' + f.name + '’s at N = ' + f.n + ', at ' +
-        Math.round(100 * f.ratio) + '% of N. '
-        : 'and ' + f.name + ' at N = ' + f.n + ' reads out ' + f.mc.toFixed(1) + ', slightly above N: the bound is exact for the fit, and r² is scored on other data. ') +
-      'Doubling N at most doubles what fits, while the past keeps growing. Attention keeps every token: among n = ' + e.context +
-      ' it still finds the stored one ' + Math.round(100 * e.accuracy) + '% of the time, against ' + c.sig(100 * e.chance, 2) +
-      '% by chance; what it loses as n grows is the softmax’s sharpness, not storage.';
+    const f = facts(run, values);
+    const top = f.fullest;
+    return 'At H = ' + f.h + ' the states recall ' + ranking(f) + ' past inputs (largest first). ' +
+      (top.ratio <= 1 ? 'None exceeds its bound: the fullest state is the ' + top.name + '’s at H = ' + top.h + ', at ' +
+        Math.round(100 * top.ratio) + '% of H. '
+        : 'The ' + top.name + ' at H = ' + top.h + ' scores ' + top.mc.toFixed(1) + ', above H: the bound holds for the data a read-out is fitted on, and these scores come from other data, where chance correlations add a little. ') +
+      'These networks are untrained, so the order between them reflects how their weights and gate biases were drawn, not what each architecture can learn. ' +
+      'Attention keeps every token: among n = ' + f.context + ' it finds the stored one ' + Math.round(100 * f.accuracy) + '% of the time, against ' +
+      c.sig(100 * f.chance, 2) + '% by chance; what it loses as n grows is the sharpness of its softmax, not storage.';
   }
 
   function claims(run, values) {
-    const r = run.main;
-    const e = atShown(r, values);
-    const f = fullest(r);
+    const f = facts(run, values);
+    const top = f.fullest;
     return [
-      { cite: 'Jaeger 2001', claim: 'a network of N units driven by independent inputs has memory capacity MC ≤ N.',
-        measured: 'at N = ' + e.n + ': ' + e.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ') + '. Fullest over all sizes: ' +
-          f.name + ' at N = ' + f.n + ', MC/N = ' + f.ratio.toFixed(2) + (f.ratio <= 1 ? '.' : ' (held-out r² may exceed the bound slightly).') },
+      { cite: 'Jaeger 2001', claim: 'a network of H units driven by independent inputs has memory capacity MC ≤ H (shown for echo state networks with linear read-outs).',
+        measured: 'at H = ' + f.h + ': ' + f.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ') + '. Fullest over all sizes: ' +
+          top.name + ' at H = ' + top.h + ', MC/H = ' + top.ratio.toFixed(2) + (top.ratio <= 1 ? '.' : ' (scored on held-out data, where chance adds a little).') },
     ];
+  }
+
+  function summaryCells(f) {
+    return [
+      'At H = ' + f.h + ': ' + f.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ') + ' past inputs recalled (the bound is ' + f.h + ').',
+      'No fixed-size state: finds a stored pair among n = ' + f.context + ' tokens ' + Math.round(100 * f.accuracy) + '% of the time (chance ' +
+        c.sig(100 * f.chance, 2) + '%).',
+    ];
+  }
+
+  function describe(run, values, index) {
+    const f = facts(run, values);
+    if (index === 1) {
+      return 'Chart: held-out recall r² of the input k steps back, at H = ' + f.h + ', for RNN, LSTM and GRU; the area under each curve is its MC: ' +
+        f.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ') + '. The data tables below have every number.';
+    }
+    if (index === 2) {
+      return 'Chart: attention’s accuracy at retrieving a stored pair against the context length n: ' + Math.round(100 * f.accuracy) +
+        '% at n = ' + f.context + ' (chance ' + c.sig(100 * f.chance, 2) + '%). The data tables below have every number.';
+    }
+    return 'Chart: memory capacity against hidden size H on logarithmic axes, with the bound MC = H. At H = ' + f.h + ': ' +
+      f.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ') + '. The data tables below have every number.';
+  }
+
+  function headline(run, values) {
+    const f = facts(run, values);
+    return 'at H = ' + f.h + ', MC ' + f.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ');
   }
 
   function requests(params) {
@@ -208,5 +246,6 @@
   }
 
   ns.charts.memory = { paint: paint, create: create, render: render, table: table, readout: readout,
-    notice: notice, claims: claims, requests: requests, atShown: atShown };
+    notice: notice, claims: claims, requests: requests, facts: facts, describe: describe, headline: headline,
+    summaryCells: summaryCells };
 })();

@@ -121,42 +121,90 @@
     }];
   }
 
-  function atTwo(s, kind) {
-    const sp = speedups(s, kind)[1];
-    return c.sig(sp, 3) + '× (' + Math.round(100 * sp / 2) + '% efficiency)';
+  // Largest relative difference between any split's checksum and the 1-worker one.
+  function worstDifference(s) {
+    let worst = 0;
+    for (const k of KINDS) {
+      for (const x of s[k[0]].checksum) worst = Math.max(worst, Math.abs(x - s[k[0]].checksum[0]) / Math.max(1e-300, Math.abs(s[k[0]].checksum[0])));
+    }
+    return worst;
   }
 
-  function readout(run, values) {
+  // The run's figures, computed once: the readout, notice, summary, prediction and chart
+  // descriptions all read these.
+  function facts(run, values) {
     const r = run.main;
     const s = r.scaling;
     const w = r.workdepth;
+    const K = s.workers.length;
     const p = pIndex(w, values);
-    const st = s.startup.map((x) => x.instantiate);
+    const i1000 = Array.from(w.lengths).indexOf(1000);
+    const depth = (a) => w.counts.find((x) => x.architecture === a).depth[i1000];
+    const speedup = {};
+    const atTwo = {};
+    for (const k of KINDS) {
+      speedup[k[0]] = speedups(s, k[0])[K - 1];
+      atTwo[k[0]] = speedups(s, k[0])[1];
+    }
+    return {
+      workers: s.workers[K - 1],
+      speedup: speedup,
+      atTwo: atTwo,
+      attentionAtTwo: atTwo.attention,
+      depthAt1000: { rnn: depth('rnn'), attention: depth('attention') },
+      processors: w.processors[p],
+      crossover: crossover(w, p),
+      worstDifference: worstDifference(s),
+      rnnNsPerOp: w.rnn_ns_per_op,
+      attentionNsPerOp: w.attention_ns_per_op,
+      startupMs: s.startup.map((x) => x.instantiate),
+      readyMs: Math.max.apply(null, s.startup.map((x) => x.total)),
+    };
+  }
+
+  const units = (P) => 'P = ' + P + (P === 1 ? ' unit' : ' units');
+
+  function readout(run, values) {
+    const f = facts(run, values);
+    const atTwo = (kind) => c.sig(f.atTwo[kind], 3) + '× (' + Math.round(100 * f.atTwo[kind] / 2) + '% efficiency)';
     return [
-      { label: 'Attention, 2 workers', value: atTwo(s, 'attention') },
-      { label: 'RNN batch, 2 workers', value: atTwo(s, 'rnn_batch') },
-      { label: 'RNN relay, 2 workers', value: atTwo(s, 'rnn_relay') },
-      { label: 'Worker start-up (module)', value: st.map((x) => c.sig(x, 3)).join(', ') + ' ms; ' +
-        c.sig(Math.max.apply(null, s.startup.map((x) => x.total)), 3) + ' ms until ready' },
-      { label: 't_op measured (1 worker)', value: 'RNN ' + c.sig(w.rnn_ns_per_op, 3) + ' ns, attention ' + c.sig(w.attention_ns_per_op, 3) + ' ns' },
-      { label: 'Projected, P = ' + w.processors[p], value: crossover(w, p) ? 'attention faster for ' + crossover(w, p) : 'the RNN is faster at every n' },
+      { label: 'Attention, 2 workers', value: atTwo('attention') },
+      { label: 'RNN batch, 2 workers', value: atTwo('rnn_batch') },
+      { label: 'RNN relay, 2 workers', value: atTwo('rnn_relay') },
+      { label: 'Worker start-up (module)', value: f.startupMs.map((x) => c.sig(x, 3)).join(', ') + ' ms; ' + c.sig(f.readyMs, 3) + ' ms until ready' },
+      { label: 'Time per operation, measured on 1 worker', value: 'RNN ' + c.sig(f.rnnNsPerOp, 3) + ' ns, attention ' + c.sig(f.attentionNsPerOp, 3) + ' ns' },
+      { label: 'Projected with ' + units(f.processors), value: f.crossover ? 'attention faster for ' + f.crossover : 'the RNN is faster at every n charted' },
     ];
   }
 
-  // The "same answer" line: each kind's checksum with k workers against 1 worker.
-  function sameAnswer(s) {
-    let worst = 0;
-    for (const k of KINDS) for (const x of s[k[0]].checksum) worst = Math.max(worst, Math.abs(x - s[k[0]].checksum[0]) / Math.max(1e-300, Math.abs(s[k[0]].checksum[0])));
-    return (worst <= 1e-9 ? 'Same answer: ' : 'Answers differ: ') + 'with 1 to ' + s.workers.length + ' workers the checksums agree to ' +
-      c.sig(worst, 2) + ' (relative); attention ' + c.sig(s.attention.checksum[0], 8) + ', RNN batch ' + c.sig(s.rnn_batch.checksum[0], 8) + '.';
+  function notice(run, values) {
+    const f = facts(run, values);
+    const same = f.worstDifference === 0 ? 'Every split computed exactly the same answer as one worker.'
+      : f.worstDifference <= 1e-9 ? 'Every split computed the same answer as one worker, to within ' + c.sig(f.worstDifference, 1) + ' (relative).'
+      : 'The splits’ answers differ from one worker’s by up to ' + c.sig(f.worstDifference, 2) + ' (relative): rounding in a different order.';
+    return 'With ' + f.workers + ' workers attention ran ' + c.sig(f.speedup.attention, 3) + '× faster and the RNN batch ' +
+      c.sig(f.speedup.rnn_batch, 3) + '×, but one RNN sequence handed from worker to worker ' + c.sig(f.speedup.rnn_relay, 3) +
+      '×: its steps still run one after another. ' + same + ' Projected with ' + units(f.processors) + ', attention is ' +
+      (f.crossover ? 'faster than the RNN for ' + f.crossover + '.' : 'not faster than the RNN at any n charted.');
   }
 
-  function notice(run) {
-    const s = run.main.scaling;
-    const K = s.workers.length;
-    return 'With ' + K + ' workers attention ran ' + c.sig(speedups(s, 'attention')[K - 1], 3) + '× faster and the RNN batch ' +
-      c.sig(speedups(s, 'rnn_batch')[K - 1], 3) + '×, but one RNN sequence handed from worker to worker ' +
-      c.sig(speedups(s, 'rnn_relay')[K - 1], 3) + '×: its steps still run one after another. ' + sameAnswer(s);
+  function describe(run, values, i) {
+    const f = facts(run, values);
+    if (i === 1) {
+      return 'Chart: counted work and depth against sequence length, logarithmic axes. At n = 1,000 the RNN’s depth is ' + c.sig(f.depthAt1000.rnn, 3) +
+        ' operations in a row, attention’s ' + c.sig(f.depthAt1000.attention, 3) + '. The data tables below have every number.';
+    }
+    if (i === 2) {
+      return 'Chart: projected forward time against sequence length with ' + units(f.processors) + ', from the measured time per operation: attention ' +
+        (f.crossover ? 'faster for ' + f.crossover : 'not faster at any n charted') + '. The data tables below have every number.';
+    }
+    return 'Chart: measured speedup against the number of workers. With ' + f.workers + ' workers: attention ' + c.sig(f.speedup.attention, 3) +
+      '×, RNN batch ' + c.sig(f.speedup.rnn_batch, 3) + '×, one RNN sequence relayed ' + c.sig(f.speedup.rnn_relay, 3) + '×. The data tables below have every number.';
+  }
+
+  function headline(run, values) {
+    const f = facts(run, values);
+    return 'with ' + f.workers + ' workers attention ' + c.sig(f.speedup.attention, 3) + '×, one RNN sequence ' + c.sig(f.speedup.rnn_relay, 3) + '×';
   }
 
   // Resolves when the page's own thread has an idle stretch (10 ms with nothing to do; at most
@@ -216,5 +264,5 @@
   }
 
   ns.charts.parallel = { paint: paint, create: create, render: render, table: table, readout: readout, notice: notice,
-    run: run, cancel: cancel, speedups: speedups, crossover: crossover, pIndex: pIndex };
+    run: run, cancel: cancel, speedups: speedups, crossover: crossover, pIndex: pIndex, facts: facts, describe: describe, headline: headline };
 })();

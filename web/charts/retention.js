@@ -24,7 +24,9 @@
     const options = c.baseOptions(theme);
     options.scales = {
       x: c.axis(theme, 'noise steps n after the signal was stored', { type: 'linear', beginAtZero: true }),
-      y: c.axis(theme, 'how much of the signal is left (1 = all)', { type: 'linear', min: -1, max: 1.05 }),
+      // From 0 while the kata's cosine (which goes negative) is hidden; Chart.js leaves hidden
+      // lines out of the range, so showing it extends the axis down to -1.
+      y: c.axis(theme, 'how much of the signal is left (1 = all)', { type: 'linear', suggestedMin: 0, max: 1.05 }),
     };
     options.scales.y.ticks.callback = (v) => (Math.abs(v) < 1e-9 ? '0' : String(Number(v.toFixed(2))));
     options.plugins.tooltip.callbacks = {
@@ -36,11 +38,11 @@
       { label: 'RNN: signal’s influence on h_n', data: [], borderWidth: 2.5, pointRadius: 0, order: 1 },
       Object.assign({ label: '', data: [], fill: false }, band),
       Object.assign({ label: '', data: [], fill: '-1' }, band),
-      { label: 'RNN: read-out R² (held out)', data: [], borderWidth: 2, borderDash: [6, 3], order: 2,
+      { label: 'RNN: read-out R² (held out; below 0 drawn at 0)', data: [], borderWidth: 2, borderDash: [6, 3], order: 2,
         pointRadius: (context) => (context.dataset.data.length > 60 ? 0 : 3) },
       Object.assign({ label: '', data: [], fill: false }, band),
       Object.assign({ label: '', data: [], fill: '-1' }, band),
-      { label: 'RNN: kata’s cos(h_n, h_0)', data: [], borderWidth: 1, pointRadius: 0, order: 4 },
+      { label: 'RNN: kata’s cos(h_n, h_0)', data: [], borderWidth: 1, pointRadius: 0, order: 4, hidden: true },
       { label: 'attention: cosine of what it reads', data: [], borderWidth: 3, pointRadius: 0, order: 0 },
       { label: 'attention: weight on the stored token', data: [], borderWidth: 2, borderDash: [2, 3], pointRadius: 0, order: 3 },
     ];
@@ -61,9 +63,11 @@
     ds[0].data = c.points(n, r.influence.median);
     ds[1].data = c.points(n, r.influence.q1);
     ds[2].data = c.points(n, r.influence.q3);
-    ds[3].data = c.points(grid, r.readout_r2.median);
-    ds[4].data = c.points(grid, r.readout_r2.q1);
-    ds[5].data = c.points(grid, r.readout_r2.q3);
+    // Held-out R² below 0 (worse than guessing the average) is drawn at 0; the table keeps it.
+    const floor0 = (ys) => Array.from(ys, (y) => Math.max(0, y));
+    ds[3].data = c.points(grid, floor0(r.readout_r2.median));
+    ds[4].data = c.points(grid, floor0(r.readout_r2.q1));
+    ds[5].data = c.points(grid, floor0(r.readout_r2.q3));
     ds[6].data = c.points(n, r.kata_cosine);
     ds[7].data = c.points(n, r.attention_cosine.median);
     ds[8].data = c.points(n, r.attention_weight.median);
@@ -82,47 +86,81 @@
     };
   }
 
-  // The figures at the last step N (read-out at the last grid point).
-  function atEnd(r) {
+  // First n at which the median influence has fallen below `level` (null if never).
+  function firstBelow(r, level) {
+    for (let i = 0; i < r.steps.length; ++i) if (r.influence.median[i] < level) return r.steps[i];
+    return null;
+  }
+
+  // The run's figures, computed once: the readout, notice, summary, prediction and chart
+  // description all read these. At step n attention sees n + 1 tokens (the signal and n
+  // noise tokens), so weight spread evenly would give each 1 / (n + 1).
+  function facts(run) {
+    const r = run.main;
     const i = r.steps.length - 1;
     const j = r.readout_steps.length - 1;
+    const n = r.steps[i];
     return {
-      n: r.steps[i],
+      n: n,
       influence: r.influence.median[i],
       readoutN: r.readout_steps[j],
       readout: r.readout_r2.median[j],
       kata: r.kata_cosine[i],
       attnCosine: r.attention_cosine.median[i],
       attnWeight: r.attention_weight.median[i],
+      evenShare: 1 / (n + 1),
+      below1Percent: firstBelow(r, 0.01),
+      weightScale: r.params.weight_scale,
+      // Median influence after `k` steps (the step nearest to k that was run).
+      influenceAt(k) {
+        let best = 0;
+        r.steps.forEach((s, t) => { if (Math.abs(s - k) < Math.abs(r.steps[best] - k)) best = t; });
+        return { n: r.steps[best], influence: r.influence.median[best] };
+      },
     };
   }
 
-  // First step where the influence falls below 1%.
-  function forgottenBy(r) {
-    for (let i = 0; i < r.steps.length; ++i) if (r.influence.median[i] < 0.01) return r.steps[i];
-    return null;
-  }
+  // Held-out R² below 0 means "worse than always guessing the average signal": shown as 0.
+  const r2Text = (x) => (x < 0 ? '0 (below 0: worse than guessing the average)' : x.toFixed(2));
 
   function readout(run) {
-    const e = atEnd(run.main);
+    const f = facts(run);
     return [
-      { label: 'RNN at N = ' + e.n + ': influence', value: c.sig(e.influence, 2) },
-      { label: 'RNN at N = ' + e.readoutN + ': read-out R²', value: e.readout.toFixed(2) },
-      { label: 'Attention at N = ' + e.n + ': cosine', value: e.attnCosine.toFixed(3) },
-      { label: 'Attention at N = ' + e.n + ': weight', value: e.attnWeight.toFixed(3) },
+      { label: 'Attention at n = ' + f.n + ': weight on the stored token', value: f.attnWeight.toFixed(3) + ' (even share ' + c.sig(f.evenShare, 2) + ')' },
+      { label: 'RNN at n = ' + f.n + ': influence left', value: c.sig(f.influence, 2) },
+      { label: 'RNN at n = ' + f.readoutN + ': read-out R²', value: r2Text(f.readout) },
+      { label: 'Influence below 1% after', value: f.below1Percent === null ? 'not within ' + f.n + ' steps' : f.below1Percent + ' steps' },
+      { label: 'Attention at n = ' + f.n + ': cosine of what it reads', value: f.attnCosine.toFixed(3) },
     ];
   }
 
   function notice(run) {
-    const r = run.main;
-    const e = atEnd(r);
-    const gone = forgottenBy(r);
-    return (gone === null
-      ? 'Within these ' + e.n + ' steps the RNN still holds more than 1% of the signal. '
-      : 'After ' + gone + ' steps less than 1% of the signal’s influence is left in the RNN’s state. ') +
-      'Attention still reads it at n = ' + e.n + ' (cosine ' + e.attnCosine.toFixed(3) + '), even though its weight ' +
-      'on that token has thinned to ' + e.attnWeight.toFixed(2) + ' as the other tokens share the softmax. ' +
-      'The kata’s cosine jumps around: it compares directions only, and a state made of noise still has one.';
+    const f = facts(run);
+    const rnn = f.below1Percent === null
+      ? 'With weight scale ' + f.weightScale + ', the RNN still holds more than 1% of the signal’s influence after all ' + f.n + ' steps. '
+      : 'With weight scale ' + f.weightScale + ', less than 1% of the signal’s influence is left in the RNN’s state after ' +
+        f.below1Percent + (f.below1Percent === 1 ? ' step' : ' steps') + '. ';
+    const ratio = f.attnWeight / f.evenShare;
+    const attention = 'Attention still puts ' + f.attnWeight.toFixed(3) + ' of its weight on the stored token at n = ' + f.n +
+      (ratio >= 1.5 ? ', ' + c.sig(ratio, 2) + '× the even share of ' + c.sig(f.evenShare, 2) + ' that plain averaging would give: it finds the token by its key. '
+        : ', about the even share of ' + c.sig(f.evenShare, 2) + ' that plain averaging would give: here the key does not single it out. ');
+    return rnn + attention + 'Its cosine (' + f.attnCosine.toFixed(3) + ') says less than it seems: the signal is much larger ' +
+      'than the faint noise tokens, so even a plain average of all tokens points its way. The kata’s cosine starts hidden (its legend entry shows it): ' +
+      'it compares directions only, and a state made of noise still has one.';
+  }
+
+  function describe(run) {
+    const f = facts(run);
+    return 'Chart: how much of a stored signal is left after n noise steps. RNN: influence ' + c.sig(f.influence, 2) + ' at n = ' + f.n +
+      (f.below1Percent === null ? '' : ', below 1% from n = ' + f.below1Percent) + '; read-out R² ' + r2Text(f.readout) + ' at n = ' + f.readoutN +
+      '. Attention: weight ' + f.attnWeight.toFixed(3) + ' on the stored token at n = ' + f.n + ' (even share ' + c.sig(f.evenShare, 2) +
+      '). The data table below has every number.';
+  }
+
+  function headline(run) {
+    const f = facts(run);
+    return 'RNN below 1% ' + (f.below1Percent === null ? 'not within ' + f.n + ' steps' : 'after ' + f.below1Percent + ' steps') +
+      '; attention’s weight ' + f.attnWeight.toFixed(3) + ' at n = ' + f.n;
   }
 
   function requests(params) {
@@ -130,5 +168,5 @@
   }
 
   ns.charts.retention = { paint: paint, create: create, render: render, table: table, readout: readout,
-    notice: notice, requests: requests, atEnd: atEnd };
+    notice: notice, requests: requests, facts: facts, describe: describe, headline: headline };
 })();

@@ -5,6 +5,9 @@
   'use strict';
   const ns = window.RnnLesson;
   const c = ns.chartCommon;
+  // Below this R² the straight-line fit is not read as a cost per step (used only if the
+  // core's result does not carry its own verdict).
+  const DISTURBED_BELOW = 0.98;
 
   // Vertical whiskers from the fastest to the slowest trial (datasets 2 and 3).
   const whiskers = {
@@ -39,7 +42,7 @@
     options.interaction = { mode: 'nearest', intersect: false };
     options.scales = {
       x: c.axis(theme, 'sequence length L (steps)', { type: 'linear', beginAtZero: true }),
-      y: c.axis(theme, 'one forward pass (ms)', { type: 'linear', beginAtZero: true }),
+      y: c.axis(theme, 'one forward pass (ms)', { type: 'linear', min: 0 }),
     };
     options.plugins.tooltip.callbacks = {
       label: (item) => item.dataset.label + ': ' + c.sig(item.parsed.y, 3) + ' ms at L = ' + item.parsed.x,
@@ -68,7 +71,9 @@
     ds[3].data = c.points(lengths, r.max_ms);
     const top = Math.max.apply(null, lengths);
     const fit = (L) => r.intercept_ms + r.ns_per_step * 1e-6 * L;
-    ds[1].data = [{ x: 0, y: fit(0) }, { x: top, y: fit(top) }];
+    // Time is never negative: a line fitted with a negative intercept starts where it crosses 0.
+    const from = r.intercept_ms < 0 && r.ns_per_step > 0 ? Math.min(top, -r.intercept_ms / (r.ns_per_step * 1e-6)) : 0;
+    ds[1].data = [{ x: from, y: Math.max(0, fit(from)) }, { x: top, y: fit(top) }];
     chart.update('none');
   }
 
@@ -82,15 +87,9 @@
     };
   }
 
-  function readout(run) {
-    const r = run.main;
-    return [
-      { label: 'Cost of one step', value: c.sig(r.ns_per_step, 3) + ' ns' },
-      { label: 'R² of the straight line', value: r.r_squared.toFixed(3) },
-    ];
-  }
-
-  function notice(run) {
+  // The run's figures, computed once: the readout, notice, summary, prediction and chart
+  // description all read these.
+  function facts(run) {
     const r = run.main;
     const n = r.lengths.length;
     let shortest = 0;
@@ -99,16 +98,65 @@
       if (r.lengths[i] < r.lengths[shortest]) shortest = i;
       if (r.lengths[i] > r.lengths[longest]) longest = i;
     }
-    const lengthRatio = r.lengths[longest] / r.lengths[shortest];
-    const timeRatio = r.median_ms[longest] / r.median_ms[shortest];
-    const overhead = timeRatio < 0.8 * lengthRatio && r.intercept_ms > 0
-      ? ' (less than ' + c.sig(lengthRatio, 3) + '× because every pass also pays a fixed start-up cost, where the line meets L = 0)'
+    // Log-log slope of time against length: ~1 for a fixed cost per step, ~2 for a cost
+    // per pair of positions, ~0 for a flat cost (the prediction's three answers).
+    const L = Array.from(r.lengths, Math.log);
+    const T = Array.from(r.median_ms, (t) => Math.log(Math.max(t, 1e-9)));
+    const mx = L.reduce((a, b) => a + b, 0) / n;
+    const my = T.reduce((a, b) => a + b, 0) / n;
+    let sxy = 0;
+    let sxx = 0;
+    L.forEach((x, i) => { sxy += (x - mx) * (T[i] - my); sxx += (x - mx) * (x - mx); });
+    return {
+      nsPerStep: r.ns_per_step,
+      rSquared: r.r_squared,
+      disturbed: 'disturbed' in r ? Boolean(r.disturbed) : r.r_squared < DISTURBED_BELOW,
+      shortest: { L: r.lengths[shortest], ms: r.median_ms[shortest] },
+      longest: { L: r.lengths[longest], ms: r.median_ms[longest] },
+      lengthRatio: r.lengths[longest] / r.lengths[shortest],
+      timeRatio: r.median_ms[longest] / r.median_ms[shortest],
+      interceptMs: r.intercept_ms,
+      logSlope: sxx > 0 ? sxy / sxx : NaN,
+    };
+  }
+
+  function readout(run) {
+    const f = facts(run);
+    return [
+      { label: 'Cost of one step', value: c.sig(f.nsPerStep, 3) + ' ns' },
+      { label: 'R² of the straight line', value: f.rSquared.toFixed(3) },
+    ];
+  }
+
+  function notice(run) {
+    const f = facts(run);
+    if (f.disturbed) {
+      return 'The medians stray from a straight line (R² = ' + f.rSquared.toFixed(3) + ', below ' + DISTURBED_BELOW +
+        '): something else on this device was probably busy while the page measured, so the slope of ' +
+        c.sig(f.nsPerStep, 3) + ' ns per step is not trustworthy. Press Run again, ideally with other tabs idle.';
+    }
+    const overhead = f.timeRatio < 0.8 * f.lengthRatio && f.interceptMs > 0
+      ? ' (less than ' + c.sig(f.lengthRatio, 3) + '× because every pass also pays a fixed start-up cost: the fitted line meets L = 0 above zero)'
       : '';
-    return 'From L = ' + r.lengths[shortest] + ' to L = ' + r.lengths[longest] + ' the sequence got ' +
-      c.sig(lengthRatio, 3) + '× longer and one pass took ' + c.sig(timeRatio, 3) + '× as long' + overhead + '. ' +
-      (r.r_squared >= 0.9
-        ? 'The points hug a straight line (R² = ' + r.r_squared.toFixed(3) + '): the cost is a fixed price per step, paid one step at a time.'
-        : 'R² = ' + r.r_squared.toFixed(3) + ' is low: something else on this device disturbed the clock. Press Run again, or raise the trials.');
+    return 'From L = ' + f.shortest.L + ' to L = ' + f.longest.L + ' the sequence got ' + c.sig(f.lengthRatio, 3) +
+      '× longer and one pass took ' + c.sig(f.timeRatio, 3) + '× as long' + overhead + '. The medians lie close to a ' +
+      'straight line (R² = ' + f.rSquared.toFixed(3) + '): each step costs about ' + c.sig(f.nsPerStep, 3) +
+      ' ns, paid one step after another.';
+  }
+
+  // The chart's accessible description, with this run's key figures.
+  function describe(run) {
+    const f = facts(run);
+    return 'Chart: time of one forward pass against sequence length L. From L = ' + f.shortest.L + ' to ' + f.longest.L +
+      ' the median time rose from ' + c.sig(f.shortest.ms, 3) + ' to ' + c.sig(f.longest.ms, 3) + ' ms; the fitted line has ' +
+      c.sig(f.nsPerStep, 3) + ' ns per step, R² ' + f.rSquared.toFixed(3) + (f.disturbed ? ' (disturbed measurement)' : '') +
+      '. The data table below has every number.';
+  }
+
+  // One line for the status after a run.
+  function headline(run) {
+    const f = facts(run);
+    return c.sig(f.nsPerStep, 3) + ' ns per step' + (f.disturbed ? ' (disturbed: run again)' : '');
   }
 
   // Each ready-made request the experiment needs: here just one.
@@ -117,5 +165,5 @@
   }
 
   ns.charts.timing = { paint: paint, create: create, render: render, table: table, readout: readout,
-    notice: notice, requests: requests };
+    notice: notice, requests: requests, facts: facts, describe: describe, headline: headline };
 })();
