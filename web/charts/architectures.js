@@ -159,9 +159,9 @@
     const lstm = f.end.lstm;
     const ranked = ['rnn', 'lstm', 'gru'].slice().sort((a, b) => f.end[b].decay - f.end[a].decay);
     const lstmText = lstm.decay >= 0.99
-      ? 'With its forget-gate bias at ' + f.forgetBias + ' (the gate starts near ' + logistic(f.forgetBias).toFixed(2) + '), the LSTM’s gradient hardly fades: ×' + lstm.decay.toFixed(3) + ' per step. '
+      ? 'With its forget-gate bias at ' + f.forgetBias + ' (with its other inputs at zero the gate would be ' + logistic(f.forgetBias).toFixed(2) + '), the LSTM’s gradient hardly fades: ×' + lstm.decay.toFixed(3) + ' per step. '
       : 'The LSTM’s factor is ×' + lstm.decay.toFixed(3) + ' per step with its forget-gate bias at ' + f.forgetBias +
-        ' (the gate starts near ' + logistic(f.forgetBias).toFixed(2) + '). A larger bias holds the gate nearer 1: try 3 or more and watch the factor. ';
+        ' (with its other inputs at zero the gate would be ' + logistic(f.forgetBias).toFixed(2) + '). A larger bias holds the gate nearer 1: try 3 or more and watch the factor. ';
     return 'At k = ' + f.k + ' the recurrent gradients are down to ' + recurrent + '; per step, ' +
       ranked.map((a) => c.ARCHITECTURES[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + ' (largest first). ' + lstmText +
       'These networks are untrained, so this order belongs to this initialisation, not to the architectures in general. ' +

@@ -140,7 +140,9 @@
     const condition = f.sigma1 < 1
       ? 'σ₁ = ' + f.sigma1.toFixed(2) + ' is below 1 and tanh’s slope is at most 1, so every step must shrink the gradient: vanishing is guaranteed (Pascanu et al., 2013).'
       : f.decay < 1
-        ? 'σ₁ = ' + f.sigma1.toFixed(2) + ' is at least 1, so that guarantee does not apply here; the gradient fades anyway (×' + f.decay.toFixed(2) + ' per step), because tanh’s slopes along the path are below 1.'
+        ? 'σ₁ = ' + f.sigma1.toFixed(2) + ' is at least 1, so that guarantee does not apply here, yet the gradient fades anyway (×' + f.decay.toFixed(2) + ' per step): ' +
+          (f.rho < 1 ? 'W_h’s spectral radius ρ = ' + f.rho.toFixed(2) + ' is below 1, and tanh’s slopes along the path pull the rate lower still.'
+            : 'W_h’s spectral radius ρ = ' + f.rho.toFixed(2) + ' is not below 1, but tanh’s slopes along the path, all at most 1, pull the rate below 1.')
         : 'σ₁ = ' + f.sigma1.toFixed(2) + ' and the fitted factor is ×' + f.decay.toFixed(2) + ' per step: here the gradient grows with distance (it explodes), the other way a long chain fails.';
     return kataNote + lost + 'On a log axis a constant factor per step is a straight line. ' + condition;
   }

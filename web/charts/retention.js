@@ -121,7 +121,7 @@
   }
 
   // Held-out R² below 0 means "worse than always guessing the average signal": shown as 0.
-  const r2Text = (x) => (x < 0 ? '0 (below 0: worse than guessing the average)' : x.toFixed(2));
+  const r2Text = (x) => (x < 0 ? 'below 0' : x.toFixed(2));
 
   function readout(run) {
     const f = facts(run);
