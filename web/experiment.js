@@ -284,7 +284,8 @@
     }
 
     ui.run.addEventListener('click', () => runNow());
-    ui.cancel.addEventListener('click', cancel);
+    // Cancel disables itself: focus goes back to Run rather than being lost to the page.
+    ui.cancel.addEventListener('click', () => { cancel(); ui.run.focus(); });
     ui.cancel.disabled = true;
     ui.png.disabled = true;
     ui.details.addEventListener('toggle', () => { if (ui.details.open) fillTables(); });
