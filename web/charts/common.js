@@ -1,6 +1,7 @@
 // What the charts share: colours read from the page's CSS variables (so dark mode and
-// the Okabe-Ito palette live in style.css alone), the base Chart.js options, and a plugin
-// that paints the chart's background so a downloaded PNG is readable.
+// the Okabe-Ito palette live in style.css alone), the base Chart.js options, a plugin
+// that paints the chart's background so a downloaded PNG is readable, and the HTML legend
+// every chart gets in place of Chart.js's canvas legend.
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
@@ -35,8 +36,10 @@
     };
     t.rnnBand = withAlpha(t.rnn, 0.22);
     t.rnn2Band = withAlpha(t.rnn2, 0.22);
-    t.whisker = withAlpha(t.rnn, 0.75);
-    t.kataFaint = withAlpha(t.kata, 0.55);
+    // Lines stay opaque: every line keeps at least 3:1 contrast against --surface (the
+    // palette in style.css is chosen for that); only the bands below are translucent.
+    t.whisker = t.rnn;
+    t.kataFaint = t.kata;
     // Bands for experiments 4 and 5: one per architecture, fainter where many overlap.
     t.band = (colour) => withAlpha(colour, 0.2);
     return t;
@@ -73,7 +76,9 @@
       interaction: { mode: 'nearest', intersect: false, axis: 'x' },
       plugins: {
         lessonBackground: { color: theme.surface },
+        // Drawn as HTML by the htmlLegend plugin below, not in the canvas.
         legend: {
+          display: false,
           position: 'bottom',
           labels: {
             color: theme.text,
@@ -105,6 +110,133 @@
   }
 
   Chart.defaults.font.family = readTheme().font;
+
+  // ---- The HTML legend ----
+  // A list of toggle buttons under each chart (after its .chart-box), built from the chart's
+  // datasets on every update. Each swatch draws the line's colour, width and dash pattern
+  // and its marker, which Chart.js's canvas legend (with usePointStyle) hides although the
+  // captions rely on them ("dashed", "dotted"); each entry is a real button, reachable with
+  // Tab, toggled with Enter or Space, its state in aria-pressed. A dataset without a label
+  // belongs to the labelled entry before it (a median line's quartile band, the second
+  // whisker), except the lower edge of a band that has a label of its own, which belongs to
+  // that band; toggling an entry hides or shows its whole group.
+  const SVG = 'http://www.w3.org/2000/svg';
+  const legends = new WeakMap();  // chart -> {list, key}
+
+  function legendGroups(datasets) {
+    const owner = [];
+    datasets.forEach((ds, i) => {
+      const next = datasets[i + 1];
+      if (ds.label) owner[i] = i;
+      else if (next && next.label && next.fill === '-1') owner[i] = i + 1;
+      else owner[i] = i > 0 ? owner[i - 1] : -1;
+    });
+    return datasets.map((ds, i) => (ds.label ? { index: i, members: owner.flatMap((o, j) => (o === i ? [j] : [])) } : null))
+      .filter(Boolean);
+  }
+
+  // What the swatch shows, from Chart.js's resolved options (falling back to the dataset's).
+  function swatchStyle(chart, i) {
+    const ds = chart.data.datasets[i];
+    const meta = chart.getDatasetMeta(i);
+    let line = null;
+    let point = {};
+    try {
+      if (meta.dataset && ds.showLine !== false) line = meta.controller.getStyle(undefined);
+      point = meta.controller.getStyle(0) || {};
+    } catch (e) { /* drawn from the dataset's own properties */ }
+    const colour = (line && line.borderColor) || point.borderColor || ds.borderColor || '#888';
+    const lineWidth = line ? Number(line.borderWidth) || 0 : 0;
+    const radius = typeof point.radius === 'number' ? point.radius : 0;
+    return {
+      colour: String(colour),
+      fill: String(ds.backgroundColor || colour),
+      width: Math.min(lineWidth, 3),
+      dash: line && Array.isArray(line.borderDash) ? line.borderDash.join(' ') : '',
+      marker: radius > 0 ? String(point.pointStyle || 'circle') : '',
+      markerColour: String(point.borderColor || colour),
+    };
+  }
+
+  function svgNode(parent, name, attributes) {
+    const node = parent.appendChild(document.createElementNS(SVG, name));
+    for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
+    return node;
+  }
+
+  function drawSwatch(style) {
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('viewBox', '0 0 36 14');
+    svg.setAttribute('width', '36');
+    svg.setAttribute('height', '14');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    if (style.width > 0) {
+      const attrs = { x1: 1, y1: 7, x2: 35, y2: 7, stroke: style.colour, 'stroke-width': style.width };
+      if (style.dash) attrs['stroke-dasharray'] = style.dash;
+      svgNode(svg, 'line', attrs);
+    }
+    const m = { fill: style.markerColour, stroke: style.markerColour };
+    if (style.marker === 'rectRot') svgNode(svg, 'polygon', Object.assign({ points: '18,2 23,7 18,12 13,7' }, m));
+    else if (style.marker === 'triangle') svgNode(svg, 'polygon', Object.assign({ points: '18,2 23.5,12 12.5,12' }, m));
+    else if (style.marker === 'dash') svgNode(svg, 'line', { x1: 11, y1: 7, x2: 25, y2: 7, stroke: style.markerColour, 'stroke-width': 2 });
+    else if (style.marker === 'rect') svgNode(svg, 'rect', Object.assign({ x: 13.5, y: 2.5, width: 9, height: 9 }, m));
+    else if (style.marker) svgNode(svg, 'circle', Object.assign({ cx: 18, cy: 7, r: 4 }, m));
+    if (!(style.width > 0) && !style.marker) svgNode(svg, 'rect', { x: 1, y: 2, width: 34, height: 10, fill: style.fill });
+    return svg;
+  }
+
+  function renderLegend(chart) {
+    const box = chart.canvas.closest ? chart.canvas.closest('.chart-box') : null;
+    if (!box) return;  // a chart outside the page (warmUp)
+    let state = legends.get(chart);
+    if (!state) {
+      const list = document.createElement('ul');
+      list.className = 'chart-legend';
+      list.setAttribute('aria-label', 'Lines in this chart: press one to hide or show it');
+      box.insertAdjacentElement('afterend', list);
+      state = { list: list, key: '' };
+      legends.set(chart, state);
+    }
+    const datasets = chart.data.datasets;
+    const entries = legendGroups(datasets).map((g) => Object.assign(g, { style: swatchStyle(chart, g.index) }));
+    const key = JSON.stringify(entries.map((e) => [e.index, datasets[e.index].label, e.members, e.style]));
+    if (key !== state.key) {
+      const focused = state.list.contains(document.activeElement) ? document.activeElement.dataset.dataset : null;
+      state.list.replaceChildren();
+      for (const e of entries) {
+        const button = state.list.appendChild(document.createElement('li')).appendChild(document.createElement('button'));
+        button.type = 'button';
+        button.dataset.dataset = String(e.index);
+        button.appendChild(drawSwatch(e.style));
+        button.appendChild(document.createElement('span')).textContent = datasets[e.index].label;
+        button.addEventListener('click', () => {
+          const show = !chart.isDatasetVisible(e.index);
+          for (const m of e.members) chart.setDatasetVisibility(m, show);
+          chart.update('none');
+        });
+      }
+      state.key = key;
+      if (focused !== null) {
+        const again = state.list.querySelector('[data-dataset="' + focused + '"]');
+        if (again) again.focus();
+      }
+    }
+    for (const button of state.list.querySelectorAll('button')) {
+      button.setAttribute('aria-pressed', String(chart.isDatasetVisible(Number(button.dataset.dataset))));
+    }
+  }
+
+  const htmlLegend = {
+    id: 'htmlLegend',
+    afterUpdate: renderLegend,
+    afterDestroy(chart) {
+      const state = legends.get(chart);
+      if (state) state.list.remove();
+      legends.delete(chart);
+    },
+  };
+  Chart.register(htmlLegend);
 
   // Points {x, y} from parallel arrays, leaving out y values `keep` rejects (log axes).
   function points(xs, ys, keep) {
@@ -265,6 +397,8 @@
     paintBand: paintBand,
     fillBand: fillBand,
     ARCHITECTURES: ARCHITECTURES,
+    legendGroups: legendGroups,
+    htmlLegend: htmlLegend,
   };
   ns.charts = ns.charts || {};
 })();
