@@ -89,9 +89,17 @@
     const note = document.getElementById('snippet-placeholder-note');
     if (note) note.hidden = Boolean(base);
     for (const code of document.querySelectorAll('[data-role="snippet-placeholder"]')) code.textContent = PLACEHOLDER_URL;
-    for (const code of document.querySelectorAll('[data-embed-snippet]')) {
+    const snippets = Array.from(document.querySelectorAll('[data-embed-snippet]'));
+    const experiments = snippets.map((code) => code.dataset.embedSnippet);
+    for (const code of snippets) {
       const experiment = code.dataset.embedSnippet;
-      const query = lessonQuery ? lessonQuery + '&embed=' + experiment : '?embed=' + experiment;
+      // Only the settings this experiment reads: its own keys and the page-wide ones.
+      const own = (lessonQuery || '').replace(/^\?/, '').split('&').filter((part) => {
+        const key = decodeURIComponent(part.split('=')[0]);
+        const scope = key.indexOf('predict.') === 0 ? key.slice(8) : key.split('.')[0];
+        return part && (scope === experiment || experiments.indexOf(scope) < 0);
+      });
+      const query = '?' + own.concat(['embed=' + experiment]).join('&');
       code.textContent = snippet(experiment, (base || PLACEHOLDER_URL) + query);
     }
   }

@@ -192,7 +192,7 @@ describe('embed and classroom mode', () => {
       await page.locator('.instructors > summary').click();
       const code = page.locator('#snippet-gradient');
       const text = await code.textContent();
-      assert.match(text, /^<iframe id="rnn-lesson-gradient" src="http:\/\/127\.0\.0\.1:\d+\/\?[^"]*gradient\.seed=5[^"]*&amp;embed=gradient"/);
+      assert.match(text, /^<iframe id="rnn-lesson-gradient" src="http:\/\/127\.0\.0\.1:\d+\/\?gradient\.seed=5&amp;embed=gradient"/);
       assert.match(text, /addEventListener\('message'/, 'the snippet has the listener');
       assert.match(text, /e\.source === frame\.contentWindow/, 'which only believes its own frame');
       assert.match(text, /'rnn-lesson:height'/);
@@ -231,6 +231,7 @@ describe('embed and classroom mode', () => {
         assert.match(text, /addEventListener\('message'/);
       }
       assert.match(snippets[1], /gradient\.seed=9&amp;embed=gradient/, 'with the current settings');
+      assert.match(snippets[1], /index\.html\?gradient\.seed=9&amp;embed=gradient"/, 'and only the settings of that experiment');
       assert.equal(await page.locator('#snippet-placeholder-note').isVisible(), true, 'and a note says to replace it');
       assert.match(await page.locator('#snippet-placeholder-note').textContent(), /YOUR-SITE\.example/);
       assert.doesNotMatch(await page.locator('.instructors').textContent(), /file:/);
