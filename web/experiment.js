@@ -193,8 +193,10 @@
       tablesDrawn = true;
     }
 
-    // One PNG: the single chart, or every chart of the panel stacked on one background.
-    function pngBlob(done) {
+    // One PNG: the single chart, or every chart of the panel stacked on one background,
+    // each with its legend drawn in (the page shows the legends as HTML).
+    const pngBlob = (done) => c.withCanvasLegends(charts, () => pngBlobOf(done));
+    function pngBlobOf(done) {
       if (canvases.length === 1) {
         canvases[0].toBlob(done, 'image/png');
         return;

@@ -65,6 +65,29 @@
     }, extra || {});
   }
 
+  // Chart.js's legend items, with a line (its dash and width) for each dataset that draws
+  // one and a square for a band, instead of the point marker alone.
+  function canvasLegendLabels(chart) {
+    return Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => {
+      const s = swatchStyle(chart, item.datasetIndex);
+      if (s.width > 0) Object.assign(item, { pointStyle: 'line', strokeStyle: s.colour, lineWidth: s.width, lineDash: s.dash ? s.dash.split(' ').map(Number) : [] });
+      else if (!s.marker) Object.assign(item, { pointStyle: 'rect', fillStyle: s.fill, lineWidth: 0 });
+      return item;
+    });
+  }
+
+  // For a downloaded PNG: each chart's legend drawn in its canvas while `copy` takes the
+  // pixels, then removed. All synchronous, so the page never paints it.
+  function withCanvasLegends(charts, copy) {
+    const show = (on) => charts.forEach((chart) => { chart.options.plugins.legend.display = on; chart.update('none'); });
+    show(true);
+    try {
+      return copy();
+    } finally {
+      show(false);
+    }
+  }
+
   // Options every chart starts from; each module adds its scales and datasets.
   function baseOptions(theme) {
     return {
@@ -76,16 +99,19 @@
       interaction: { mode: 'nearest', intersect: false, axis: 'x' },
       plugins: {
         lessonBackground: { color: theme.surface },
-        // Drawn as HTML by the htmlLegend plugin below, not in the canvas.
+        // Drawn as HTML by the htmlLegend plugin below; in the canvas only while a PNG is
+        // copied (withCanvasLegends), there with each line's dash pattern.
         legend: {
           display: false,
           position: 'bottom',
           labels: {
             color: theme.text,
             usePointStyle: true,
+            pointStyleWidth: 28,
             boxHeight: 8,
             filter: (item) => Boolean(item.text),
             sort: (a, b) => a.datasetIndex - b.datasetIndex,
+            generateLabels: canvasLegendLabels,
           },
         },
         tooltip: { filter: (item) => Boolean(item.dataset.label) },
@@ -398,6 +424,7 @@
     fillBand: fillBand,
     ARCHITECTURES: ARCHITECTURES,
     legendGroups: legendGroups,
+    withCanvasLegends: withCanvasLegends,
     htmlLegend: htmlLegend,
   };
   ns.charts = ns.charts || {};
