@@ -160,17 +160,25 @@ describe('embed and classroom mode', () => {
         }
         return out;
       };
-      const deadline = Date.now() + 15000;
-      let last = await sizes();
-      while (Date.now() < deadline && !last.every((s) => Math.abs(s.frameHeight - s.content) <= 1)) {
-        await new Promise((r) => setTimeout(r, 250));
-        last = await sizes();
-      }
-      for (const s of last) {
-        assert.ok(Math.abs(s.frameHeight - s.content) <= 1,
-          s.experiment + ': the frame is ' + s.frameHeight + ' px tall, its content ' + s.content + ' px (' + JSON.stringify(last) + ')');
-        assert.ok(s.content > 900, s.experiment + ' content is taller than the first guess of 900 px: ' + s.content);
-      }
+      const settle = async () => {
+        const deadline = Date.now() + 15000;
+        let last = await sizes();
+        while (Date.now() < deadline && !last.every((s) => Math.abs(s.frameHeight - s.content) <= 1)) {
+          await new Promise((r) => setTimeout(r, 250));
+          last = await sizes();
+        }
+        for (const s of last) {
+          assert.ok(Math.abs(s.frameHeight - s.content) <= 1,
+            s.experiment + ': the frame is ' + s.frameHeight + ' px tall, its content ' + s.content + ' px (' + JSON.stringify(last) + ')');
+        }
+        return last;
+      };
+      const first = await settle();
+      for (const s of first) assert.ok(s.content > 900, s.experiment + ' content is taller than the first guess of 900 px: ' + s.content);
+      // A change inside the last frame, still off screen: its data tables open, and it grows to fit.
+      await frames[2].evaluate(() => { document.querySelector('#experiment-architectures details.data').open = true; });
+      const second = await settle();
+      assert.ok(second[2].content > first[2].content + 100, 'the open tables made frame 3 taller: ' + first[2].content + ' -> ' + second[2].content);
       assert.equal(await page.evaluate(() => scrollY), 0);
       await page.screenshot({ path: path.join(h.SCREENSHOTS, 'embed-stack-fold.png') });
       await page.screenshot({ path: path.join(h.SCREENSHOTS, 'embed-stack-full.png'), fullPage: true });
