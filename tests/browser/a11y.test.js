@@ -18,9 +18,25 @@ function legendState(page, id) {
     const list = canvas.closest('.chart-box').nextElementSibling;
     const buttons = list && list.matches('ul.chart-legend') ? Array.from(list.querySelectorAll('button')) : [];
     return {
-      buttons: buttons.map((b) => ({ label: b.textContent, pressed: b.getAttribute('aria-pressed'), dataset: Number(b.dataset.dataset),
-        swatch: Boolean(b.querySelector('svg')), dash: (b.querySelector('svg line') || { getAttribute: () => null }).getAttribute('stroke-dasharray') })),
-      lines: chart.data.datasets.map((ds, i) => ({ i: i, label: ds.label, n: ds.data.length, dash: (ds.borderDash || []).join(' ') }))
+      buttons: buttons.map((b) => {
+        const swatch = b.querySelector('canvas.legend-swatch');
+        // Along the swatch's middle row: how many times the line breaks off (a gap after ink).
+        let gaps = 0;
+        if (swatch) {
+          const row = swatch.getContext('2d').getImageData(0, Math.floor(swatch.height / 2), swatch.width, 1).data;
+          let ink = false;
+          for (let x = 0; x < swatch.width; ++x) {
+            const on = row[4 * x + 3] > 60;
+            if (ink && !on) ++gaps;
+            ink = on;
+          }
+          if (!ink) --gaps;  // the end of the line is no gap
+        }
+        return { label: b.textContent, pressed: b.getAttribute('aria-pressed'), dataset: Number(b.dataset.dataset),
+          swatch: Boolean(swatch), dash: swatch ? swatch.dataset.dash : null, gaps: gaps };
+      }),
+      lines: chart.data.datasets.map((ds, i) => ({ i: i, label: ds.label, n: ds.data.length, dash: (ds.borderDash || []).join(' '),
+        drawsLine: Boolean(chart.getDatasetMeta(i).dataset) && ds.borderWidth !== 0 }))
         .filter((d) => d.label && d.n > 0),
     };
   }, id);
@@ -97,7 +113,12 @@ describe('accessibility', () => {
           assert.ok(button, id + ': a legend button for "' + line.label + '"');
           assert.equal(button.pressed, 'true');
           assert.ok(button.swatch, id + ': a swatch for "' + line.label + '"');
-          if (line.dash) assert.equal(button.dash, line.dash, id + ': "' + line.label + '" shows its dash pattern');
+          if (line.dash) {
+            assert.equal(button.dash, line.dash, id + ': "' + line.label + '" shows its dash pattern');
+            assert.ok(button.gaps >= 2, id + ': "' + line.label + '" swatch is drawn dashed (' + button.gaps + ' gaps)');
+          } else if (line.drawsLine) {
+            assert.equal(button.gaps, 0, id + ': "' + line.label + '" swatch is a solid line');
+          }
         }
       }
       // No canvas legend.

@@ -146,7 +146,6 @@
   // belongs to the labelled entry before it (a median line's quartile band, the second
   // whisker), except the lower edge of a band that has a label of its own, which belongs to
   // that band; toggling an entry hides or shows its whole group.
-  const SVG = 'http://www.w3.org/2000/svg';
   const legends = new WeakMap();  // chart -> {list, key}
 
   function legendGroups(datasets) {
@@ -184,32 +183,55 @@
     };
   }
 
-  function svgNode(parent, name, attributes) {
-    const node = parent.appendChild(document.createElementNS(SVG, name));
-    for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
-    return node;
-  }
-
+  // The swatch is a small canvas drawn the way Chart.js draws the line, so the dash pattern
+  // is the chart's own. data-dash names the pattern (the tests read it).
   function drawSwatch(style) {
-    const svg = document.createElementNS(SVG, 'svg');
-    svg.setAttribute('viewBox', '0 0 36 14');
-    svg.setAttribute('width', '36');
-    svg.setAttribute('height', '14');
-    svg.setAttribute('aria-hidden', 'true');
-    svg.setAttribute('focusable', 'false');
+    const ratio = Math.max(1, Math.ceil(window.devicePixelRatio || 1));
+    const canvas = document.createElement('canvas');
+    canvas.className = 'legend-swatch';
+    canvas.width = 36 * ratio;
+    canvas.height = 14 * ratio;
+    canvas.setAttribute('aria-hidden', 'true');
+    canvas.dataset.dash = style.dash;
+    const ctx = canvas.getContext('2d');
+    ctx.scale(ratio, ratio);
     if (style.width > 0) {
-      const attrs = { x1: 1, y1: 7, x2: 35, y2: 7, stroke: style.colour, 'stroke-width': style.width };
-      if (style.dash) attrs['stroke-dasharray'] = style.dash;
-      svgNode(svg, 'line', attrs);
+      ctx.strokeStyle = style.colour;
+      ctx.lineWidth = style.width;
+      ctx.setLineDash(style.dash ? style.dash.split(' ').map(Number) : []);
+      ctx.beginPath();
+      ctx.moveTo(1, 7);
+      ctx.lineTo(35, 7);
+      ctx.stroke();
+      ctx.setLineDash([]);
     }
-    const m = { fill: style.markerColour, stroke: style.markerColour };
-    if (style.marker === 'rectRot') svgNode(svg, 'polygon', Object.assign({ points: '18,2 23,7 18,12 13,7' }, m));
-    else if (style.marker === 'triangle') svgNode(svg, 'polygon', Object.assign({ points: '18,2 23.5,12 12.5,12' }, m));
-    else if (style.marker === 'dash') svgNode(svg, 'line', { x1: 11, y1: 7, x2: 25, y2: 7, stroke: style.markerColour, 'stroke-width': 2 });
-    else if (style.marker === 'rect') svgNode(svg, 'rect', Object.assign({ x: 13.5, y: 2.5, width: 9, height: 9 }, m));
-    else if (style.marker) svgNode(svg, 'circle', Object.assign({ cx: 18, cy: 7, r: 4 }, m));
-    if (!(style.width > 0) && !style.marker) svgNode(svg, 'rect', { x: 1, y: 2, width: 34, height: 10, fill: style.fill });
-    return svg;
+    ctx.fillStyle = style.markerColour;
+    ctx.strokeStyle = style.markerColour;
+    ctx.lineWidth = 2;
+    const shape = (points) => {
+      ctx.beginPath();
+      points.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+      ctx.closePath();
+      ctx.fill();
+    };
+    if (style.marker === 'rectRot') shape([[18, 2], [23, 7], [18, 12], [13, 7]]);
+    else if (style.marker === 'triangle') shape([[18, 2], [23.5, 12], [12.5, 12]]);
+    else if (style.marker === 'rect') shape([[13.5, 2.5], [22.5, 2.5], [22.5, 11.5], [13.5, 11.5]]);
+    else if (style.marker === 'dash') {
+      ctx.beginPath();
+      ctx.moveTo(11, 7);
+      ctx.lineTo(25, 7);
+      ctx.stroke();
+    } else if (style.marker) {
+      ctx.beginPath();
+      ctx.arc(18, 7, 4, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    if (!(style.width > 0) && !style.marker) {
+      ctx.fillStyle = style.fill;
+      ctx.fillRect(1, 2, 34, 10);
+    }
+    return canvas;
   }
 
   function renderLegend(chart) {
