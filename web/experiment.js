@@ -209,8 +209,10 @@
       tablesDrawn = true;
     }
 
-    // One PNG: the single chart, or every chart of the panel stacked on one background.
-    function pngBlob(done) {
+    // One PNG: the single chart, or every chart of the panel stacked on one background,
+    // each with its legend drawn in (the page shows the legends as HTML).
+    const pngBlob = (done) => c.withCanvasLegends(charts, () => pngBlobOf(done));
+    function pngBlobOf(done) {
       if (canvases.length === 1) {
         canvases[0].toBlob(done, 'image/png');
         return;
@@ -299,7 +301,8 @@
     }
 
     ui.run.addEventListener('click', () => runNow());
-    ui.cancel.addEventListener('click', cancel);
+    // Cancel disables itself: focus goes back to Run rather than being lost to the page.
+    ui.cancel.addEventListener('click', () => { cancel(); ui.run.focus(); });
     ui.cancel.disabled = true;
     ui.png.disabled = true;
     ui.details.addEventListener('toggle', () => { if (ui.details.open) fillTables(); });

@@ -1,9 +1,12 @@
 // Embedding: ?embed=<experiment> inside an iframe on ANOTHER origin shows only that
 // experiment, links to the full lesson with the same settings, and posts its height to the
-// parent on load and on resize. Classroom mode: ?hide= hides controls.
+// parent on load and on resize; three frames stacked in one host page, two below the fold
+// and never scrolled to, all reach their content height. The instructors' snippets carry
+// the listener, never a file:// address, and copy. Classroom mode: ?hide= hides controls.
 'use strict';
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const path = require('node:path');
 const h = require('./harness.js');
 
 const PARENT_HTML = '<!doctype html><meta charset="utf-8"><title>parent</title><link rel="icon" href="/favicon.svg">' +
@@ -11,6 +14,19 @@ const PARENT_HTML = '<!doctype html><meta charset="utf-8"><title>parent</title><
 const PARENT_JS = 'window.heights = [];' +
   'window.addEventListener("message", function (e) {' +
   '  if (e.data && e.data.type === "rnn-lesson:height") window.heights.push({origin: e.origin, height: e.data.height, experiment: e.data.experiment});' +
+  '});';
+// A course page with three experiments stacked, each frame sized by the snippet's listener
+// (the frames start at the snippet's 900 px: the second and third begin below the fold).
+const STACK = ['gradient', 'retention', 'architectures'];
+const STACK_HTML = '<!doctype html><meta charset="utf-8"><title>course</title><link rel="icon" href="/favicon.svg">' +
+  '<script src="/stack.js"></script><h1>A course page</h1>' +
+  STACK.map((e) => '<iframe id="rnn-lesson-' + e + '" title="' + e + '" width="100%" height="900" style="border:0;display:block"></iframe><p>Text between the frames.</p>').join('');
+const STACK_JS = 'window.posts = 0;' +
+  'addEventListener("message", function (e) {' +
+  '  if (!e.data || e.data.type !== "rnn-lesson:height") return;' +
+  '  for (const frame of document.querySelectorAll("iframe")) {' +
+  '    if (e.source === frame.contentWindow) { frame.style.height = Math.ceil(e.data.height) + "px"; window.posts++; }' +
+  '  }' +
   '});';
 
 describe('embed and classroom mode', () => {
@@ -29,6 +45,14 @@ describe('embed and classroom mode', () => {
       }
       if (req.url === '/parent.js') {
         res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(PARENT_JS);
+        return true;
+      }
+      if (req.url.startsWith('/stack.html')) {
+        res.writeHead(200, { 'Content-Type': 'text/html' }).end(STACK_HTML);
+        return true;
+      }
+      if (req.url === '/stack.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(STACK_JS);
         return true;
       }
       return false;
@@ -109,6 +133,121 @@ describe('embed and classroom mode', () => {
       }
     });
   }
+
+  it('three stacked cross-origin embeds, two below the fold and never scrolled to, each reach their content height', async () => {
+    const context = await chromium.browser.newContext({ viewport: { width: 900, height: 700 } });
+    const page = await context.newPage();
+    const watched = await h.watch(context, page);
+    try {
+      await page.goto(parent.url + 'stack.html');
+      await page.evaluate(([base, list]) => {
+        for (const e of list) document.getElementById('rnn-lesson-' + e).src = base + '?embed=' + e + '&seed=3';
+      }, [site.url, STACK]);
+      const frames = [];
+      for (const e of STACK) frames.push(await (await page.waitForSelector('#rnn-lesson-' + e)).contentFrame());
+      for (const f of frames) await h.waitReady(f, 60000);
+      // The frames below the fold are off screen (so Chromium throttles their rendering).
+      const tops = await page.evaluate((list) => list.map((e) => document.getElementById('rnn-lesson-' + e).getBoundingClientRect().top), STACK);
+      assert.ok(tops[1] > 700 && tops[2] > 700, 'frames 2 and 3 start below the fold: ' + tops);
+      assert.equal(await page.evaluate(() => scrollY), 0, 'the host page is never scrolled');
+      // Each frame's element height must come to equal its document's content height.
+      const sizes = async () => {
+        const out = [];
+        for (let i = 0; i < STACK.length; ++i) {
+          const frameHeight = await page.evaluate((id) => document.getElementById(id).getBoundingClientRect().height, 'rnn-lesson-' + STACK[i]);
+          const content = await frames[i].evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+          out.push({ experiment: STACK[i], frameHeight: frameHeight, content: content });
+        }
+        return out;
+      };
+      const settle = async () => {
+        const deadline = Date.now() + 15000;
+        let last = await sizes();
+        while (Date.now() < deadline && !last.every((s) => Math.abs(s.frameHeight - s.content) <= 1)) {
+          await new Promise((r) => setTimeout(r, 250));
+          last = await sizes();
+        }
+        for (const s of last) {
+          assert.ok(Math.abs(s.frameHeight - s.content) <= 1,
+            s.experiment + ': the frame is ' + s.frameHeight + ' px tall, its content ' + s.content + ' px (' + JSON.stringify(last) + ')');
+        }
+        return last;
+      };
+      const first = await settle();
+      for (const s of first) assert.ok(s.content > 900, s.experiment + ' content is taller than the first guess of 900 px: ' + s.content);
+      // A change inside the last frame, still off screen: its data tables open, and it grows to fit.
+      await frames[2].evaluate(() => { document.querySelector('#experiment-architectures details.data').open = true; });
+      const second = await settle();
+      assert.ok(second[2].content > first[2].content + 100, 'the open tables made frame 3 taller: ' + first[2].content + ' -> ' + second[2].content);
+      assert.equal(await page.evaluate(() => scrollY), 0);
+      await page.screenshot({ path: path.join(h.SCREENSHOTS, 'embed-stack-fold.png') });
+      await page.screenshot({ path: path.join(h.SCREENSHOTS, 'embed-stack-full.png'), fullPage: true });
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("the instructors' snippets: the frame and its listener, the served address, a working copy button", async () => {
+    const origin = new URL(site.url).origin;
+    const context = await chromium.browser.newContext();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: origin });
+    const page = await context.newPage();
+    const watched = await h.watch(context, page);
+    try {
+      await page.goto(site.url + '?seed=5');
+      assert.equal(await h.waitReady(page, 60000), 'ready');
+      await page.locator('.instructors > summary').click();
+      const code = page.locator('#snippet-gradient');
+      const text = await code.textContent();
+      assert.match(text, /^<iframe id="rnn-lesson-gradient" src="http:\/\/127\.0\.0\.1:\d+\/\?gradient\.seed=5&amp;embed=gradient"/);
+      assert.match(text, /addEventListener\('message'/, 'the snippet has the listener');
+      assert.match(text, /e\.source === frame\.contentWindow/, 'which only believes its own frame');
+      assert.match(text, /'rnn-lesson:height'/);
+      assert.doesNotMatch(text, /file:/);
+      assert.equal(await page.locator('#snippet-placeholder-note').isHidden(), true);
+      // The copy button puts exactly the snippet on the clipboard and says so.
+      const button = page.locator('button[data-copy="snippet-gradient"]');
+      await button.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => /Copied/.test(document.getElementById('copy-status').textContent), null, { polling: 50 });
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text);
+      // Where the Clipboard API refuses, the snippet is copied the old way or left selected.
+      await page.evaluate(() => { navigator.clipboard.writeText = () => Promise.reject(new Error('refused')); });
+      await page.locator('button[data-copy="snippet-memory"]').click();
+      await page.waitForFunction(() => /memory capacity|Ctrl\+C/.test(document.getElementById('copy-status').textContent), null, { polling: 50 });
+      assert.equal(await page.evaluate(() => String(window.getSelection())), await page.locator('#snippet-memory').textContent());
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("opened from disk, the snippets use a placeholder address, never file://", async () => {
+    const context = await chromium.browser.newContext();
+    const page = await context.newPage();
+    const watched = await h.watch(context, page);
+    try {
+      await page.goto(h.fileUrl('?gradient.seed=9'));
+      assert.equal(await h.waitReady(page, 60000), 'ready');
+      await page.locator('.instructors > summary').click();
+      const snippets = await page.locator('[data-embed-snippet]').allTextContents();
+      assert.equal(snippets.length, 6);
+      for (const text of snippets) {
+        assert.doesNotMatch(text, /file:/);
+        assert.match(text, /src="https:\/\/YOUR-SITE\.example\/rnn-lesson\/index\.html\?/);
+        assert.match(text, /addEventListener\('message'/);
+      }
+      assert.match(snippets[1], /gradient\.seed=9&amp;embed=gradient/, 'with the current settings');
+      assert.match(snippets[1], /index\.html\?gradient\.seed=9&amp;embed=gradient"/, 'and only the settings of that experiment');
+      assert.equal(await page.locator('#snippet-placeholder-note').isVisible(), true, 'and a note says to replace it');
+      assert.match(await page.locator('#snippet-placeholder-note').textContent(), /YOUR-SITE\.example/);
+      assert.doesNotMatch(await page.locator('.instructors').textContent(), /file:/);
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
 
   it('classroom mode hides the listed controls', async () => {
     const context = await chromium.browser.newContext();
