@@ -211,7 +211,7 @@
 
     // One PNG: the single chart, or every chart of the panel stacked on one background,
     // each with its legend drawn in (the page shows the legends as HTML).
-    const pngBlob = (done) => c.withCanvasLegends(charts, () => pngBlobOf(done));
+    const pngBlob = (done) => ns.chartLegend.withCanvasLegends(charts, () => pngBlobOf(done));
     function pngBlobOf(done) {
       if (canvases.length === 1) {
         canvases[0].toBlob(done, 'image/png');

@@ -300,7 +300,7 @@ describe('lesson page', () => {
       assert.equal(png.suggestedFilename(), 'rnn-lesson-memory.png');
       const bytes = fs.readFileSync(await png.path());
       const height = bytes.readUInt32BE(20);
-      const canvases = await page.$$eval('#experiment-memory canvas', (cs) => cs.map((c) => c.height));
+      const canvases = await page.$$eval('#experiment-memory .chart-box canvas', (cs) => cs.map((c) => c.height));
       assert.equal(height, canvases.reduce((a, b) => a + b, 0), 'the three charts stacked');
     } finally {
       await context.close();
