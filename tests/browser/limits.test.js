@@ -89,6 +89,10 @@ describe('no control breaks the page', () => {
           for (const end of ['max', 'min']) {
             const value = await drive(page, experiment, key, end);
             assert.deepEqual(await errors(page), { state: 'ready', texts: [] }, key + ' at its ' + end + ' (' + value + ')');
+            if (value !== false) {
+              const kept = await page.$eval('[data-key="' + key + '"] input:not([type="range"])', (i) => Number(i.value));
+              assert.equal(kept, Number(value), key + ': the value reached is the one run');
+            }
           }
         }
         assert.deepEqual(watched.errors, []);
