@@ -193,13 +193,13 @@
         messages.push(fix.key + '=' + format(fix, was) + ': ' + ns.controls.label(fix.name) +
           (fix.type === 'integer_list' ? ': the largest value can be at most ' + num(hi)
             : now < was ? ' can be at most ' + num(hi) : ' must be at least ' + num(lo)) +
-          ' with the other settings in the address, so ' + format(fix, now) + ' is used.');
+          ' with the other settings, so ' + format(fix, now) + ' is used.');
         continue;
       }
       const back = changed()[0];
       if (!back) break;
       messages.push(back.key + '=' + format(back, values[back.key]) + ': ' + ns.controls.label(back.name) +
-        ' cannot be ' + shownValue(back, values[back.key]) + ' with the other settings in the address, so the default ' +
+        ' cannot be ' + shownValue(back, values[back.key]) + ' with the other settings, so the default ' +
         shownValue(back, back.default) + ' is used.');
       values[back.key] = back.default;
     }

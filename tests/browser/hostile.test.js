@@ -102,7 +102,7 @@ describe('hostile URL values', () => {
       assert.equal(state, 'ready');
       assert.equal(await page.locator('#experiment-timing [data-role="error"]').isVisible(), false);
       assert.equal(await page.inputValue('#ctl-timing-lengths'), '50,100,200,500,1000,2000');
-      assert.match(await page.textContent('#url-messages'), /timing\.lengths=50,50: Sequence lengths L cannot be 50,50 with the other settings in the address, so the default 50,100,200,500,1000,2000 is used\./);
+      assert.match(await page.textContent('#url-messages'), /timing\.lengths=50,50: Sequence lengths L cannot be 50,50 with the other settings, so the default 50,100,200,500,1000,2000 is used\./);
       // The same list typed into the field is refused in a sentence; the page stays ready.
       await page.fill('#ctl-timing-lengths', '50,50');
       await page.press('#ctl-timing-lengths', 'Enter');

@@ -148,7 +148,7 @@ describe('no control breaks the page', () => {
       assert.equal(state, 'ready');
       assert.equal(await page.inputValue('#ctl-timing-hidden_size'), '505');
       const text = await page.textContent('#url-messages');
-      assert.match(text, /timing\.hidden_size=1024: Hidden size H can be at most 505 with the other settings in the address, so 505 is used\./);
+      assert.match(text, /timing\.hidden_size=1024: Hidden size H can be at most 505 with the other settings, so 505 is used\./);
       assert.match(text, /"no_such_setting" is not a setting on this page/);
       assert.match(page.url(), /timing\.hidden_size=505/);
     } finally {
