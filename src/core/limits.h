@@ -32,8 +32,7 @@ struct ParamLimit {
 
 namespace detail {
 
-// Rounds x to a multiple of `quantum` towards the inside of [lo_side, hi_side] (down for a
-// high bound, up for a low bound).
+// Rounds x to a multiple of `quantum`: down for a high bound, up for a low bound.
 inline double snap(double x, double quantum, bool down) {
   const double q = (down ? std::floor(x / quantum) : std::ceil(x / quantum)) * quantum;
   return std::abs(q) < quantum * 1e-9 ? 0.0 : q;
