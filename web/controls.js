@@ -75,12 +75,14 @@
     return false;
   }
 
-  // One control. `emit(key, value, {immediate})` is called with a checked value.
+  // One control. `emit(key, value, {immediate, slider, typing})` is called with a value
+  // within the spec's range; the page checks it against the other settings (web/checker.js)
+  // and either applies it or calls refuse() / setValue() below.
   function buildControl(row, value, emit) {
     const id = 'ctl-' + row.key.replace(/\./g, '-');
     const box = el('div', { class: 'control control-' + row.type, 'data-key': row.key });
-    const hint = el('p', { class: 'hint', id: id + '-hint' },
-      capitalised(row.help) + (row.type === 'boolean' ? '' : '. ' + capitalised(row.range) + '.'));
+    const hintText = capitalised(row.help) + (row.type === 'boolean' ? '' : '. ' + capitalised(row.range) + '.');
+    const hint = el('p', { class: 'hint', id: id + '-hint' }, hintText);
     const problem = el('p', { class: 'field-error', id: id + '-error', role: 'alert' });
     problem.hidden = true;
     let timer = 0;
@@ -133,7 +135,7 @@
             showProblem('');
             clearTimeout(timer);
             last = Number(slider.value);
-            emit(row.key, last, { immediate: false });
+            emit(row.key, last, { immediate: false, slider: true });
           });
         }
         inputs.appendChild(input);
@@ -147,7 +149,7 @@
             if ('value' in r && !r.message) {
               showProblem('');
               if (slider) slider.value = String(r.value);
-              if (!state.sameValue(r.value, last)) { last = r.value; emit(row.key, last, { immediate: true }); }
+              if (!state.sameValue(r.value, last)) { last = r.value; emit(row.key, last, { immediate: true, typing: true }); }
             } else {
               showProblem('Must be ' + row.range + '.');
             }
@@ -171,9 +173,37 @@
     }
     box.appendChild(hint);
     box.appendChild(problem);
+    // Shows `v` (a value the page accepted or adjusted) without emitting it.
+    const setValue = (v) => {
+      last = v;
+      if (row.type === 'boolean') input.checked = Boolean(v);
+      else input.value = row.type === 'choice' ? v : state.formatValue(row, v);
+      if (slider) slider.value = String(v);
+    };
     return {
       element: box,
       input: input,
+      setValue: setValue,
+      // A value the other settings do not allow: back to `kept` (unless the learner is still
+      // typing), with `text` saying why.
+      refuse(kept, text, typing) {
+        if (typing) last = kept;
+        else setValue(kept);
+        showProblem(text);
+      },
+      // `limit` = [lo, hi] allowed with the other settings as they are (null: unknown); `note`
+      // the sentence for the hint when that is narrower than the spec's range.
+      setLimits(limit, note) {
+        const [lo, hi] = limit || [row.min, row.max];
+        if (row.type === 'integer' || row.type === 'real') {
+          for (const e of slider ? [slider, input] : [input]) {
+            e.min = String(lo);
+            e.max = String(hi);
+          }
+          if (slider) slider.value = String(last);
+        }
+        hint.textContent = hintText + (note ? ' ' + note : '');
+      },
       enable(on) {
         input.disabled = !on;
         if (slider) slider.disabled = !on;
@@ -213,8 +243,23 @@
       for (const row of rows) if (row.enabledWhen) byKey[row.key].enable(row.enabledWhen(current));
     };
     refresh(values);
-    return { refresh: refresh };
+    return {
+      refresh: refresh,
+      setValue(key, v) { if (byKey[key]) byKey[key].setValue(v); },
+      refuse(key, kept, text, typing) { if (byKey[key]) byKey[key].refuse(kept, text, typing); },
+      // `limits` = {name: [lo, hi] | null} for this experiment's rows; `note(row, limit)` the hint.
+      setLimits(limits, note) {
+        for (const row of rows) {
+          if (byKey[row.key] && row.name in limits) byKey[row.key].setLimits(limits[row.name], note(row, limits[row.name]));
+        }
+      },
+    };
   }
 
-  ns.controls = { build: build };
+  // The control's label, e.g. 'Hidden size H', for sentences about a setting.
+  function label(name) {
+    return LABELS[name] || name.replace(/_/g, ' ');
+  }
+
+  ns.controls = { build: build, label: label, CHOICE_LABELS: CHOICE_LABELS };
 })();

@@ -42,6 +42,8 @@
       return;
     }
     const client = ns.createClient(self.RNN_LESSON_WORKER_SOURCE, core);
+    // Answers "which values do the other settings allow?" in ms, even while a run computes.
+    const checker = ns.limits.createChecker(self.RNN_LESSON_WORKER_SOURCE, core);
     const specsReply = client.specs();
     ns.chartCommon.warmUp(ns.chartCommon.readTheme());  // while the worker starts
     const { version, specs } = await specsReply;
@@ -51,8 +53,11 @@
     const table = ns.state.createTable(specs, PAGE_DEFAULTS);
     const parsed = ns.state.deserialize(table, location.search);
     const values = parsed.values;
-    ns.page.showMessages(parsed.messages);
     const visible = values.embed ? [values.embed] : EXPERIMENTS;
+    // A combination from the address that the core would refuse is brought inside its limits
+    // before the first run (nothing to ask when an experiment keeps its defaults).
+    const fitted = await Promise.all(visible.map((e) => ns.limits.fitValues(checker, table, values, e).catch(() => [])));
+    ns.page.showMessages(parsed.messages.concat(...fitted));
     ns.page.applyLayout(values.embed);
 
     const updateUrl = () => {
@@ -92,15 +97,20 @@
       const section = document.getElementById('experiment-' + experiment);
       const rows = table.filter((row) => row.experiment === experiment);
       const redrawOnly = new Set(rows.filter((row) => row.redraw).map((row) => row.key));
-      const controls = ns.controls.build(section.querySelector('[data-role="controls"]'), rows, values, (key, value, how) => {
-        values[key] = value;
-        controls.refresh(values);
-        updateUrl();
-        if (redrawOnly.has(key)) {
-          panels[experiment].redraw();
-          ns.summary.update(experiment, panels[experiment].lastRun(), values);
-        } else panels[experiment].schedule(how.immediate);
-      });
+      // A control's value is applied only once the core accepts it with the other settings.
+      const controls = ns.controls.build(section.querySelector('[data-role="controls"]'), rows, values,
+        (key, value, how) => gate.propose(key, value, how));
+      const gate = ns.limits.createGate({ checker: checker, table: table, values: values, experiment: experiment,
+        controls: controls, apply: (key, value, how) => {
+          values[key] = value;
+          controls.refresh(values);
+          updateUrl();
+          if (redrawOnly.has(key)) {
+            panels[experiment].redraw();
+            ns.summary.update(experiment, panels[experiment].lastRun(), values);
+          } else panels[experiment].schedule(how.immediate);
+        } });
+      gate.refresh();  // each slider's range: what the other settings allow
       panels[experiment] = ns.createPanel({
         experiment: experiment,
         section: section,

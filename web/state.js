@@ -220,6 +220,9 @@
       if (byKey.has(key)) apply(byKey.get(key), text);
       else if (!byName.has(key)) note('Ignored the unknown setting "' + shown(key) + '" in the address.');
     }
+    for (const name of values.hide) {
+      if (!byKey.has(name) && !byName.has(name)) note('hide: "' + shown(name) + '" is not a setting on this page, so it hides nothing.');
+    }
     return { values: values, messages: messages };
   }
 

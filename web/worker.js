@@ -7,6 +7,9 @@
 //               {id, op: 'specs'}                      -> {id, ok, version, specs}
 //               {id, op: 'run', experiment, params}    -> {id, progress} ... then {id, ok, result, ms}
 //               {id, op: 'load'}                       -> {id, ok, ms} (ms: module instantiation)
+//               {id, op: 'limits', experiment, params} -> {id, ok, result} (result: the module's
+//                                                      limits(): {error, refused, limits}); the
+//                                                      page's checker worker (web/checker.js)
 //               {id, op: 'slice', kind, params, begin, end, state}
 //                                                      -> {id, ok, result, ms}
 //                 kind: 'attention' (query rows), 'rnn_batch' (sequences), 'rnn_relay' (steps,
@@ -64,6 +67,10 @@
         : m[SLICES[message.kind]](message.params, message.begin, message.end);
       const ms = performance.now() - start;
       self.postMessage({ id: message.id, ok: true, result: result, ms: ms }, transferables(result, []));
+      return;
+    }
+    if (message.op === 'limits') {
+      self.postMessage({ id: message.id, ok: true, result: m.limits(message.experiment, message.params) });
       return;
     }
     if (message.op === 'specs') {

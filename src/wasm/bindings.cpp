@@ -16,6 +16,10 @@
 //                                          array of {architecture, work, depth}; the projected
 //                                          ms and attention_faster are arrays (one per P)
 //   parameterSpecs('workdepth' | 'scaling') -> the specs of those parameter tables
+//   limits(experiment, params)        -> {error: '', refused: '' or why validate() refuses params,
+//                                          limits: {name: [lo, hi] or null (no value helps)}}
+//                                          or {error}: each numeric parameter's allowed interval
+//                                          with the others as given (core/limits.h); cheap (~ms)
 //   attentionRows(params, rowBegin, rowEnd)           -> {error, checksum, operations, state}
 //   rnnSequences(params, sequenceBegin, sequenceEnd)  -> likewise
 //   rnnRelaySegment(params, tBegin, tEnd, state?)     -> likewise; state (Float64Array) is the
@@ -42,6 +46,7 @@
 
 #include "core/architectures.h"
 #include "core/gradient.h"
+#include "core/limits.h"
 #include "core/memory_capacity.h"
 #include "core/parallel.h"
 #include "core/params.h"
@@ -521,6 +526,47 @@ val parameter_specs_js(val experiment) {
   }
 }
 
+// The allowed interval of each numeric parameter, the others as given (core/limits.h).
+template <class Params>
+val limits_of(const std::vector<Field<Params>>& table, const val& params) {
+  ParamInputs inputs;
+  Params p;
+  std::string error = read_inputs(table, params, inputs);
+  if (error.empty()) error = parse_params(table, inputs, p);
+  if (!error.empty()) return error_object(error);
+  val limits = val::object();
+  for (const ParamLimit& l : param_limits(table, p, validate)) {
+    val range = val::null();
+    if (l.any) {
+      range = val::array();
+      range.set(0, l.lo);
+      range.set(1, l.hi);
+    }
+    limits.set(l.name, range);
+  }
+  val o = val::object();
+  o.set("error", std::string());
+  o.set("refused", validate(p));
+  o.set("limits", limits);
+  return o;
+}
+
+val limits_js(val experiment, val params) {
+  try {
+    const std::string name = experiment.typeOf().as<std::string>() == "string" ? experiment.as<std::string>() : "";
+    if (name == "timing") return limits_of(timing_fields(), params);
+    if (name == "gradient") return limits_of(gradient_fields(), params);
+    if (name == "retention") return limits_of(retention_fields(), params);
+    if (name == "architectures") return limits_of(architectures_fields(), params);
+    if (name == "memory") return limits_of(memory_fields(), params);
+    if (name == "workdepth") return limits_of(work_depth_fields(), params);
+    if (name == "scaling") return limits_of(scaling_fields(), params);
+    return parameter_specs_js(experiment);  // its error names the experiments
+  } catch (const std::exception& e) {
+    return error_object(std::string("internal error: ") + e.what());
+  }
+}
+
 std::string version_js() { return RNN_LESSON_VERSION; }
 
 // embind checks argument counts, so the optional arguments are overloads by count.
@@ -560,4 +606,5 @@ EMSCRIPTEN_BINDINGS(rnn_lesson) {
   function("rnnRelaySegment", &rnn_relay_segment_js);
   function("rnnRelaySegment", &rnn_relay_segment_no_state);
   function("balancedRowSplits", &balanced_row_splits_js);
+  function("limits", &limits_js);
 }

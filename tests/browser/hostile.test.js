@@ -96,19 +96,20 @@ describe('hostile URL values', () => {
     }
   });
 
-  it('settings the core refuses show its message and set lessonState to error', async () => {
+  it('settings the core refuses are replaced before the first run, with a message, and the page ends ready', async () => {
     const { context, page, state } = await load('?embed=timing&timing.lengths=50,50');
     try {
-      assert.equal(state, 'error');
-      const error = page.locator('#experiment-timing [data-role="error"]');
-      assert.equal(await error.isVisible(), true);
-      assert.equal(await error.getAttribute('role'), 'alert');
-      assert.match(await error.textContent(), /lengths must hold at least 2 different values/);
-      // Fixing the setting recovers.
-      await page.fill('#ctl-timing-lengths', '50,100,200');
+      assert.equal(state, 'ready');
+      assert.equal(await page.locator('#experiment-timing [data-role="error"]').isVisible(), false);
+      assert.equal(await page.inputValue('#ctl-timing-lengths'), '50,100,200,500,1000,2000');
+      assert.match(await page.textContent('#url-messages'), /timing\.lengths=50,50: Sequence lengths L cannot be 50,50 with the other settings, so the default 50,100,200,500,1000,2000 is used\./);
+      // The same list typed into the field is refused in a sentence; the page stays ready.
+      await page.fill('#ctl-timing-lengths', '50,50');
       await page.press('#ctl-timing-lengths', 'Enter');
-      assert.equal(await h.waitReadyState(page, 'ready'), 'ready');
-      assert.equal(await error.isVisible(), false);
+      await page.waitForFunction(() => /^Sequence lengths L cannot be 50,50 with the other settings as they are; kept 50,100,200,500,1000,2000\.$/
+        .test(document.getElementById('ctl-timing-lengths-error').textContent));
+      assert.equal(await page.inputValue('#ctl-timing-lengths'), '50,100,200,500,1000,2000');
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.lessonState), 'ready');
     } finally {
       await context.close();
     }
@@ -120,9 +121,15 @@ describe('hostile URL values', () => {
       const input = page.locator('#ctl-gradient-hidden_size');
       await input.fill('99999');
       await input.press('Enter');
-      assert.equal(await input.inputValue(), '256', 'clamped on commit');
-      const problem = page.locator('#ctl-gradient-hidden_size-error');
-      assert.match(await problem.textContent(), /from 1 to 256/);
+      // Clamped to the range (256), which the core's work cap refuses with the other settings:
+      // the last good value stays, with one sentence.
+      await page.waitForFunction(() => /^Hidden size H can be at most \d+ with the other settings as they are; kept 16\.$/
+        .test(document.getElementById('ctl-gradient-hidden_size-error').textContent));
+      assert.equal(await input.inputValue(), '16', 'the last good value stays');
+      await input.fill('-5');
+      await input.press('Enter');
+      assert.equal(await input.inputValue(), '1', 'clamped on commit');
+      assert.match(await page.locator('#ctl-gradient-hidden_size-error').textContent(), /from 1 to 256/);
       const list = page.locator('#ctl-gradient-distances');
       await page.locator('.more-settings > summary').click();
       await list.fill('1,5,<img src=x>');

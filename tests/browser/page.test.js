@@ -198,6 +198,8 @@ describe('lesson page', () => {
         await input.fill(v);
         await input.press('Enter');
       }
+      // Each value is applied once the checker has answered (ms): then it is in the URL.
+      await page.waitForFunction(() => /gradient\.hidden_size=23/.test(location.search));
       await page.waitForFunction(() => /Computed/.test(document.querySelector('#experiment-gradient [data-role="status"]').textContent) &&
         !document.querySelector('#experiment-gradient').classList.contains('is-running'));
       const shown = await h.chartData(page, 'chart-gradient');

@@ -1,0 +1,211 @@
+// Keeps every control inside what the core accepts. The work caps and cross-parameter rules
+// live only in the core's validate() functions; the core's limits() turns them into each
+// parameter's allowed interval with the other settings as they are. The page asks a small
+// dedicated worker of its own (the checker: same Blob URL and compiled module as the main
+// worker), which answers within milliseconds while the main worker may be busy with a run.
+//
+//   createChecker(source, core)        -> {ask(coreName, params) -> Promise<{refused, limits}>}
+//   verdict(checker, table, values, experiment)
+//                                       -> Promise<{refused: '' | core text, limits: {name: [lo, hi] | null}}>
+//                                          over every request the experiment's run makes
+//   createGate({checker, table, values, experiment, controls, apply(key, value, how)})
+//                                       -> {propose(key, value, how), refresh()}: a control's
+//                                          change is applied only if the core accepts it
+//   fitValues(checker, table, values, experiment) -> Promise<[message]>: a combination from
+//                                          the address that the core refuses is brought inside
+(function () {
+  'use strict';
+  const ns = (window.RnnLesson = window.RnnLesson || {});
+  const state = ns.state;
+
+  function createChecker(source, core) {
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    let worker = null;
+    let nextId = 1;
+    const pending = new Map();
+
+    function start() {
+      worker = ns.core.startWorker(url, core);
+      worker.onmessage = (event) => {
+        const d = event.data || {};
+        const p = pending.get(d.id);
+        if (!p) return;
+        pending.delete(d.id);
+        if (d.ok && d.result && !d.result.error) p.resolve(d.result);
+        else p.reject(new Error((d.result && d.result.error) || d.error || 'no answer'));
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        for (const p of pending.values()) p.reject(new Error('the checker stopped'));
+        pending.clear();
+        worker.terminate();
+        worker = null;  // started again by the next question
+      };
+    }
+
+    return {
+      ask(coreName, params) {
+        if (!worker) start();
+        return new Promise((resolve, reject) => {
+          const id = nextId++;
+          pending.set(id, { resolve: resolve, reject: reject });
+          worker.postMessage({ id: id, op: 'limits', experiment: coreName, params: params });
+        });
+      },
+    };
+  }
+
+  // The core parameter sets an experiment's run hands to the module (gradient's kata overlay
+  // is a second one); the parallel section's are the 'scaling' table's.
+  function coreRequests(table, values, experiment) {
+    const params = state.moduleParams(table, values, experiment);
+    if (experiment === 'parallel') return [{ coreName: 'scaling', params: params }];
+    const module = ns.charts[experiment];
+    const requests = module && module.requests ? module.requests(params, values) : [{ params: params }];
+    return requests.map((r) => ({ coreName: experiment, params: r.params }));
+  }
+
+  async function verdict(checker, table, values, experiment) {
+    const replies = await Promise.all(coreRequests(table, values, experiment).map((r) => checker.ask(r.coreName, r.params)));
+    const limits = {};
+    for (const name of Object.keys(replies[0].limits)) {
+      let range = [-Infinity, Infinity];
+      for (const reply of replies) {
+        const l = reply.limits[name];
+        range = l && range ? [Math.max(range[0], l[0]), Math.min(range[1], l[1])] : null;
+      }
+      limits[name] = range && range[0] <= range[1] ? range : null;
+    }
+    const refused = replies.map((r) => r.refused).find(Boolean) || '';
+    return { refused: refused, limits: limits };
+  }
+
+  const format = (row, v) => state.formatValue(row, v);
+  const num = (x) => state.formatValue({ type: 'real' }, x);  // a limit, also of a list's element
+  const numeric = (row) => row.type === 'integer' || row.type === 'real';
+  const largest = (list) => Math.max.apply(null, list);
+  const OTHERS = 'with the other settings as they are';
+
+  // The hint's extra sentence when the allowed interval is narrower than the spec's range.
+  function hintNote(row, limit) {
+    if (!limit) return '';
+    const [lo, hi] = limit;
+    if (row.type === 'integer_list') return hi < row.max ? 'The largest value can be at most ' + num(hi) + ' ' + OTHERS + '.' : '';
+    if (!numeric(row)) return '';
+    if (lo > row.min && hi < row.max) return 'From ' + num(lo) + ' to ' + num(hi) + ' ' + OTHERS + '.';
+    if (hi < row.max) return 'Up to ' + num(hi) + ' ' + OTHERS + '.';
+    if (lo > row.min) return 'At least ' + num(lo) + ' ' + OTHERS + '.';
+    return '';
+  }
+
+  function shownValue(row, v) {
+    if (row.type === 'boolean') return v ? 'on' : 'off';
+    if (row.type === 'choice') return ns.controls.CHOICE_LABELS[v] || String(v);
+    return format(row, v);
+  }
+
+  // One plain sentence: why `value` was not applied, and what was kept.
+  function refusalText(row, value, kept, limit) {
+    const label = ns.controls.label(row.name);
+    const keptText = '; kept ' + shownValue(row, kept) + '.';
+    if (limit && numeric(row) && value > limit[1]) return label + ' can be at most ' + num(limit[1]) + ' ' + OTHERS + keptText;
+    if (limit && numeric(row) && value < limit[0]) return label + ' must be at least ' + num(limit[0]) + ' ' + OTHERS + keptText;
+    if (limit && row.type === 'integer_list' && largest(value) > limit[1]) {
+      return label + ': with these other values and settings the largest can be at most ' + num(limit[1]) + keptText;
+    }
+    return label + ' cannot be ' + shownValue(row, value) + ' ' + OTHERS + keptText;
+  }
+
+  // Changes of one experiment's controls, one at a time, in order.
+  function createGate(o) {
+    const rows = o.table.filter((row) => row.experiment === o.experiment);
+    const byKey = new Map(rows.map((row) => [row.key, row]));
+    let current = null;  // the limits of the values in use
+    let chain = Promise.resolve();
+    const show = (limits) => {
+      current = limits;
+      o.controls.setLimits(limits, hintNote);
+    };
+
+    async function decide(key, value, how) {
+      const row = byKey.get(key);
+      if (!row || row.redraw) return o.apply(key, value, how);
+      let v;
+      try {
+        v = await verdict(o.checker, o.table, Object.assign({}, o.values, { [key]: value }), o.experiment);
+      } catch (e) {
+        return o.apply(key, value, how);  // no checker: the run itself reports a refusal
+      }
+      if (!v.refused) {
+        show(v.limits);
+        return o.apply(key, value, how);
+      }
+      // A slider moved before its new range arrived: the nearest allowed value instead.
+      const limit = current && current[row.name];
+      if (how.slider && limit && numeric(row)) {
+        const near = Math.min(limit[1], Math.max(limit[0], value));
+        if (near !== value) {
+          o.controls.setValue(key, near);
+          return decide(key, near, { immediate: how.immediate });
+        }
+      }
+      o.controls.refuse(key, o.values[key], refusalText(row, value, o.values[key], v.limits[row.name]), how.typing);
+    }
+
+    return {
+      propose(key, value, how) {
+        chain = chain.then(() => decide(key, value, how || {})).catch((e) => console.error('checker: ' + e));
+        return chain;
+      },
+      refresh() {
+        chain = chain.then(() => verdict(o.checker, o.table, o.values, o.experiment).then((v) => show(v.limits), () => {}))
+          .catch((e) => console.error('checker: ' + e));
+        return chain;
+      },
+    };
+  }
+
+  // Brings a combination from the address that the core refuses inside its limits: first a
+  // setting the address changed is moved to the nearest value the others allow, else the
+  // changed settings go back to their defaults one by one. Edits `values`; -> messages.
+  async function fitValues(checker, table, values, experiment) {
+    const rows = table.filter((row) => row.experiment === experiment && !row.redraw && row.type !== 'name_list');
+    const changed = () => rows.filter((row) => !state.sameValue(values[row.key], row.default));
+    const messages = [];
+    if (!changed().length) return messages;  // the defaults are accepted
+    for (let round = 0; round <= rows.length; ++round) {
+      const v = await verdict(checker, table, values, experiment);
+      if (!v.refused) break;
+      const fix = changed().find((row) => {
+        const l = v.limits[row.name];
+        if (!l) return false;
+        return numeric(row) ? values[row.key] < l[0] || values[row.key] > l[1] : row.type === 'integer_list' && largest(values[row.key]) > l[1];
+      });
+      if (fix) {
+        const [lo, hi] = v.limits[fix.name];
+        const was = values[fix.key];
+        let now;
+        if (fix.type === 'integer_list') {
+          now = was.slice();
+          now[now.indexOf(largest(now))] = hi;
+        } else now = Math.min(hi, Math.max(lo, was));
+        values[fix.key] = now;
+        messages.push(fix.key + '=' + format(fix, was) + ': ' + ns.controls.label(fix.name) +
+          (fix.type === 'integer_list' ? ': the largest value can be at most ' + num(hi)
+            : now < was ? ' can be at most ' + num(hi) : ' must be at least ' + num(lo)) +
+          ' with the other settings, so ' + format(fix, now) + ' is used.');
+        continue;
+      }
+      const back = changed()[0];
+      if (!back) break;
+      messages.push(back.key + '=' + format(back, values[back.key]) + ': ' + ns.controls.label(back.name) +
+        ' cannot be ' + shownValue(back, values[back.key]) + ' with the other settings, so the default ' +
+        shownValue(back, back.default) + ' is used.');
+      values[back.key] = back.default;
+    }
+    return messages;
+  }
+
+  ns.limits = { createChecker: createChecker, verdict: verdict, createGate: createGate, fitValues: fitValues,
+    hintNote: hintNote, refusalText: refusalText };
+})();
