@@ -35,7 +35,7 @@
       enabledWhen: (values) => values['gradient.mode'] !== 'kata' },
     { key: 'memory.show_n', name: 'show_n', experiment: 'memory', type: 'integer', default: 0, min: 0, max: 256,
       range: 'an integer from 0 to 256', redraw: true,
-      help: 'hidden size N whose r²ₖ curve is drawn and summarised (the nearest size run; 0 = the largest)' },
+      help: 'the hidden size H whose r²ₖ curve is drawn and summarised (the nearest size run; 0 = the largest)' },
     { key: 'parallel.processors', name: 'processors', experiment: 'parallel', type: 'choice', default: '10000',
       choices: ['1', '10', '100', '1000', '10000'], range: 'one of 1, 10, 100, 1000, 10000', redraw: true,
       help: 'parallel units P for the projected chart (a GPU has thousands)' },
