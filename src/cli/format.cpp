@@ -153,6 +153,8 @@ std::string to_json(const MemoryParams& p, const MemoryResult& r) {
     for (std::size_t j = 0; j < n.r2.size(); ++j) r2 += (j ? "," : "") + band(n.r2[j]);
     networks += (i ? "," : "") + Obj()
                                      .add("architecture", str(n.architecture))
+                                     .add("recurrent_scale", num(n.recurrent_scale))
+                                     .add("effective_gain", num(n.effective_gain))
                                      .add("capacity", band(n.capacity))
                                      .add("r2", r2 + "]")
                                      .done();
@@ -164,6 +166,8 @@ std::string to_json(const MemoryParams& p, const MemoryResult& r) {
       .add("hidden_sizes", arr(r.hidden_sizes))
       .add("delays", arr(r.delays))
       .add("networks", networks)
+      .add("chance_r2", num(r.chance_r2))
+      .add("chance_capacity", num(r.chance_capacity))
       .add("attention_context_lengths", arr(r.attention_context_lengths))
       .add("attention_accuracy", band(r.attention_accuracy))
       .add("attention_chance", num(r.attention_chance))
@@ -322,7 +326,12 @@ std::string to_text(const WorkDepthResult& r) {
 std::string to_text(const MemoryResult& r) {
   std::ostringstream o;
   char buf[160];
-  o << "  Memory capacity MC = sum_k r^2_k (median across seeds); the bound is MC <= N\n\n";
+  o << "  Memory capacity MC = sum_k r^2_k (median across seeds); the bound is MC <= N, plus "
+    << fixed(r.chance_capacity, 0, 3) << " that chance adds (max_delay / (test_steps - 1))\n";
+  o << "  Recurrent scale (linearised gain):";
+  for (const auto& n : r.networks)
+    o << "  " << n.architecture << " " << fixed(n.recurrent_scale, 0, 3) << " (" << fixed(n.effective_gain, 0, 3) << ")";
+  o << "\n\n";
   o << "       N";
   for (const auto& n : r.networks) o << " | " << pad_right(n.architecture, 7);
   o << "\n  ------";

@@ -11,7 +11,8 @@
 //   runArchitectures(params, progress?) -> likewise; `curves` is an array of
 //                                          {architecture, norm, decay_per_step, decay_r_squared}
 //   runMemory(params, progress?)      -> likewise; `networks` is an array of
-//                                          {architecture, capacity, r2: [band per N]}
+//                                          {architecture, recurrent_scale, effective_gain,
+//                                           capacity, r2: [band per N]}
 //   runWorkDepth(params, progress?)   -> likewise (`rnn-lesson workdepth --json`); counts is an
 //                                          array of {architecture, work, depth}; the projected
 //                                          ms and attention_faster are arrays (one per P)
@@ -288,6 +289,8 @@ val to_val(const MemoryParams& p, const MemoryResult& r) {
     for (std::size_t j = 0; j < n.r2.size(); ++j) r2.set(j, band(n.r2[j]));
     val o = val::object();
     o.set("architecture", n.architecture);
+    o.set("recurrent_scale", n.recurrent_scale);
+    o.set("effective_gain", n.effective_gain);
     o.set("capacity", band(n.capacity));
     o.set("r2", r2);
     networks.set(i, o);
@@ -298,6 +301,8 @@ val to_val(const MemoryParams& p, const MemoryResult& r) {
   o.set("hidden_sizes", ints(r.hidden_sizes));
   o.set("delays", ints(r.delays));
   o.set("networks", networks);
+  o.set("chance_r2", r.chance_r2);
+  o.set("chance_capacity", r.chance_capacity);
   o.set("attention_context_lengths", ints(r.attention_context_lengths));
   o.set("attention_accuracy", band(r.attention_accuracy));
   o.set("attention_chance", r.attention_chance);
