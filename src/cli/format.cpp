@@ -86,10 +86,14 @@ std::string to_json(const TimingParams& p, const TimingResult& r) {
       .add("median_ms", arr(r.median_ms))
       .add("min_ms", arr(r.min_ms))
       .add("max_ms", arr(r.max_ms))
+      .add("spread", arr(r.spread))
       .add("repeats", arr(r.repeats))
       .add("ns_per_step", num(r.ns_per_step))
       .add("intercept_ms", num(r.intercept_ms))
       .add("r_squared", num(r.r_squared))
+      .add("disturbed", r.disturbed ? "true" : "false")
+      .add("r_squared_threshold", num(r.r_squared_threshold))
+      .add("spread_threshold", num(r.spread_threshold))
       .done();
 }
 
@@ -176,13 +180,21 @@ std::string to_json(const MemoryParams& p, const MemoryResult& r) {
 
 std::string to_text(const TimingResult& r) {
   std::ostringstream o;
-  o << "  Length | median ms |    min ms |    max ms | passes per interval\n";
-  o << "  -------+-----------+-----------+-----------+--------------------\n";
+  o << "  Length | median ms |    min ms |    max ms | spread | passes per interval\n";
+  o << "  -------+-----------+-----------+-----------+--------+--------------------\n";
   for (std::size_t i = 0; i < r.lengths.size(); ++i)
     o << "  " << fixed(r.lengths[i], 6, 0) << " | " << fixed(r.median_ms[i], 9, 4) << " | "
-      << fixed(r.min_ms[i], 9, 4) << " | " << fixed(r.max_ms[i], 9, 4) << " | " << r.repeats[i] << "\n";
+      << fixed(r.min_ms[i], 9, 4) << " | " << fixed(r.max_ms[i], 9, 4) << " | " << fixed(r.spread[i], 6, 3)
+      << " | " << r.repeats[i] << "\n";
   o << "\n  Fit: time = " << fixed(r.intercept_ms, 0, 4) << " ms + " << fixed(r.ns_per_step, 0, 1)
     << " ns x length   (R^2 = " << fixed(r.r_squared, 0, 5) << ")\n";
+  o << "  Lengths timed in interleaved rounds; spread = 80th / 20th percentile of a length's trials.\n";
+  if (r.disturbed)
+    o << "  DISTURBED: R^2 below " << fixed(r.r_squared_threshold, 0, 2) << " or a spread above "
+      << fixed(r.spread_threshold, 0, 2) << ": something else used this machine; run it again.\n";
+  else
+    o << "  Undisturbed: R^2 at least " << fixed(r.r_squared_threshold, 0, 2) << ", every spread at most "
+      << fixed(r.spread_threshold, 0, 2) << ".\n";
   return o.str();
 }
 

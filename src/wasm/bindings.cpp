@@ -219,10 +219,14 @@ val to_val(const TimingParams& p, const TimingResult& r) {
   o.set("median_ms", doubles(r.median_ms));
   o.set("min_ms", doubles(r.min_ms));
   o.set("max_ms", doubles(r.max_ms));
+  o.set("spread", doubles(r.spread));
   o.set("repeats", ints(r.repeats));
   o.set("ns_per_step", r.ns_per_step);
   o.set("intercept_ms", r.intercept_ms);
   o.set("r_squared", r.r_squared);
+  o.set("disturbed", r.disturbed);
+  o.set("r_squared_threshold", r.r_squared_threshold);
+  o.set("spread_threshold", r.spread_threshold);
   o.set("error", std::string());
   return o;
 }
