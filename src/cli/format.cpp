@@ -157,6 +157,7 @@ std::string to_json(const MemoryParams& p, const MemoryResult& r) {
     for (std::size_t j = 0; j < n.r2.size(); ++j) r2 += (j ? "," : "") + band(n.r2[j]);
     networks += (i ? "," : "") + Obj()
                                      .add("architecture", str(n.architecture))
+                                     .add("keep", num(n.keep))
                                      .add("recurrent_scale", num(n.recurrent_scale))
                                      .add("effective_gain", num(n.effective_gain))
                                      .add("capacity", band(n.capacity))
@@ -340,9 +341,10 @@ std::string to_text(const MemoryResult& r) {
   char buf[160];
   o << "  Memory capacity MC = sum_k r^2_k (median across seeds); the bound is MC <= N, plus "
     << fixed(r.chance_capacity, 0, 3) << " that chance adds (max_delay / (test_steps - 1))\n";
-  o << "  Recurrent scale (linearised gain):";
+  o << "  Gate keep / recurrent scale / linearised gain:";
   for (const auto& n : r.networks)
-    o << "  " << n.architecture << " " << fixed(n.recurrent_scale, 0, 3) << " (" << fixed(n.effective_gain, 0, 3) << ")";
+    o << "  " << n.architecture << " " << fixed(n.keep, 0, 3) << " / " << fixed(n.recurrent_scale, 0, 3) << " / "
+      << fixed(n.effective_gain, 0, 3);
   o << "\n\n";
   o << "       N";
   for (const auto& n : r.networks) o << " | " << pad_right(n.architecture, 7);

@@ -263,6 +263,7 @@ MemoryResult run_memory(const MemoryParams& p, const Progress& progress) {
     MemoryNetwork net;
     net.architecture = names[a];
     const MemoryGain gain = memory_gain(names[a], p);
+    net.keep = gain.keep;
     net.recurrent_scale = gain.recurrent_scale;
     net.effective_gain = gain.effective_gain;
     for (std::size_t i = 0; i < sizes; ++i) net.r2.push_back(band_across(r2[a][i]));

@@ -11,7 +11,7 @@
 //   runArchitectures(params, progress?) -> likewise; `curves` is an array of
 //                                          {architecture, norm, decay_per_step, decay_r_squared}
 //   runMemory(params, progress?)      -> likewise; `networks` is an array of
-//                                          {architecture, recurrent_scale, effective_gain,
+//                                          {architecture, keep, recurrent_scale, effective_gain,
 //                                           capacity, r2: [band per N]}
 //   runWorkDepth(params, progress?)   -> likewise (`rnn-lesson workdepth --json`); counts is an
 //                                          array of {architecture, work, depth}; the projected
@@ -293,6 +293,7 @@ val to_val(const MemoryParams& p, const MemoryResult& r) {
     for (std::size_t j = 0; j < n.r2.size(); ++j) r2.set(j, band(n.r2[j]));
     val o = val::object();
     o.set("architecture", n.architecture);
+    o.set("keep", n.keep);
     o.set("recurrent_scale", n.recurrent_scale);
     o.set("effective_gain", n.effective_gain);
     o.set("capacity", band(n.capacity));

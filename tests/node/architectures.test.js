@@ -89,7 +89,7 @@ test('memory, defaults (N = 8..128, 100 delays, 3 seeds)', () => {
   assert.deepEqual(r.networks.map((n) => n.architecture), ['rnn', 'lstm', 'gru']);
   assert.ok(Math.abs(r.chance_capacity - r.params.max_delay / (r.params.test_steps - 1)) < 1e-12);
   for (const n of r.networks) {
-    assert.deepEqual(Object.keys(n), ['architecture', 'recurrent_scale', 'effective_gain', 'capacity', 'r2']);
+    assert.deepEqual(Object.keys(n), ['architecture', 'keep', 'recurrent_scale', 'effective_gain', 'capacity', 'r2']);
     // Matched gain by default: every cell's linearised gain is the RNN's recurrent_scale.
     assert.ok(Math.abs(n.effective_gain - r.params.recurrent_scale) < 1e-12, `${n.architecture} gain ${n.effective_gain}`);
     assert.ok(Array.isArray(n.r2), 'r2 is a JS array of bands, one per N');
