@@ -98,13 +98,14 @@ TEST(MemoryCapacity, FloatDriveMatchesDouble) {
 // The matched-gain derivation of memory_capacity.h: at the zero state, each cell's step
 // Jacobian has the eigenvalues keep + pass * mu, mu those of its candidate block (the RNN's
 // Wh, the LSTM's g block, the GRU's n block), and 0 for the LSTM's other N. Checked on the
-// cells' exact Jacobians (step_jacobians) at N = 200; with "matched", keep + pass * scale
+// cells' exact Jacobians (step_jacobians) at N = 128; with "matched", keep + pass * scale
 // is the RNN's recurrent_scale, and the blocks' spectral radius sits near their scale
-// (circular law: within 10% at N = 200).
+// (circular law: within 10% at N = 128).
 TEST(MemoryGain, MatchedScalesGiveEveryCellTheRnnsLinearisedGain) {
-  constexpr int N = 200;
-  for (double bias : {-3.0, 0.0, 1.0})
+  constexpr int N = 128;
+  for (double bias : {-3.0, 1.0})
     for (const std::string& name : recurrent_architectures()) {
+      if (name == "rnn" && bias != 1.0) continue;  // no gates: the bias changes nothing
       MemoryParams p = default_memory_params();
       p.forget_bias = p.update_bias = bias;
       const MemoryGain g = memory_gain(name, p);
