@@ -50,6 +50,7 @@ TEST_P(CellJacobians, MatchFiniteDifferences) {
   init.recurrent_scale = 1.2;
   init.input_scale = 1.0;
   init.forget_bias = 0.5;
+  init.update_bias = -0.7;
   const std::unique_ptr<RecurrentCell> cell = draw_cell(GetParam(), rng, kH, kD, init);
   ASSERT_NE(cell, nullptr);
   // A state away from zero, so every gate and tanh is in its nonlinear range.
@@ -107,6 +108,31 @@ TEST(Cells, LstmForgetBiasSitsInTheForgetBlock) {
   EXPECT_EQ(cell.b.head(kH).squaredNorm() + cell.b.tail(2 * kH).squaredNorm(), 0.0);
 }
 
+// The GRU's update-gate bias sits in the z block, and z is the fraction of h_prev kept
+// (h = (1 - z) n + z h_prev): with no weights, n = tanh(0) = 0, so h = sigmoid(bias) h_prev.
+TEST(Cells, GruUpdateBiasSitsInTheZBlockAndKeepsThePreviousState) {
+  NumpyRandom rng(3);
+  CellInit init;
+  init.update_bias = -3.0;
+  const GruCell cell = GruCell::draw(rng, kH, kD, init);
+  ASSERT_EQ(cell.b.size(), 3 * kH);
+  EXPECT_EQ(cell.b.head(kH), Eigen::VectorXd::Constant(kH, -3.0));
+  EXPECT_EQ(cell.b.tail(2 * kH).squaredNorm(), 0.0);
+
+  init.recurrent_scale = 0;
+  init.input_scale = 0;
+  init.update_bias = 2.0;
+  const GruCell still = GruCell::draw(rng, 2, 1, init);
+  Eigen::VectorXd h(2);
+  h << 0.6, -0.3;
+  const double z = 1.0 / (1.0 + std::exp(-2.0));
+  const Eigen::VectorXd next = still.step(h, Eigen::VectorXd::Ones(1));
+  EXPECT_NEAR(next(0), z * 0.6, 1e-15);
+  EXPECT_NEAR(next(1), z * -0.3, 1e-15);
+  FastCell fast(still);
+  EXPECT_NEAR(fast.step(h, Eigen::VectorXd::Ones(1))(0), z * 0.6, 1e-6);
+}
+
 // Hand-checked LSTM step with no weights: gates are sigmoid(bias) and tanh(0).
 TEST(Cells, LstmStepMatchesTheEquationsByHand) {
   NumpyRandom rng(5);
@@ -141,6 +167,7 @@ TEST_P(FastCellMatchesDouble, ForwardAndVjp) {
       CellInit init;
       init.recurrent_scale = 1.2;
       init.input_scale = 1.0;
+      init.update_bias = -0.7;
       const std::unique_ptr<RecurrentCell> cell = draw_cell(GetParam(), rng, H, D, init);
       FastCell fast(*cell);
       EXPECT_EQ(fast.padded_hidden() % 4, 0);

@@ -113,7 +113,26 @@ TEST(Cli, TimingJson) {
   EXPECT_TRUE(keys.count("ns_per_step")) << r.out;
   EXPECT_TRUE(keys.count("r_squared")) << r.out;
   EXPECT_TRUE(keys.count("median_ms")) << r.out;
+  for (const char* key : {"spread", "disturbed", "r_squared_threshold", "spread_threshold"})
+    EXPECT_TRUE(keys.count(key)) << key << " in " << r.out;
+  EXPECT_TRUE(r.out.find("\"disturbed\":true") != std::string::npos ||
+              r.out.find("\"disturbed\":false") != std::string::npos)
+      << "a JSON boolean: " << r.out;
   EXPECT_FALSE(keys.count("hidden_size")) << "parameters are nested under params";
+}
+
+TEST(Cli, MemoryJsonCarriesTheChanceFloorAndGains) {
+  const CliRun r = run("memory --json --hidden_sizes 4 --max_delay 10 --washout 10 --train_steps 40 --test_steps 21 "
+                       "--seeds 1 --attention_contexts 1 --attention_trials 1",
+                       /*with_stderr=*/false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto keys = top_level_keys(r.out);
+  EXPECT_TRUE(keys.count("chance_r2")) << r.out;
+  EXPECT_TRUE(keys.count("chance_capacity")) << r.out;
+  EXPECT_NE(r.out.find("\"chance_capacity\":0.5,"), std::string::npos) << "10 / (21 - 1): " << r.out;
+  EXPECT_NE(r.out.find("\"effective_gain\":"), std::string::npos) << r.out;
+  expect_bad_input("memory --max_delay 50 --washout 50 --test_steps 99", "test_steps");
+  expect_bad_input("memory --gated_scale bigger", "gated_scale");
 }
 
 TEST(Cli, EqualsFormAndDashesInNames) {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 
+#include <Eigen/Eigenvalues>
 #include <gtest/gtest.h>
 
 #include "core/cells.h"
@@ -94,6 +95,123 @@ TEST(MemoryCapacity, FloatDriveMatchesDouble) {
   }
 }
 
+// The matched-gain derivation of memory_capacity.h: at the zero state, each cell's step
+// Jacobian has the eigenvalues keep + pass * mu, mu those of its candidate block (the RNN's
+// Wh, the LSTM's g block, the GRU's n block), and 0 for the LSTM's other N. Checked on the
+// cells' exact Jacobians (step_jacobians) at N = 128; with "matched", keep + pass * scale
+// is the RNN's recurrent_scale, and the blocks' spectral radius sits near their scale
+// (circular law: within 10% at N = 128).
+TEST(MemoryGain, MatchedScalesGiveEveryCellTheRnnsLinearisedGain) {
+  constexpr int N = 128;
+  for (double bias : {-3.0, 1.0})
+    for (const std::string& name : recurrent_architectures()) {
+      if (name == "rnn" && bias != 1.0) continue;  // no gates: the bias changes nothing
+      MemoryParams p = default_memory_params();
+      p.forget_bias = p.update_bias = bias;
+      const MemoryGain g = memory_gain(name, p);
+      EXPECT_NEAR(g.effective_gain, p.recurrent_scale, 1e-12) << name;
+      CellInit init;
+      init.recurrent_scale = g.recurrent_scale;
+      init.input_scale = p.input_scale;
+      init.forget_bias = p.forget_bias;
+      init.update_bias = p.update_bias;
+      NumpyRandom rng(17);
+      const auto cell = draw_cell(name, rng, N, 1, init);
+      const Eigen::MatrixXd J =
+          step_jacobians(*cell, Eigen::VectorXd::Zero(cell->state_size()), Eigen::VectorXd::Zero(1)).state;
+      Eigen::MatrixXd block;
+      if (name == "rnn") block = static_cast<const TanhRnnCell&>(*cell).rnn.Wh;
+      if (name == "lstm") block = static_cast<const LstmCell&>(*cell).Wh.middleCols(2 * N, N);
+      if (name == "gru") block = static_cast<const GruCell&>(*cell).Wh.middleCols(2 * N, N);
+      const double radius = J.eigenvalues().cwiseAbs().maxCoeff();
+      const double predicted = (g.keep + g.pass * block.eigenvalues().array()).abs().maxCoeff();
+      std::printf("  %s bias %+.0f: scale %.3f, gain %.3f; Jacobian's spectral radius %.4f, predicted %.4f\n",
+                  name.c_str(), bias, g.recurrent_scale, g.effective_gain, radius, predicted);
+      EXPECT_NEAR(radius, predicted, 1e-9) << name << " bias " << bias;
+      EXPECT_NEAR(radius, p.recurrent_scale, 0.1 * p.recurrent_scale) << name << " bias " << bias;
+    }
+  // "same" leaves the gates to shrink the gain; a keep above the target clamps the scale at 0.
+  MemoryParams p = default_memory_params();
+  p.gated_scale = "same";
+  EXPECT_EQ(memory_gain("lstm", p).recurrent_scale, p.recurrent_scale);
+  EXPECT_NEAR(memory_gain("lstm", p).effective_gain, 1 / (1 + std::exp(-p.forget_bias)) + 0.25 * p.recurrent_scale,
+              1e-12);
+  p.gated_scale = "matched";
+  p.update_bias = 5;  // z = 0.993 > 0.95
+  EXPECT_EQ(memory_gain("gru", p).recurrent_scale, 0.0);
+  EXPECT_NEAR(memory_gain("gru", p).effective_gain, 1 / (1 + std::exp(-5.0)), 1e-12);
+}
+
+// The chance floor through the same pipeline: a memoryless network (no recurrence, so h_t
+// knows u(t) only) has nothing on u(t - k) for k >= 1, and its held-out r^2_k average
+// 1 / (test_steps - 1).
+TEST(MemoryCapacity, MemorylessNetworkScoresTheChanceFloor) {
+  CellInit init;
+  init.recurrent_scale = 0;
+  init.input_scale = 0.5;
+  for (int test_steps : {20, 100}) {
+    double sum = 0;
+    int count = 0;
+    for (std::uint32_t seed = 0; seed < 40; ++seed) {
+      NumpyRandom rng(seed);
+      const Eigen::VectorXd u = rng.uniform(-1.0, 1.0, 30 + 200 + test_steps);
+      const auto cell = draw_cell("rnn", rng, 4, 1, init);
+      for (double v : memory_r_squared(*cell, u, 30, 200, 30, 1e-6)) {
+        sum += v;
+        ++count;
+      }
+    }
+    const double mean = sum / count, floor = 1.0 / (test_steps - 1);
+    std::printf("  test_steps %d: mean chance r^2 %.5f, floor 1/(T-1) = %.5f\n", test_steps, mean, floor);
+    EXPECT_NEAR(mean, floor, 0.1 * floor);
+  }
+}
+
+// The bound the result states, MC <= N + chance_capacity, across allowed settings: short and
+// long test stretches (down to test_steps = 2 max_delay), the fewest training rows allowed,
+// small to saturating gains and inputs, both gated scalings. Medians over 3 seeds (what the
+// page plots) from N = 2 up, and the upper quartile from N = 4 up; at N = 1, where MC is
+// already near N, the median can land above by about chance_capacity once more (the chance
+// sum scatters by about its own size): there the test allows twice the floor.
+TEST(MemoryExperiment, CapacityStaysBelowTheBoundPlusChanceAcrossSettings) {
+  int runs = 0;
+  double worst = -1e9;
+  for (auto [K, T] : {std::pair{5, 10}, std::pair{20, 40}, std::pair{20, 300}, std::pair{60, 120}})
+    for (int train : {10, 300})
+      for (double scale : {0.5, 0.95, 2.0, 4.0})
+        for (double input : {0.01, 0.3, 3.0})
+          for (const char* gated : {"matched", "same"}) {
+            MemoryParams p = default_memory_params();
+            p.hidden_sizes = {1, 2, 4, 8, 16};
+            p.max_delay = p.washout = K;
+            p.test_steps = T;
+            p.train_steps = std::max(train, 2 * (16 + 1));
+            p.recurrent_scale = scale;
+            p.input_scale = input;
+            p.gated_scale = gated;
+            p.attention_contexts = {1};
+            p.attention_trials = 1;
+            p.seed = 100 + runs;
+            const MemoryResult r = run_memory(p);
+            ASSERT_EQ(r.error, "");
+            ++runs;
+            for (const MemoryNetwork& n : r.networks)
+              for (std::size_t i = 0; i < r.hidden_sizes.size(); ++i) {
+                const double bound = r.hidden_sizes[i] + r.chance_capacity;
+                SCOPED_TRACE(n.architecture + " N=" + std::to_string(r.hidden_sizes[i]) + " K=" + std::to_string(K) +
+                             " T=" + std::to_string(T) + " train=" + std::to_string(p.train_steps) +
+                             " scale=" + std::to_string(scale) + " input=" + std::to_string(input) + " " + gated);
+                EXPECT_LE(n.capacity.median[i], bound + (r.hidden_sizes[i] == 1 ? r.chance_capacity : 0.0));
+                if (r.hidden_sizes[i] >= 4) {
+                  EXPECT_LE(n.capacity.q3[i], bound);
+                }
+                if (r.hidden_sizes[i] >= 2)
+                  worst = std::max(worst, (n.capacity.median[i] - r.hidden_sizes[i]) / r.chance_capacity);
+              }
+          }
+  std::printf("  %d settings: worst median (MC - N) / chance_capacity from N = 2 up = %.2f\n", runs, worst);
+}
+
 TEST(MemoryCapacity, AttentionRetrievesFromShortContexts) {
   NumpyRandom rng(5);
   const Eigen::VectorXd stored = rng.randn(32);  // key size 16
@@ -157,6 +275,13 @@ TEST(MemoryExperiment, BadParametersAreNamed) {
   p = small_params();
   p.ridge = -1;
   EXPECT_NE(validate(p).find("ridge"), std::string::npos);
+  p = small_params();
+  p.test_steps = 2 * p.max_delay - 1;  // chance would add more than 0.5 to MC
+  EXPECT_NE(validate(p).find("test_steps must be at least 2*max_delay"), std::string::npos);
+  p.test_steps = 2 * p.max_delay;
+  EXPECT_EQ(validate(p), "");
+  p.gated_scale = "both";
+  EXPECT_NE(validate(p).find("gated_scale"), std::string::npos);
   EXPECT_EQ(validate(default_memory_params()), "");
 }
 

@@ -150,8 +150,9 @@ TEST(MeasureLengths, CoarseClockStillResolvesTheSlope) {
 }
 
 TEST(MeasureLengths, MedianIgnoresOutlierIntervals) {
-  // Every third interval (the clock is read twice per interval) ends after a 1 s stall: at
-  // most 3 of any 7 consecutive intervals, so the median of 7 trials never sees one.
+  // Every third interval (the clock is read twice per interval) ends after a 1 s stall. A
+  // length's 7 trials sit one per round, n = 6 intervals apart, so 2 or 3 of them stall:
+  // the median of 7 never sees one.
   ScriptedWork w;
   long reads = 0;
   const Clock stalling = [&] {
@@ -172,6 +173,7 @@ TEST(MeasureLengths, MedianIgnoresOutlierIntervals) {
     saw_outlier = saw_outlier || r.max_ms[i] > 2 * pass_ms;
   }
   EXPECT_TRUE(saw_outlier) << "the stalls did land in measured trials";
+  EXPECT_TRUE(r.disturbed) << "2 or 3 stalled trials of 7 spread every length";
   EXPECT_NEAR(r.ns_per_step, kB * 1e9, 1e-6 * kB * 1e9);
   EXPECT_NEAR(r.r_squared, 1.0, 1e-9);
 }
@@ -185,9 +187,105 @@ TEST(MeasureLengths, ProgressReportsFractionsInOrder) {
     return true;
   });
   ASSERT_EQ(r.error, "");
-  ASSERT_EQ(fractions.size(), p.lengths.size());
+  ASSERT_EQ(fractions.size(), static_cast<std::size_t>(p.trials)) << "one report per round";
   for (std::size_t i = 0; i < fractions.size(); ++i)
-    EXPECT_NEAR(fractions[i], double(i + 1) / double(p.lengths.size()), 1e-15);
+    EXPECT_NEAR(fractions[i], double(i + 1) / double(p.trials), 1e-15);
+}
+
+// Each round times every length once, round r starting at length r mod n. Every clock read
+// opens or closes an interval, so logging the length of the first pass after each read gives
+// the intervals in time order; the rounds are the last n * trials of them (warm-up and
+// calibration come first).
+TEST(MeasureLengths, RoundsInterleaveTheLengthsInARotatingOrder) {
+  ScriptedWork w;
+  TimingParams p = scripted_params();
+  std::vector<int> interval_lengths;
+  bool clock_was_read = true;
+  const auto run = [&](int length) {
+    if (clock_was_read) interval_lengths.push_back(length);
+    clock_was_read = false;
+    return w.run_once()(length);
+  };
+  const Clock clock = [&] {
+    clock_was_read = true;
+    return w.now;
+  };
+  const TimingResult r = measure_lengths(p, clock, run);
+  ASSERT_EQ(r.error, "");
+  const std::size_t n = p.lengths.size(), total = n * static_cast<std::size_t>(p.trials);
+  ASSERT_GE(interval_lengths.size(), total);
+  const std::vector<int> rounds(interval_lengths.end() - static_cast<long>(total), interval_lengths.end());
+  for (int round = 0; round < p.trials; ++round)
+    for (std::size_t j = 0; j < n; ++j)
+      EXPECT_EQ(rounds[round * n + j], p.lengths[(j + round) % n]) << "round " << round << ", slot " << j;
+}
+
+// The case: the machine slows down by 1.3x late in the run. Timed one length after
+// another, the slowdown falls on the last two lengths and bends the line (a steeper slope, R^2
+// still high); timed in rounds, it falls on the last 2 of 7 rounds of every length, the medians
+// drop it, and the spread reports it.
+TEST(MeasureLengths, ALateSlowdownDoesNotBendTheInterleavedLine) {
+  TimingParams p = scripted_params();
+  p.trials = 7;
+  // Sequential timing, computed: the last two lengths' medians 1.3x slower.
+  std::vector<double> x, sequential_ms;
+  for (std::size_t i = 0; i < p.lengths.size(); ++i) {
+    x.push_back(p.lengths[i]);
+    sequential_ms.push_back((kA + kB * p.lengths[i]) * 1e3 * (i + 2 >= p.lengths.size() ? 1.3 : 1.0));
+  }
+  const LineFit sequential = fit_line(x, sequential_ms);
+  std::printf("  sequential under the slowdown: %.1f ns per step (true %.1f), R^2 %.4f\n", sequential.slope * 1e6,
+              kB * 1e9, sequential.r_squared);
+  EXPECT_GT(sequential.slope * 1e6, 1.2 * kB * 1e9) << "the sequential slope is biased";
+  EXPECT_GT(sequential.r_squared, kMinRSquared) << "and R^2 alone does not catch it";
+
+  // Interleaved: the slowdown starts when round 5 of 7 does (the progress seam marks it).
+  ScriptedWork w;
+  bool slow = false;
+  const auto run = [&](int length) {
+    ++w.calls;
+    w.now += (kA + kB * length) * (slow ? 1.3 : 1.0);
+    return 1.0;
+  };
+  int rounds_done = 0;
+  const TimingResult r = measure_lengths(p, w.clock(), run, [&](double) {
+    slow = ++rounds_done >= 5;
+    return true;
+  });
+  ASSERT_EQ(r.error, "");
+  std::printf("  interleaved under the slowdown: %.1f ns per step, R^2 %.6f, spread %.3f, disturbed %d\n",
+              r.ns_per_step, r.r_squared, r.spread[0], int(r.disturbed));
+  EXPECT_NEAR(r.ns_per_step, kB * 1e9, 1e-6 * kB * 1e9);
+  EXPECT_NEAR(r.r_squared, 1.0, 1e-9);
+  for (double v : r.spread) EXPECT_NEAR(v, 1.0 + 0.8 * 0.3, 1e-9);  // 80th percentile of 5 x 1.0, 2 x 1.3
+  EXPECT_TRUE(r.disturbed) << "a spread above kMaxSpread";
+}
+
+TEST(MeasureLengths, CleanLineIsNotDisturbed) {
+  ScriptedWork w;
+  const TimingResult r = measure_lengths(scripted_params(), w.clock(), w.run_once());
+  ASSERT_EQ(r.error, "");
+  for (double v : r.spread) EXPECT_EQ(v, 1.0);
+  EXPECT_FALSE(r.disturbed);
+  EXPECT_EQ(r.r_squared_threshold, kMinRSquared);
+  EXPECT_EQ(r.spread_threshold, kMaxSpread);
+}
+
+TEST(MeasureLengths, PoorFitIsDisturbed) {
+  // Steady but not linear in L (a pass of length L costs a + c*L^2): no spread, R^2 low.
+  ScriptedWork w;
+  const auto run = [&](int length) {
+    w.now += kA + 1e-12 * double(length) * length;
+    return 1.0;
+  };
+  TimingParams p = scripted_params();
+  p.lengths = {50, 100, 200, 500, 1000, 2000, 1500, 150};
+  const TimingResult r = measure_lengths(p, w.clock(), run);
+  ASSERT_EQ(r.error, "");
+  for (double v : r.spread) EXPECT_NEAR(v, 1.0, 1e-12);
+  std::printf("  quadratic cost: R^2 %.4f\n", r.r_squared);
+  EXPECT_LT(r.r_squared, kMinRSquared);
+  EXPECT_TRUE(r.disturbed);
 }
 
 TEST(MeasureLengths, ProgressReturningFalseCancels) {

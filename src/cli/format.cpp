@@ -86,10 +86,14 @@ std::string to_json(const TimingParams& p, const TimingResult& r) {
       .add("median_ms", arr(r.median_ms))
       .add("min_ms", arr(r.min_ms))
       .add("max_ms", arr(r.max_ms))
+      .add("spread", arr(r.spread))
       .add("repeats", arr(r.repeats))
       .add("ns_per_step", num(r.ns_per_step))
       .add("intercept_ms", num(r.intercept_ms))
       .add("r_squared", num(r.r_squared))
+      .add("disturbed", r.disturbed ? "true" : "false")
+      .add("r_squared_threshold", num(r.r_squared_threshold))
+      .add("spread_threshold", num(r.spread_threshold))
       .done();
 }
 
@@ -153,6 +157,9 @@ std::string to_json(const MemoryParams& p, const MemoryResult& r) {
     for (std::size_t j = 0; j < n.r2.size(); ++j) r2 += (j ? "," : "") + band(n.r2[j]);
     networks += (i ? "," : "") + Obj()
                                      .add("architecture", str(n.architecture))
+                                     .add("keep", num(n.keep))
+                                     .add("recurrent_scale", num(n.recurrent_scale))
+                                     .add("effective_gain", num(n.effective_gain))
                                      .add("capacity", band(n.capacity))
                                      .add("r2", r2 + "]")
                                      .done();
@@ -164,6 +171,8 @@ std::string to_json(const MemoryParams& p, const MemoryResult& r) {
       .add("hidden_sizes", arr(r.hidden_sizes))
       .add("delays", arr(r.delays))
       .add("networks", networks)
+      .add("chance_r2", num(r.chance_r2))
+      .add("chance_capacity", num(r.chance_capacity))
       .add("attention_context_lengths", arr(r.attention_context_lengths))
       .add("attention_accuracy", band(r.attention_accuracy))
       .add("attention_chance", num(r.attention_chance))
@@ -172,13 +181,21 @@ std::string to_json(const MemoryParams& p, const MemoryResult& r) {
 
 std::string to_text(const TimingResult& r) {
   std::ostringstream o;
-  o << "  Length | median ms |    min ms |    max ms | passes per interval\n";
-  o << "  -------+-----------+-----------+-----------+--------------------\n";
+  o << "  Length | median ms |    min ms |    max ms | spread | passes per interval\n";
+  o << "  -------+-----------+-----------+-----------+--------+--------------------\n";
   for (std::size_t i = 0; i < r.lengths.size(); ++i)
     o << "  " << fixed(r.lengths[i], 6, 0) << " | " << fixed(r.median_ms[i], 9, 4) << " | "
-      << fixed(r.min_ms[i], 9, 4) << " | " << fixed(r.max_ms[i], 9, 4) << " | " << r.repeats[i] << "\n";
+      << fixed(r.min_ms[i], 9, 4) << " | " << fixed(r.max_ms[i], 9, 4) << " | " << fixed(r.spread[i], 6, 3)
+      << " | " << r.repeats[i] << "\n";
   o << "\n  Fit: time = " << fixed(r.intercept_ms, 0, 4) << " ms + " << fixed(r.ns_per_step, 0, 1)
     << " ns x length   (R^2 = " << fixed(r.r_squared, 0, 5) << ")\n";
+  o << "  Lengths timed in interleaved rounds; spread = 80th / 20th percentile of a length's trials.\n";
+  if (r.disturbed)
+    o << "  DISTURBED: R^2 below " << fixed(r.r_squared_threshold, 0, 2) << " or a spread above "
+      << fixed(r.spread_threshold, 0, 2) << ": something else used this machine; run it again.\n";
+  else
+    o << "  Undisturbed: R^2 at least " << fixed(r.r_squared_threshold, 0, 2) << ", every spread at most "
+      << fixed(r.spread_threshold, 0, 2) << ".\n";
   return o.str();
 }
 
@@ -322,7 +339,13 @@ std::string to_text(const WorkDepthResult& r) {
 std::string to_text(const MemoryResult& r) {
   std::ostringstream o;
   char buf[160];
-  o << "  Memory capacity MC = sum_k r^2_k (median across seeds); the bound is MC <= N\n\n";
+  o << "  Memory capacity MC = sum_k r^2_k (median across seeds); the bound is MC <= N, plus "
+    << fixed(r.chance_capacity, 0, 3) << " that chance adds (max_delay / (test_steps - 1))\n";
+  o << "  Gate keep / recurrent scale / linearised gain:";
+  for (const auto& n : r.networks)
+    o << "  " << n.architecture << " " << fixed(n.keep, 0, 3) << " / " << fixed(n.recurrent_scale, 0, 3) << " / "
+      << fixed(n.effective_gain, 0, 3);
+  o << "\n\n";
   o << "       N";
   for (const auto& n : r.networks) o << " | " << pad_right(n.architecture, 7);
   o << "\n  ------";

@@ -118,6 +118,7 @@ GruCell GruCell::draw(NumpyRandom& rng, int hidden_size, int input_size, const C
   GruCell cell;
   draw_blocks(rng, hidden_size, input_size, 3, init, cell.Wh, cell.Wx);
   cell.b = VectorXd::Zero(3 * hidden_size);
+  cell.b.head(hidden_size).setConstant(init.update_bias);
   return cell;
 }
 

@@ -18,7 +18,9 @@
 //   Wh = randn(H, G*H) * recurrent_scale / sqrt(H),  Wx = randn(D, G*H) * input_scale / sqrt(D)
 // with G gate blocks (1, 4, 3). Each (H, H) recurrent block then has spectral radius close
 // to recurrent_scale (the circular law). Biases are 0 except the LSTM's forget-gate block,
-// which is forget_bias. With input_scale 0.5 the RNN draws exactly the kata's weights.
+// which is forget_bias, and the GRU's update-gate block z, which is update_bias (z is the
+// fraction of h_prev kept, so for both a higher bias keeps more). With input_scale 0.5 the
+// RNN draws exactly the kata's weights.
 #pragma once
 
 #include <memory>
@@ -36,6 +38,7 @@ struct CellInit {
   double recurrent_scale = 0.9;  // Wh blocks = randn(H, H) * recurrent_scale / sqrt(H)
   double input_scale = 0.5;      // Wx blocks = randn(D, H) * input_scale / sqrt(D)
   double forget_bias = 1.0;      // LSTM forget-gate bias
+  double update_bias = 0.0;      // GRU update-gate (z) bias
 };
 
 // The result of a vector-Jacobian product through one step.

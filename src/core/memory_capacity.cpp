@@ -55,15 +55,22 @@ const std::vector<Field<MemoryParams>>& memory_fields() {
       {{"train_steps", ParamType::Integer, 10, 20000, 1, "1000", {},
         "rows the read-outs are fitted on (at least 2*(largest N + 1))"},
        &MemoryParams::train_steps},
-      {{"test_steps", ParamType::Integer, 10, 20000, 1, "500", {}, "held-out rows r^2 is scored on"},
+      {{"test_steps", ParamType::Integer, 10, 20000, 1, "500", {},
+        "held-out rows r^2 is scored on (at least 2*max_delay: chance adds max_delay/(test_steps-1) to MC)"},
        &MemoryParams::test_steps},
       {{"recurrent_scale", ParamType::Real, 0, 4, 1, "0.95", {},
-        "recurrent blocks = randn(N,N) * recurrent_scale / sqrt(N) (spectral radius about this)"},
+        "RNN recurrent weights = randn(N,N) * recurrent_scale / sqrt(N) (spectral radius about this)"},
        &MemoryParams::recurrent_scale},
+      {{"gated_scale", ParamType::Choice, 0, 0, 1, "matched", {"matched", "same"},
+        "LSTM/GRU recurrent scale: matched (their linearised gain = recurrent_scale) or same (= recurrent_scale)"},
+       &MemoryParams::gated_scale},
       {{"input_scale", ParamType::Real, 0, 10, 1, "0.1", {}, "input weights = randn(1,N) * input_scale"},
        &MemoryParams::input_scale},
       {{"forget_bias", ParamType::Real, -5, 10, 1, "1", {}, "LSTM forget-gate bias (higher keeps more)"},
        &MemoryParams::forget_bias},
+      {{"update_bias", ParamType::Real, -5, 10, 1, "1", {},
+        "GRU update-gate bias (z keeps h_prev: h = (1-z) n + z h_prev; higher keeps more)"},
+       &MemoryParams::update_bias},
       {{"ridge", ParamType::Real, 0, 1, 1, "1e-6", {}, "ridge penalty, relative to the mean state variance"},
        &MemoryParams::ridge},
       {{"seeds", ParamType::Integer, 1, 64, 1, "3", {}, "independent networks and inputs, summarised by the median"},
@@ -90,6 +97,11 @@ std::string validate(const MemoryParams& p) {
   if (p.max_delay > p.washout)
     return "max_delay must be at most washout, so every target u(t-k) was fed to the network (got max_delay " +
            std::to_string(p.max_delay) + ", washout " + std::to_string(p.washout) + ")";
+  // Chance adds about max_delay / (test_steps - 1) to the measured MC (see the header); this
+  // keeps it below 0.5, so the bound MC <= N + chance_capacity stays close to N.
+  if (p.test_steps < 2 * p.max_delay)
+    return "test_steps must be at least 2*max_delay = " + std::to_string(2 * p.max_delay) +
+           " so chance adds at most about 0.5 to MC (got " + std::to_string(p.test_steps) + ")";
   const int N = largest(p.hidden_sizes);
   if (p.train_steps < 2 * (N + 1))
     return "train_steps must be at least 2*(largest hidden size + 1) = " + std::to_string(2 * (N + 1)) +
@@ -100,6 +112,23 @@ std::string validate(const MemoryParams& p) {
            "attention_key_size^2) is too large: the work must be at most 2e9 multiply-adds (got " +
            std::to_string(static_cast<long long>(macs(p))) + ")";
   return "";
+}
+
+MemoryGain memory_gain(const std::string& architecture, const MemoryParams& p) {
+  const auto sigmoid = [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+  MemoryGain g;
+  if (architecture == "lstm") {
+    g.keep = sigmoid(p.forget_bias);
+    g.pass = sigmoid(0.0) * sigmoid(0.0);  // input gate * output gate
+  } else if (architecture == "gru") {
+    g.keep = sigmoid(p.update_bias);
+    g.pass = (1.0 - g.keep) * sigmoid(0.0);  // (1 - z) * reset gate
+  }
+  g.recurrent_scale = architecture == "rnn" || p.gated_scale == "same"
+                          ? p.recurrent_scale
+                          : std::max(0.0, (p.recurrent_scale - g.keep) / g.pass);
+  g.effective_gain = g.keep + g.pass * g.recurrent_scale;
+  return g;
 }
 
 std::vector<double> memory_r_squared(const RecurrentCell& cell, const Eigen::VectorXd& inputs, int washout,
@@ -182,12 +211,17 @@ MemoryResult run_memory(const MemoryParams& p, const Progress& progress) {
   for (int k = 1; k <= K; ++k) r.delays.push_back(k);
   r.attention_context_lengths = p.attention_contexts;
   r.attention_chance = 1.0 / largest(p.attention_contexts);
+  r.chance_r2 = 1.0 / (p.test_steps - 1);
+  r.chance_capacity = K * r.chance_r2;
 
-  CellInit init;
-  init.recurrent_scale = p.recurrent_scale;
-  init.input_scale = p.input_scale;  // D = 1, so no 1/sqrt(D)
-  init.forget_bias = p.forget_bias;
   const std::vector<std::string>& names = recurrent_architectures();
+  std::vector<CellInit> inits(names.size());
+  for (std::size_t a = 0; a < names.size(); ++a) {
+    inits[a].recurrent_scale = memory_gain(names[a], p).recurrent_scale;
+    inits[a].input_scale = p.input_scale;  // D = 1, so no 1/sqrt(D)
+    inits[a].forget_bias = p.forget_bias;
+    inits[a].update_bias = p.update_bias;
+  }
   // [architecture][size][seed][k-1] and [architecture][seed][size]
   std::vector<std::vector<std::vector<std::vector<double>>>> r2(
       names.size(), std::vector<std::vector<std::vector<double>>>(sizes));
@@ -202,7 +236,7 @@ MemoryResult run_memory(const MemoryParams& p, const Progress& progress) {
     const Eigen::VectorXd inputs = rng.uniform(-1.0, 1.0, L);
     for (std::size_t i = 0; i < sizes; ++i)
       for (std::size_t a = 0; a < names.size(); ++a) {
-        const auto cell = draw_cell(names[a], rng, p.hidden_sizes[i], 1, init);
+        const auto cell = draw_cell(names[a], rng, p.hidden_sizes[i], 1, inits[a]);
         std::vector<double> curve = memory_r_squared(*cell, inputs, p.washout, p.train_steps, K, p.ridge);
         double mc = 0;
         for (double v : curve) mc += v;
@@ -228,6 +262,10 @@ MemoryResult run_memory(const MemoryParams& p, const Progress& progress) {
   for (std::size_t a = 0; a < names.size(); ++a) {
     MemoryNetwork net;
     net.architecture = names[a];
+    const MemoryGain gain = memory_gain(names[a], p);
+    net.keep = gain.keep;
+    net.recurrent_scale = gain.recurrent_scale;
+    net.effective_gain = gain.effective_gain;
     for (std::size_t i = 0; i < sizes; ++i) net.r2.push_back(band_across(r2[a][i]));
     net.capacity = band_across(capacity[a]);
     r.networks.push_back(std::move(net));

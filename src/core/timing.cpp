@@ -94,38 +94,51 @@ TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
     if (clock() - warmup_start >= kWarmupSeconds) break;
   }
 
+  // Calibrate each length: grow its repeat count until one interval is long enough.
   const std::size_t n = p.lengths.size();
+  std::vector<long> repeats(n);
   for (std::size_t i = 0; i < n; ++i) {
     const int length = p.lengths[i];
     const double macs_per_pass = double(length) * p.hidden_size * (p.hidden_size + p.input_size);
     const long max_repeats = std::clamp<long>(static_cast<long>(kMaxMacsPerInterval / macs_per_pass), 1, kMaxRepeats);
-    // Calibrate: grow the repeat count until one interval is long enough.
-    long repeats = 1;
+    long count = 1;
     for (;;) {
       const double t0 = clock();
-      for (long k = 0; k < repeats; ++k) r.checksum += run_once(length);
+      for (long k = 0; k < count; ++k) r.checksum += run_once(length);
       const double dt = std::max(0.0, clock() - t0);
-      if (dt >= min_interval_s || repeats >= max_repeats) break;
+      if (dt >= min_interval_s || count >= max_repeats) break;
       const double grow = dt > 0 ? std::ceil(1.25 * min_interval_s / dt) : 10.0;
-      repeats = std::min<long>(max_repeats, repeats * static_cast<long>(std::clamp(grow, 2.0, 100.0)));
+      count = std::min<long>(max_repeats, count * static_cast<long>(std::clamp(grow, 2.0, 100.0)));
     }
-    std::vector<double> per_pass_ms;
-    for (int trial = 0; trial < p.trials; ++trial) {
+    repeats[i] = count;
+  }
+
+  // Rounds: each times one interval of every length, round r starting at length r mod n.
+  std::vector<std::vector<double>> per_pass_ms(n);  // [length][round]
+  for (int round = 0; round < p.trials; ++round) {
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::size_t i = (j + static_cast<std::size_t>(round)) % n;
       const double t0 = clock();
-      for (long k = 0; k < repeats; ++k) r.checksum += run_once(length);
+      for (long k = 0; k < repeats[i]; ++k) r.checksum += run_once(p.lengths[i]);
       const double dt = std::max(0.0, clock() - t0);
-      per_pass_ms.push_back(dt * 1e3 / static_cast<double>(repeats));
+      per_pass_ms[i].push_back(dt * 1e3 / static_cast<double>(repeats[i]));
     }
-    r.lengths.push_back(length);
-    r.repeats.push_back(static_cast<int>(repeats));
-    r.median_ms.push_back(median(per_pass_ms));
-    r.min_ms.push_back(*std::min_element(per_pass_ms.begin(), per_pass_ms.end()));
-    r.max_ms.push_back(*std::max_element(per_pass_ms.begin(), per_pass_ms.end()));
-    if (progress && !progress(static_cast<double>(i + 1) / static_cast<double>(n))) {
+    if (progress && !progress(static_cast<double>(round + 1) / p.trials)) {
       TimingResult cancelled;
       cancelled.error = "cancelled";
       return cancelled;
     }
+  }
+
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<double>& t = per_pass_ms[i];
+    r.lengths.push_back(p.lengths[i]);
+    r.repeats.push_back(static_cast<int>(repeats[i]));
+    r.median_ms.push_back(median(t));
+    r.min_ms.push_back(*std::min_element(t.begin(), t.end()));
+    r.max_ms.push_back(*std::max_element(t.begin(), t.end()));
+    const double low = quantile(t, 0.2), high = quantile(t, 0.8);
+    r.spread.push_back(low > 0 ? high / low : (high > 0 ? kMaxSpread * 2 : 1.0));  // a 0 ms trial: a stalled clock
   }
 
   const std::vector<double> x(r.lengths.begin(), r.lengths.end());
@@ -133,6 +146,8 @@ TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
   r.ns_per_step = fit.slope * 1e6;
   r.intercept_ms = fit.intercept;
   r.r_squared = fit.r_squared;
+  r.disturbed = r.r_squared < kMinRSquared ||
+                std::any_of(r.spread.begin(), r.spread.end(), [](double v) { return v > kMaxSpread; });
   return r;
 }
 

@@ -6,9 +6,24 @@
 // raised until one interval lasts at least `min_interval_ms` (so a
 // coarse clock, e.g. a browser's 0.1 ms, still resolves a single pass; an interval is
 // also capped at 2e8 multiply-adds, so a stalled clock cannot make it endless); then `trials`
-// intervals give the median and the spread. A least-squares line time = a + b*L turns the
-// medians into nanoseconds per step (b) and R^2. The clock and the workload are injectable
-// so tests can script them.
+// rounds, each timing one interval of every length, give each length's median and spread.
+// A least-squares line time = a + b*L turns the medians into nanoseconds per step (b) and R^2.
+// The clock and the workload are injectable so tests can script them.
+//
+// Why rounds: timed one length after another, a slowdown late in the run (another program,
+// a throttled CPU) lands on the last lengths only and looks like a length effect: 1.3x on the
+// last two of 50..2000 gives a steeper line with R^2 still 0.997. Interleaved, it lands on a
+// few rounds of every length, where the median drops it. Round r starts at length r mod n
+// (a rotation), so no length is always timed first or last.
+//
+// The verdict `disturbed`: the measurement does not support a clean line when
+//   - R^2 < kMinRSquared (0.99): the medians are not on a line (a fault, or noise that the
+//     medians did not remove), or
+//   - some length's trials spread more than kMaxSpread (1.2x), spread = the 80th percentile
+//     of its per-pass times over the 20th (numpy's linear quantiles): a slowdown over a fifth
+//     or more of the rounds (1.3x over 2 rounds of 7 gives 1.24), while a single outlier
+//     trial out of 5 or more does not count (the median drops it anyway).
+// Either way the page says so and offers a re-run.
 #pragma once
 
 #include <functional>
@@ -34,22 +49,31 @@ TimingParams default_timing_params();
 // work caps (documented in timing.cpp and the CLI help).
 std::string validate(const TimingParams& p);
 
+// The thresholds of the `disturbed` verdict (above); the result carries them for the page.
+constexpr double kMinRSquared = 0.99;
+constexpr double kMaxSpread = 1.2;
+
 struct TimingResult {
   std::string error;             // non-empty: nothing else is meaningful
   std::vector<int> lengths;      // as requested, in order
   std::vector<double> median_ms; // per length: one forward pass, median over trials
   std::vector<double> min_ms;    // per length: fastest trial
   std::vector<double> max_ms;    // per length: slowest trial
+  std::vector<double> spread;    // per length: 80th / 20th percentile of its trials (>= 1;
+                                 // 2 * kMaxSpread if the 20th is 0 ms and the 80th is not)
   std::vector<int> repeats;      // per length: forward passes in each measured interval
   double ns_per_step = 0;        // fitted slope b, nanoseconds per recurrent step
   double intercept_ms = 0;       // fitted a
   double r_squared = 0;          // of the fit, on the medians
+  bool disturbed = false;        // r_squared < kMinRSquared or some spread > kMaxSpread
+  double r_squared_threshold = kMinRSquared;
+  double spread_threshold = kMaxSpread;
   double checksum = 0;           // sum of final states; keeps the work observable
 };
 
 // Seconds on some monotonic clock.
 using Clock = std::function<double()>;
-// Called between measurements with the fraction done; return false to stop the run
+// Called after each round with the fraction done; return false to stop the run
 // (the result then carries error "cancelled").
 using Progress = std::function<bool(double fraction)>;
 

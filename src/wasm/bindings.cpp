@@ -11,7 +11,8 @@
 //   runArchitectures(params, progress?) -> likewise; `curves` is an array of
 //                                          {architecture, norm, decay_per_step, decay_r_squared}
 //   runMemory(params, progress?)      -> likewise; `networks` is an array of
-//                                          {architecture, capacity, r2: [band per N]}
+//                                          {architecture, keep, recurrent_scale, effective_gain,
+//                                           capacity, r2: [band per N]}
 //   runWorkDepth(params, progress?)   -> likewise (`rnn-lesson workdepth --json`); counts is an
 //                                          array of {architecture, work, depth}; the projected
 //                                          ms and attention_faster are arrays (one per P)
@@ -223,10 +224,14 @@ val to_val(const TimingParams& p, const TimingResult& r) {
   o.set("median_ms", doubles(r.median_ms));
   o.set("min_ms", doubles(r.min_ms));
   o.set("max_ms", doubles(r.max_ms));
+  o.set("spread", doubles(r.spread));
   o.set("repeats", ints(r.repeats));
   o.set("ns_per_step", r.ns_per_step);
   o.set("intercept_ms", r.intercept_ms);
   o.set("r_squared", r.r_squared);
+  o.set("disturbed", r.disturbed);
+  o.set("r_squared_threshold", r.r_squared_threshold);
+  o.set("spread_threshold", r.spread_threshold);
   o.set("error", std::string());
   return o;
 }
@@ -293,6 +298,9 @@ val to_val(const MemoryParams& p, const MemoryResult& r) {
     for (std::size_t j = 0; j < n.r2.size(); ++j) r2.set(j, band(n.r2[j]));
     val o = val::object();
     o.set("architecture", n.architecture);
+    o.set("keep", n.keep);
+    o.set("recurrent_scale", n.recurrent_scale);
+    o.set("effective_gain", n.effective_gain);
     o.set("capacity", band(n.capacity));
     o.set("r2", r2);
     networks.set(i, o);
@@ -303,6 +311,8 @@ val to_val(const MemoryParams& p, const MemoryResult& r) {
   o.set("hidden_sizes", ints(r.hidden_sizes));
   o.set("delays", ints(r.delays));
   o.set("networks", networks);
+  o.set("chance_r2", r.chance_r2);
+  o.set("chance_capacity", r.chance_capacity);
   o.set("attention_context_lengths", ints(r.attention_context_lengths));
   o.set("attention_accuracy", band(r.attention_accuracy));
   o.set("attention_chance", r.attention_chance);

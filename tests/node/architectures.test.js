@@ -87,8 +87,11 @@ test('architectures, parameters as URL text', () => {
 test('memory, defaults (N = 8..128, 100 delays, 3 seeds)', () => {
   const r = compare('memory', 'runMemory', {}, memoryClose);
   assert.deepEqual(r.networks.map((n) => n.architecture), ['rnn', 'lstm', 'gru']);
+  assert.ok(Math.abs(r.chance_capacity - r.params.max_delay / (r.params.test_steps - 1)) < 1e-12);
   for (const n of r.networks) {
-    assert.deepEqual(Object.keys(n), ['architecture', 'capacity', 'r2']);
+    assert.deepEqual(Object.keys(n), ['architecture', 'keep', 'recurrent_scale', 'effective_gain', 'capacity', 'r2']);
+    // Matched gain by default: every cell's linearised gain is the RNN's recurrent_scale.
+    assert.ok(Math.abs(n.effective_gain - r.params.recurrent_scale) < 1e-12, `${n.architecture} gain ${n.effective_gain}`);
     assert.ok(Array.isArray(n.r2), 'r2 is a JS array of bands, one per N');
     assert.equal(n.r2.length, r.hidden_sizes.length);
     assert.equal(n.capacity.median.length, r.hidden_sizes.length);

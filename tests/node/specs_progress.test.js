@@ -71,7 +71,7 @@ test('progress is called with increasing fractions ending at 1', () => {
   for (const [run, params] of [
     [m.runGradient, { seeds: 5, hidden_size: 8, max_distance: 30 }],
     [m.runRetention, { seeds: 4, hidden_size: 8, max_steps: 30 }],
-    [m.runTiming, { lengths: [10, 20, 40], trials: 1, min_interval_ms: 0.5 }],
+    [m.runTiming, { lengths: [10, 20, 40], trials: 3, min_interval_ms: 0.5 }],
   ]) {
     const fractions = [];
     const r = run(params, (f) => { fractions.push(f); return true; });
@@ -86,7 +86,7 @@ test('progress is called with increasing fractions ending at 1', () => {
 test('returning false cancels: {error: "cancelled"}', () => {
   for (const run of [m.runGradient, m.runRetention, m.runTiming]) {
     let calls = 0;
-    const params = run === m.runTiming ? { lengths: [10, 20, 40], trials: 1, min_interval_ms: 0.5 } : { seeds: 4, hidden_size: 8 };
+    const params = run === m.runTiming ? { lengths: [10, 20, 40], trials: 3, min_interval_ms: 0.5 } : { seeds: 4, hidden_size: 8 };
     const r = run(params, () => { calls += 1; return calls < 2; });
     assert.deepEqual(Object.keys(r), ['error']);
     assert.equal(r.error, 'cancelled');
