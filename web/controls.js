@@ -26,6 +26,8 @@
     compare_kata: 'Also draw the kata’s simulation',
     recurrent_scale: 'Recurrent weight scale',
     forget_bias: 'LSTM forget-gate bias',
+    update_bias: 'GRU update-gate bias',
+    gated_scale: 'LSTM and GRU recurrent weights',
     hidden_sizes: 'Hidden sizes H',
     max_delay: 'Largest delay K',
     washout: 'Warm-up steps',
@@ -43,6 +45,8 @@
   const CHOICE_LABELS = {
     bptt: 'real backprop (bptt)',
     kata: 'the kata’s simulation (kata)',
+    matched: 'matched to the RNN’s state gain',
+    same: 'the RNN’s scale',
   };
   // Shown under "More settings": the rest are the ones a lesson turns first.
   const ADVANCED = ['timing.input_size', 'timing.min_interval_ms', 'timing.seed',

@@ -35,7 +35,7 @@ const std::vector<Field<TimingParams>>& timing_fields() {
       {{"input_size", ParamType::Integer, 1, 256, 1, "8", {}, "input features D"}, &TimingParams::input_size},
       {{"lengths", ParamType::IntegerList, 1, 20000, 32, "50,100,200,500,1000,2000", {},
         "sequence lengths to time (at least two different)"}, &TimingParams::lengths},
-      {{"trials", ParamType::Integer, 1, 51, 1, "7", {}, "measured intervals per length; the median is reported"},
+      {{"trials", ParamType::Integer, 1, 51, 1, "7", {}, "timed rounds: each times every length once; the median per length is reported"},
        &TimingParams::trials},
       {{"min_interval_ms", ParamType::Real, 0.5, 1000, 1, "2", {},
         "shortest measured interval in ms (a browser clock ticks every 0.1 ms)"}, &TimingParams::min_interval_ms},

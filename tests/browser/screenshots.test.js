@@ -41,12 +41,12 @@ describe('layouts and colour schemes', () => {
         assert.equal(await h.waitReady(page), 'ready');
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, 'no horizontal scrolling (' + overflow + ' px too wide)');
-        const sizes = await page.$$eval('canvas', (cs) => cs.filter((x) => x.offsetParent).map((x) => [x.clientWidth, x.clientHeight]));
+        const sizes = await page.$$eval('.chart-box canvas', (cs) => cs.filter((x) => x.offsetParent).map((x) => [x.clientWidth, x.clientHeight]));
         for (const [w, hgt] of sizes) {
           assert.ok(w >= Math.min(300, c.viewport.width - 80) && hgt >= 280, 'chart size ' + w + 'x' + hgt);
         }
         // The charts follow the scheme: their background is the page's surface colour.
-        const bg = await page.evaluate(() => Chart.getChart(Array.from(document.querySelectorAll('canvas')).find((x) => x.offsetParent))
+        const bg = await page.evaluate(() => Chart.getChart(Array.from(document.querySelectorAll('.chart-box canvas')).find((x) => x.offsetParent))
           .options.plugins.lessonBackground.color);
         assert.equal(bg, c.colorScheme === 'dark' ? '#1b1e23' : '#ffffff');
         await page.screenshot({ path: path.join(h.SCREENSHOTS, c.name + '.png'), fullPage: true });

@@ -159,8 +159,8 @@
     const lstm = f.end.lstm;
     const ranked = ['rnn', 'lstm', 'gru'].slice().sort((a, b) => f.end[b].decay - f.end[a].decay);
     const lstmText = lstm.decay >= 0.99
-      ? 'With its forget-gate bias at ' + f.forgetBias + ' (with its other inputs at zero the gate would be ' + logistic(f.forgetBias).toFixed(2) + '), the LSTM’s gradient hardly fades: ×' + lstm.decay.toFixed(3) + ' per step. '
-      : 'The LSTM’s factor is ×' + lstm.decay.toFixed(3) + ' per step with its forget-gate bias at ' + f.forgetBias +
+      ? 'With its forget-gate bias at ' + String(f.forgetBias).replace('-', '−') + ' (with its other inputs at zero the gate would be ' + logistic(f.forgetBias).toFixed(2) + '), the LSTM’s gradient hardly fades: ×' + lstm.decay.toFixed(3) + ' per step. '
+      : 'The LSTM’s factor is ×' + lstm.decay.toFixed(3) + ' per step with its forget-gate bias at ' + String(f.forgetBias).replace('-', '−') +
         ' (with its other inputs at zero the gate would be ' + logistic(f.forgetBias).toFixed(2) + '). A larger bias holds the gate nearer 1: try 3 or more and watch the factor. ';
     return 'At k = ' + f.k + ' the recurrent gradients are down to ' + recurrent + '; per step, ' +
       ranked.map((a) => c.ARCHITECTURES[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + ' (largest first). ' + lstmText +
@@ -183,7 +183,7 @@
           ', so the guarantee ' + (2 * s < 1 ? 'applies here' : 'does not apply here, ' + (rnn.decay < 1 ? 'yet the gradient vanishes anyway' : 'and the gradient does not vanish')) +
           ' (experiment 2 reports both numbers for its own network).' },
       { cite: 'Hochreiter & Schmidhuber 1997', claim: 'LSTM can learn to bridge time lags of more than 1,000 steps; its memory cell carries over with weight exactly 1 (the “constant error carousel”), with no forget gate.',
-        measured: 'this LSTM has the forget gate added by Gers, Schmidhuber & Cummins (2000), and it is untrained: with the gate’s bias at ' + f.forgetBias + ', ×' + lstm.decay.toFixed(3) +
+        measured: 'this LSTM has the forget gate added by Gers, Schmidhuber & Cummins (2000), and it is untrained: with the gate’s bias at ' + String(f.forgetBias).replace('-', '−') + ', ×' + lstm.decay.toFixed(3) +
           ' per step, ' + c.sig(lstm.norm, 2) + ' at k = ' + lstm.k + '. Their long lags were bridged after training; ' +
           (lstm.decay >= 0.99 ? 'a forget gate held near 1 keeps the cell path open here too.' : 'a random LSTM with this bias does not keep the cell path open by itself.') },
       { cite: 'Vaswani et al. 2017, Table 1', claim: 'sequential operations and maximum path length are O(n) for a recurrent layer and O(1) for self-attention.',

@@ -8,6 +8,7 @@
   const c = ns.chartCommon;
   const positive = (y) => y > 0;
   const ORDER = ['rnn', 'lstm', 'gru'];
+  const minus = (x) => String(x).replace('-', '−');  // a typographic minus in sentences
 
   function paint(ds, t, index) {
     if (index === 2) {
@@ -152,13 +153,19 @@
     let longest = 0;
     r.attention_context_lengths.forEach((n, i) => { if (n > r.attention_context_lengths[longest]) longest = i; });
     const mcAt = (i) => ORDER.map((a) => ({ architecture: a, name: c.ARCHITECTURES[a].short, mc: network(r, a).capacity.median[i] }));
+    const gated = ['lstm', 'gru'].map((a) => ({ architecture: a, name: c.ARCHITECTURES[a].short, keep: network(r, a).keep,
+      gain: network(r, a).effective_gain, scale: network(r, a).recurrent_scale }));
     return {
       h: r.hidden_sizes[s],
       mc: mcAt(s),
       fullest: fullest(r),
+      // What chance correlations add to a held-out MC on average (max_delay / (test_steps - 1)).
+      chance: r.chance_capacity,
+      gated: gated,
+      matched: r.params.gated_scale === 'matched',
       context: r.attention_context_lengths[longest],
       accuracy: r.attention_accuracy.median[longest],
-      chance: r.attention_chance,
+      attentionChance: r.attention_chance,
       params: r.params,
       // The RNN's MC at the hidden size nearest to `h` (the prediction asks about 128).
       rnnNear(h) {
@@ -172,20 +179,37 @@
   function readout(run, values) {
     const f = facts(run, values);
     const items = f.mc.map((m) => ({ label: m.name + ': MC at H = ' + f.h, value: m.mc.toFixed(1) }));
-    items.push({ label: 'Attention at n = ' + f.context + ': retrieved', value: f.accuracy.toFixed(2) + ' (chance ' + c.sig(f.chance, 2) + ')' });
+    items.push({ label: 'State kept per step (gate at rest)', value: f.gated.map((g) => g.name + ' ' + g.keep.toFixed(2)).join(', ') });
+    items.push({ label: 'Chance adds to a held-out MC about', value: c.sig(f.chance, 2) });
+    items.push({ label: 'Attention at n = ' + f.context + ': retrieved', value: f.accuracy.toFixed(2) + ' (guessing ' + c.sig(f.attentionChance, 2) + ')' });
     return items;
   }
 
-  // Largest MC / H over every size and architecture.
+  // The median MC furthest above (or least below) its bound H, over every size and architecture.
   function fullest(r) {
-    let best = { ratio: -Infinity };
+    let best = { excess: -Infinity };
     for (const a of ORDER) {
       const cap = network(r, a).capacity.median;
       r.hidden_sizes.forEach((n, i) => {
-        if (cap[i] / n > best.ratio) best = { ratio: cap[i] / n, h: n, name: c.ARCHITECTURES[a].short, mc: cap[i] };
+        if (cap[i] - n > best.excess) best = { excess: cap[i] - n, ratio: cap[i] / n, h: n, name: c.ARCHITECTURES[a].short, mc: cap[i] };
       });
     }
     return best;
+  }
+
+  // One sentence on the bound, from the numbers: below H, above H by no more than chance
+  // adds, or above that too.
+  function boundText(f) {
+    const top = f.fullest;
+    if (top.excess <= 0) {
+      return 'None exceeds its bound: the fullest state is the ' + top.name + '’s at H = ' + top.h + ', at ' + Math.round(100 * top.ratio) + '% of H. ';
+    }
+    if (top.excess <= f.chance) {
+      return 'The ' + top.name + ' at H = ' + top.h + ' scores ' + top.mc.toFixed(1) + ', above H by no more than chance adds, on average, to scores measured on fresh data (' +
+        c.sig(f.chance, 2) + ' here). ';
+    }
+    return 'The ' + top.name + ' at H = ' + top.h + ' scores ' + top.mc.toFixed(1) + ', above H by more than the ' + c.sig(f.chance, 2) +
+      ' that chance should add: with so few held-out steps the scores scatter widely. More held-out test steps make the measurement firmer. ';
   }
 
   function ranking(f) {
@@ -194,14 +218,13 @@
 
   function notice(run, values) {
     const f = facts(run, values);
-    const top = f.fullest;
-    return 'At H = ' + f.h + ' the states recall ' + ranking(f) + ' past inputs (largest first). ' +
-      (top.ratio <= 1 ? 'None exceeds its bound: the fullest state is the ' + top.name + '’s at H = ' + top.h + ', at ' +
-        Math.round(100 * top.ratio) + '% of H. '
-        : 'The ' + top.name + ' at H = ' + top.h + ' scores ' + top.mc.toFixed(1) + ', above H: the bound holds for the data a read-out is fitted on, and these scores come from other data, where chance correlations add a little. ') +
-      'These networks are untrained, so the order between them reflects how their weights and gate biases were drawn, not what each architecture can learn. ' +
+    const keeps = f.gated.map((g) => g.name + ' ' + g.keep.toFixed(2)).join(', ');
+    return 'At H = ' + f.h + ' the states recall ' + ranking(f) + ' past inputs (largest first). ' + boundText(f) +
+      'At rest the gated cells keep ' + keeps + ' of their state at each step (gate biases ' + minus(f.params.forget_bias) + ' and ' + minus(f.params.update_bias) + ')' +
+      (f.matched ? ', and their recurrent weights are scaled so that their state gain matches the RNN’s. ' : ', and their recurrent weights have the RNN’s scale, so the gates shrink their state gain. ') +
+      'These networks are untrained, so the order between them follows these choices, not what each architecture can learn: raise the gate biases, or switch the scaling, and watch it change. ' +
       'Attention keeps every token: among n = ' + f.context + ' it finds the stored one ' + Math.round(100 * f.accuracy) + '% of the time, against ' +
-      c.sig(100 * f.chance, 2) + '% by chance; what it loses as n grows is the sharpness of its softmax, not storage.';
+      c.sig(100 * f.attentionChance, 2) + '% by guessing; what it loses as n grows is the sharpness of its softmax, not storage.';
   }
 
   function claims(run, values) {
@@ -210,7 +233,8 @@
     return [
       { cite: 'Jaeger 2001', claim: 'a network of H units driven by independent inputs has memory capacity MC ≤ H (shown for echo state networks with linear read-outs).',
         measured: 'at H = ' + f.h + ': ' + f.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ') + '. Fullest over all sizes: ' +
-          top.name + ' at H = ' + top.h + ', MC/H = ' + top.ratio.toFixed(2) + (top.ratio <= 1 ? '.' : ' (scored on held-out data, where chance adds a little).') },
+          top.name + ' at H = ' + top.h + ', MC/H = ' + top.ratio.toFixed(2) + (top.excess <= 0 ? '.' : top.excess <= f.chance
+            ? ' (above 1 by no more than chance adds on held-out data).' : ' (above 1 by more than chance should add: too few held-out steps).') },
     ];
   }
 
@@ -218,7 +242,7 @@
     return [
       'At H = ' + f.h + ': ' + f.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ') + ' past inputs recalled (the bound is ' + f.h + ').',
       'No fixed-size state: finds a stored pair among n = ' + f.context + ' tokens ' + Math.round(100 * f.accuracy) + '% of the time (chance ' +
-        c.sig(100 * f.chance, 2) + '%).',
+        c.sig(100 * f.attentionChance, 2) + '% by guessing).',
     ];
   }
 
@@ -230,7 +254,7 @@
     }
     if (index === 2) {
       return 'Chart: attention’s accuracy at retrieving a stored pair against the context length n: ' + Math.round(100 * f.accuracy) +
-        '% at n = ' + f.context + ' (chance ' + c.sig(100 * f.chance, 2) + '%). The data tables below have every number.';
+        '% at n = ' + f.context + ' (guessing ' + c.sig(100 * f.attentionChance, 2) + '%). The data tables below have every number.';
     }
     return 'Chart: memory capacity against hidden size H on logarithmic axes, with the bound MC = H. At H = ' + f.h + ': ' +
       f.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ') + '. The data tables below have every number.';

@@ -5,9 +5,6 @@
   'use strict';
   const ns = window.RnnLesson;
   const c = ns.chartCommon;
-  // Below this R² the straight-line fit is not read as a cost per step (used only if the
-  // core's result does not carry its own verdict).
-  const DISTURBED_BELOW = 0.98;
 
   // Vertical whiskers from the fastest to the slowest trial (datasets 2 and 3).
   const whiskers = {
@@ -110,7 +107,12 @@
     return {
       nsPerStep: r.ns_per_step,
       rSquared: r.r_squared,
-      disturbed: 'disturbed' in r ? Boolean(r.disturbed) : r.r_squared < DISTURBED_BELOW,
+      // The core's verdict: R² below r_squared_threshold, or some length's trials spread
+      // (80th over 20th percentile) beyond spread_threshold.
+      disturbed: Boolean(r.disturbed),
+      rSquaredThreshold: r.r_squared_threshold,
+      spreadThreshold: r.spread_threshold,
+      worstSpread: Math.max.apply(null, Array.from(r.spread)),
       shortest: { L: r.lengths[shortest], ms: r.median_ms[shortest] },
       longest: { L: r.lengths[longest], ms: r.median_ms[longest] },
       lengthRatio: r.lengths[longest] / r.lengths[shortest],
@@ -131,8 +133,10 @@
   function notice(run) {
     const f = facts(run);
     if (f.disturbed) {
-      return 'The medians stray from a straight line (R² = ' + f.rSquared.toFixed(3) + ', below ' + DISTURBED_BELOW +
-        '): something else on this device was probably busy while the page measured, so the slope of ' +
+      const why = f.rSquared < f.rSquaredThreshold
+        ? 'The medians stray from a straight line (R² = ' + f.rSquared.toFixed(3) + ', below ' + f.rSquaredThreshold + ')'
+        : 'The trials of one length disagree (its 80th-percentile trial took ' + c.sig(f.worstSpread, 3) + '× as long as its 20th-percentile one; above ' + f.spreadThreshold + '× counts as disturbed)';
+      return why + ': something else on this device was probably busy while the page measured, so the slope of ' +
         c.sig(f.nsPerStep, 3) + ' ns per step is not trustworthy. Press Run again, ideally with other tabs idle.';
     }
     const overhead = f.timeRatio < 0.8 * f.lengthRatio && f.interceptMs > 0
