@@ -4,7 +4,7 @@
 // light and the dark scheme; nothing wider than its card at 320 px; the skip link moves
 // focus; Cancel hands focus back to Run.
 'use strict';
-const { describe, it, before, after } = require('node:test');
+const { describe, it, before } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -75,25 +75,17 @@ function lineContrasts(page) {
 }
 
 describe('accessibility', () => {
-  let chromium;
-  let site;
-  before(async () => {
-    h.requireDist();
-    chromium = await h.launch();
-    site = await h.serve(h.DIST);
+  const env = h.useBrowser();
+  before(() => {
     fs.mkdirSync(h.SCREENSHOTS, { recursive: true });
-  });
-  after(async () => {
-    if (site) await site.close();
-    if (chromium) await chromium.close();
   });
 
   it('legends, line contrast in both schemes, the skip link, and focus after Cancel', async (t) => {
-    const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    const context = await env.chromium.browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
     const page = await context.newPage();
     const watched = await h.watch(context, page);
     try {
-      await page.goto(site.url);
+      await page.goto(env.site.url);
       assert.equal(await h.waitReady(page, 90000), 'ready');
 
       // The skip link: the first Tab stop; Enter moves focus into experiment 1.
@@ -182,11 +174,11 @@ describe('accessibility', () => {
   });
 
   it('at 320 px nothing is wider than its card and the page does not scroll sideways', async () => {
-    const context = await chromium.browser.newContext({ viewport: { width: 320, height: 800 }, colorScheme: 'light' });
+    const context = await env.chromium.browser.newContext({ viewport: { width: 320, height: 800 }, colorScheme: 'light' });
     const page = await context.newPage();
     const watched = await h.watch(context, page);
     try {
-      await page.goto(site.url);
+      await page.goto(env.site.url);
       assert.equal(await h.waitReady(page, 90000), 'ready');
       // Open every fold (settings, data tables, the instructors' snippets) too.
       await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });

@@ -139,5 +139,22 @@ async function openCorePage(browser, url) {
   return { context, page };
 }
 
-module.exports = { ROOT, DIST, SCREENSHOTS, CSP, CHARTS, serve, serveWithBlankPage, openCorePage, launch, watch, waitReady,
+// Registers the calling suite's before/after hooks: one Chromium and one server for dist/
+// (with the strict CSP) for all its tests. -> {chromium, site}, filled in by `before`.
+function useBrowser() {
+  const { before, after } = require('node:test');
+  const env = { chromium: null, site: null };
+  before(async () => {
+    requireDist();
+    env.chromium = await launch();
+    env.site = await serve(DIST);
+  });
+  after(async () => {
+    if (env.site) await env.site.close();
+    if (env.chromium) await env.chromium.close();
+  });
+  return env;
+}
+
+module.exports = { useBrowser, ROOT, DIST, SCREENSHOTS, CSP, CHARTS, serve, serveWithBlankPage, openCorePage, launch, watch, waitReady,
   waitReadyState, chartLengths, chartData, fileUrl, requireDist };

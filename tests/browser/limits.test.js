@@ -3,7 +3,7 @@
 // its error state. Sliders span only what the core accepts with the other settings; a refused
 // typed value gets one plain sentence and the last good value, URL and chart stay.
 'use strict';
-const { describe, it, before, after } = require('node:test');
+const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./harness.js');
 
@@ -17,23 +17,13 @@ const query = (experiment, extra) => '?' + ['embed=' + experiment].concat((BASE[
   .filter((kv) => !extra || kv.split('=')[0] !== extra.split('=')[0])).concat(extra ? [extra] : []).join('&');
 
 describe('no control breaks the page', () => {
-  let chromium;
-  let site;
-  before(async () => {
-    h.requireDist();
-    chromium = await h.launch();
-    site = await h.serve(h.DIST);
-  });
-  after(async () => {
-    if (site) await site.close();
-    if (chromium) await chromium.close();
-  });
+  const env = h.useBrowser();
 
   async function open(query) {
-    const context = await chromium.browser.newContext();
+    const context = await env.chromium.browser.newContext();
     const page = await context.newPage();
     const watched = await h.watch(context, page);
-    await page.goto(site.url + query);
+    await page.goto(env.site.url + query);
     const state = await h.waitReady(page, RUN_MS);
     return { context, page, watched, state };
   }

@@ -2,30 +2,19 @@
 // guess is made; chart descriptions and status lines carry the current run's figures; one
 // quantity has one value wherever it is quoted; axes do not draw impossible values.
 'use strict';
-const { describe, it, before, after } = require('node:test');
+const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./harness.js');
 
 describe('the lesson text beside the numbers', () => {
-  let chromium;
-  let site;
-
-  before(async () => {
-    h.requireDist();
-    chromium = await h.launch();
-    site = await h.serve(h.DIST);
-  });
-  after(async () => {
-    if (site) await site.close();
-    if (chromium) await chromium.close();
-  });
+  const env = h.useBrowser();
 
   async function open(query, body) {
-    const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await env.chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const watched = await h.watch(context, page);
     try {
-      await page.goto(site.url + query);
+      await page.goto(env.site.url + query);
       await body(page);
       assert.deepEqual(watched.errors, [], 'console errors');
     } finally {
