@@ -41,8 +41,8 @@
         const f = fact('gradient', run);
         const ok = f.shrink > 0 && Number.isFinite(f.shrink);
         const value = ok ? POWERS[nearestIndex(POWERS.map(Number).map(Math.log10), Math.log10(f.shrink))] : '1e-20';
-        return { value: value, text: '×' + c().sig(f.shrink, 2) + ' (' + c().sig(f.first.norm, 2) + ' at k = ' + f.first.k + ', ' +
-          c().sig(f.quoted.norm, 2) + ' at k = ' + f.quoted.k + ')' };
+        return { value: value, text: '×' + c().sig(f.shrink, 2) + ' (' + c().sigSmall(f.first.norm, 2) + ' at k = ' + f.first.k + ', ' +
+          c().sigSmall(f.quoted.norm, 2) + ' at k = ' + f.quoted.k + ')' };
       },
     },
     retention: {
@@ -61,8 +61,8 @@
       measure(run) {
         const f = fact('architectures', run);
         const best = f.largestAtQuoted;
-        return { value: best.architecture, text: c().ARCHITECTURES[best.architecture].short + ', with ' + c().sig(best.norm, 2) + ' at k = ' + f.quotedK +
-          ' (' + f.atQuoted.map((x) => c().ARCHITECTURES[x.architecture].short + ' ' + c().sig(x.norm, 2)).join(', ') + ')' };
+        return { value: best.architecture, text: c().ARCHITECTURES[best.architecture].short + ', with ' + c().sigSmall(best.norm, 2) + ' at k = ' + f.quotedK +
+          ' (' + f.atQuoted.map((x) => c().ARCHITECTURES[x.architecture].short + ' ' + c().sigSmall(x.norm, 2)).join(', ') + ')' };
       },
     },
     memory: {
@@ -81,7 +81,7 @@
       choices: [['1', 'no faster (1×)'], ['1.5', 'about 1.5×'], ['2', 'nearly 2×'], ['3', 'more than 2×']],
       measure(run, values) {
         const sp = fact('parallel', run, values).attentionAtTwo;
-        return { value: sp < 1.25 ? '1' : sp < 1.75 ? '1.5' : sp <= 2.2 ? '2' : '3', text: c().sig(sp, 3) + '× faster' };
+        return { value: sp < 1.25 ? '1' : sp < 1.75 ? '1.5' : sp <= 2.2 ? '2' : '3', text: ns.charts.parallel.speed(sp) };
       },
     },
   };

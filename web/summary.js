@@ -13,6 +13,7 @@
     if (cell) cell.textContent = text;
   }
 
+  const speed = (sp) => ns.charts.parallel.speed(sp);
   const plural = (n, one, many) => n + ' ' + (n === 1 ? one : many);
 
   function timing(f) {
@@ -27,7 +28,7 @@
   function gradient(f) {
     return [
       '×' + f.decay.toFixed(3) + ' per step (σ₁ = ' + f.sigma1.toFixed(2) + ', ρ = ' + f.rho.toFixed(2) + '): at k = ' + f.quoted.k +
-        ' the gradient is ' + c.sig(f.quoted.norm, 2) + (f.mode === 'kata' ? ' (the kata’s simulation).' : '.'),
+        ' the gradient is ' + c.sigSmall(f.quoted.norm, 2) + (f.mode === 'kata' ? ' (the kata’s simulation).' : '.'),
       'One weighted sum links any two positions: the path back to k = ' + f.last.k + ' is one step long, not ' +
         plural(f.last.k, 'Jacobian', 'Jacobians') + ' (experiment 4 measures its size).',
     ];
@@ -38,7 +39,7 @@
       (f.below1Percent === null ? 'More than 1% of the signal’s influence is left after all ' + f.n + ' noise steps'
         : 'Less than 1% of the signal’s influence is left after ' + plural(f.below1Percent, 'noise step', 'noise steps')) +
         ' (weight scale ' + f.weightScale + '); read-out R² ' + (f.readout < 0 ? 'below 0' : f.readout.toFixed(2)) + ' at n = ' + f.readoutN + '.',
-      'Weight ' + f.attnWeight.toFixed(3) + ' on the stored token at n = ' + f.n + ', ' + c.sig(f.attnWeight / f.evenShare, 2) +
+      'Weight ' + c.sig(f.attnWeight, 2) + ' on the stored token at n = ' + f.n + ', ' + c.sig(f.attnWeight / f.evenShare, 2) +
         '× the even share of ' + c.sig(f.evenShare, 2) + '.',
     ];
   }
@@ -48,8 +49,8 @@
     const short = (a) => c.ARCHITECTURES[a].short;
     return [
       'Per step: ' + rec.map((a) => short(a) + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + ' (untrained, H = ' + f.hiddenSize +
-        '). Left at k = ' + f.k + ': ' + rec.map((a) => short(a) + ' ' + c.sig(f.end[a].norm, 2)).join(', ') + '.',
-      '×' + f.end.attention.decay.toFixed(3) + ' per step: flat in distance. It falls with the context length n instead: ' +
+        '). Left at k = ' + f.k + ': ' + rec.map((a) => short(a) + ' ' + c.sigSmall(f.end[a].norm, 2)).join(', ') + '.',
+      '×' + f.end.attention.decay.toFixed(3) + ' per step: flat in distance. Its level depends on the context length n instead, ' +
         ns.charts.architectures.contextText(f.contextSlope) + '.',
     ];
   }
@@ -60,12 +61,12 @@
 
   function parallel(f) {
     return [
-      'Measured with ' + plural(f.workers, 'worker', 'workers') + ': one sequence relayed ' + c.sig(f.speedup.rnn_relay, 3) +
-        '× faster, a batch of independent ones ' + c.sig(f.speedup.rnn_batch, 3) + '×. Counted depth at n = 1,000: ' +
+      'Measured with ' + plural(f.workers, 'worker', 'workers') + ': one sequence relayed ' + speed(f.speedup.rnn_relay) +
+        ', a batch of independent ones ' + speed(f.speedup.rnn_batch) + '. Counted depth at L = 1,000: ' +
         c.sig(f.depthAt1000.rnn, 3) + ' operations in a row.',
-      'Measured with ' + plural(f.workers, 'worker', 'workers') + ': ' + c.sig(f.speedup.attention, 3) + '× faster. Counted depth at n = 1,000: ' +
+      'Measured with ' + plural(f.workers, 'worker', 'workers') + ': ' + speed(f.speedup.attention) + '. Counted depth at L = 1,000: ' +
         c.sig(f.depthAt1000.attention, 3) + '. Projected with P = ' + f.processors + ': ' +
-        (f.crossover ? 'faster than the RNN for ' + f.crossover : 'not faster than the RNN at any n charted') + '.',
+        (f.crossover ? 'faster than the RNN for ' + f.crossover : 'not faster than the RNN at any L charted') + '.',
     ];
   }
 

@@ -6,7 +6,7 @@
   'use strict';
   const ns = window.RnnLesson;
   const c = ns.chartCommon;
-  const positive = (y) => y > 0;
+  const positive = c.shownOnLog;  // leaves out zeros and underflowed values
   const ORDER = ['rnn', 'lstm', 'gru', 'attention'];
 
   function paint(ds, t, index) {
@@ -24,7 +24,7 @@
     if (index === 1) {
       options.scales = {
         x: c.oneTwoFiveAxis(c.axis(theme, 'context length n (tokens the query can see)', { type: 'logarithmic' })),
-        y: c.decadeAxis(c.axis(theme, 'gradient to token n−1 (log)', { type: 'logarithmic' })),
+        y: c.decadeAxis(c.axis(theme, 'gradient at distance 1 (log)', { type: 'logarithmic' })),
       };
       options.plugins.tooltip.callbacks = {
         label: (item) => item.dataset.label + ': ' + c.sig(item.parsed.y, 3),
@@ -155,13 +155,15 @@
 
   function notice(run) {
     const f = facts(run);
-    const recurrent = ['rnn', 'lstm', 'gru'].map((a) => c.ARCHITECTURES[a].short + ' ' + c.sig(f.end[a].norm, 2)).join(', ');
+    const recurrent = ['rnn', 'lstm', 'gru'].map((a) => c.ARCHITECTURES[a].short + ' ' + c.sigSmall(f.end[a].norm, 2)).join(', ');
     const lstm = f.end.lstm;
     const ranked = ['rnn', 'lstm', 'gru'].slice().sort((a, b) => f.end[b].decay - f.end[a].decay);
     const lstmText = lstm.decay >= 0.99
       ? 'With its forget-gate bias at ' + String(f.forgetBias).replace('-', '−') + ' (with its other inputs at zero the gate would be ' + logistic(f.forgetBias).toFixed(2) + '), the LSTM’s gradient hardly fades: ×' + lstm.decay.toFixed(3) + ' per step. '
       : 'The LSTM’s factor is ×' + lstm.decay.toFixed(3) + ' per step with its forget-gate bias at ' + String(f.forgetBias).replace('-', '−') +
-        ' (with its other inputs at zero the gate would be ' + logistic(f.forgetBias).toFixed(2) + '). A larger bias holds the gate nearer 1: try 3 or more and watch the factor. ';
+        ' (with its other inputs at zero the gate would be ' + logistic(f.forgetBias).toFixed(2) + ')' +
+        (lstm.decay > logistic(f.forgetBias) ? '; the factor can exceed the gate because the gradient also flows back through h and the recurrent weights' : '') +
+        '. A larger bias holds the gate nearer 1: try 3 or more and watch the factor. ';
     return 'At k = ' + f.k + ' the recurrent gradients are down to ' + recurrent + '; per step, ' +
       ranked.map((a) => c.ARCHITECTURES[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + ' (largest first). ' + lstmText +
       'These networks are untrained, so this order belongs to this initialisation, not to the architectures in general. ' +
@@ -178,13 +180,13 @@
     const s = f.recurrentScale;
     return [
       { cite: 'Pascanu, Mikolov & Bengio 2013', claim: 'in a tanh RNN, a recurrent matrix whose largest singular value σ₁ is below 1 is enough to make gradients vanish (a sufficient condition, not a necessary one).',
-        measured: 'RNN at recurrent scale ' + s + ': ×' + rnn.decay.toFixed(3) + ' per step, ' + c.sig(rnn.norm, 2) + ' at k = ' + rnn.k +
+        measured: 'RNN at recurrent scale ' + s + ': ×' + rnn.decay.toFixed(3) + ' per step, ' + c.sigSmall(rnn.norm, 2) + ' at k = ' + rnn.k +
           '. A large random matrix drawn this way has spectral radius near ' + s + ' and σ₁ near ' + c.sig(2 * s, 2) +
-          ', so the guarantee ' + (2 * s < 1 ? 'applies here' : 'does not apply here, ' + (rnn.decay < 1 ? 'yet the gradient vanishes anyway' : 'and the gradient does not vanish')) +
+          ', so for H = ' + f.hiddenSize + ' the guarantee ' + (2 * s < 1 ? 'very likely applies' : 'very likely does not apply, ' + (rnn.decay < 1 ? 'yet the gradient vanishes anyway' : 'and the gradient does not vanish')) +
           ' (experiment 2 reports both numbers for its own network).' },
       { cite: 'Hochreiter & Schmidhuber 1997', claim: 'LSTM can learn to bridge time lags of more than 1,000 steps; its memory cell carries over with weight exactly 1 (the “constant error carousel”), with no forget gate.',
         measured: 'this LSTM has the forget gate added by Gers, Schmidhuber & Cummins (2000), and it is untrained: with the gate’s bias at ' + String(f.forgetBias).replace('-', '−') + ', ×' + lstm.decay.toFixed(3) +
-          ' per step, ' + c.sig(lstm.norm, 2) + ' at k = ' + lstm.k + '. Their long lags were bridged after training; ' +
+          ' per step, ' + c.sigSmall(lstm.norm, 2) + ' at k = ' + lstm.k + '. Their long lags were bridged after training; ' +
           (lstm.decay >= 0.99 ? 'a forget gate held near 1 keeps the cell path open here too.' : 'a random LSTM with this bias does not keep the cell path open by itself.') },
       { cite: 'Vaswani et al. 2017, Table 1', claim: 'sequential operations and maximum path length are O(n) for a recurrent layer and O(1) for self-attention.',
         measured: 'attention ×' + attn.decay.toFixed(3) + ' per step (flat in k: one hop to every input); the recurrent curves multiply one Jacobian per step. ' +
@@ -200,7 +202,7 @@
     }
     return 'Chart: gradient size against distance k on a logarithmic axis. Factor per step: ' +
       ORDER.map((a) => c.ARCHITECTURES[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + '. At k = ' + f.k + ': ' +
-      ORDER.map((a) => c.ARCHITECTURES[a].short + ' ' + c.sig(f.end[a].norm, 2)).join(', ') + '. The data tables below have every number.';
+      ORDER.map((a) => c.ARCHITECTURES[a].short + ' ' + c.sigSmall(f.end[a].norm, 2)).join(', ') + '. The data tables below have every number.';
   }
 
   function headline(run) {

@@ -135,6 +135,15 @@
     return mantissa + '×10' + superscript(Number(exponent));
   }
 
+  // Below this a value is not a measurement any more: doubles lose precision under about
+  // 1e-308, and the core's norms underflow to 5e-324. Charts leave such values out and the
+  // text says "below 10⁻³⁰⁰".
+  const SMALLEST_SHOWN = 1e-300;
+  const shownOnLog = (y) => y >= SMALLEST_SHOWN;
+  function sigSmall(x, digits) {
+    return x >= 0 && x < SMALLEST_SHOWN ? (x === 0 ? '0' : 'below 10⁻³⁰⁰') : sig(x, digits);
+  }
+
   const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
   function superscript(n) {
     return String(n).split('').map((c) => SUPERSCRIPT[c]).join('');
@@ -267,6 +276,8 @@
     applyTheme: applyTheme,
     points: points,
     sig: sig,
+    sigSmall: sigSmall,
+    shownOnLog: shownOnLog,
     superscript: superscript,
     decadeAxis: decadeAxis,
     oneTwoFiveAxis: oneTwoFiveAxis,

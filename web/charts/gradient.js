@@ -6,7 +6,7 @@
   'use strict';
   const ns = window.RnnLesson;
   const c = ns.chartCommon;
-  const positive = (y) => y > 0;
+  const positive = c.shownOnLog;  // leaves out zeros and underflowed values
 
   function paint(ds, t) {
     Object.assign(ds[0], { borderColor: t.rnn, backgroundColor: t.rnn });
@@ -23,7 +23,7 @@
     const options = c.baseOptions(theme);
     options.scales = {
       x: c.axis(theme, 'distance k (steps back from the last state)', { type: 'linear', beginAtZero: true }),
-      y: c.axis(theme, 'gradient size ‖∂h_T / ∂h_T−k‖ (log scale)', { type: 'logarithmic' }),
+      y: c.axis(theme, 'gradient size ‖∂h_T / ∂h_{T−k}‖ (log scale)', { type: 'logarithmic' }),
     };
     c.decadeAxis(options.scales.y);
     options.plugins.tooltip.callbacks = {
@@ -109,6 +109,8 @@
       decayRSquared: r.decay_r_squared,
       rho: r.spectral_radius,
       sigma1: r.largest_singular_value,
+      // bptt draws one W_h per network: sigma1 and rho are then medians across them.
+      networks: r.mode === 'kata' ? 1 : r.params.seeds,
       first: first,
       quoted: quoted,
       // How much of the k = first gradient is left at the quoted distance.
@@ -122,28 +124,29 @@
     return [
       { label: 'Factor per step (fitted)', value: '×' + f.decay.toFixed(3) },
       { label: 'R² of the exponential fit', value: f.decayRSquared.toFixed(3) },
-      { label: 'Gradient at k = ' + f.quoted.k, value: c.sig(f.quoted.norm, 2) },
-      { label: 'Largest singular value σ₁ of W_h', value: f.sigma1.toFixed(3) },
-      { label: 'Spectral radius ρ of W_h', value: f.rho.toFixed(3) },
+      { label: 'Gradient at k = ' + f.quoted.k, value: c.sigSmall(f.quoted.norm, 2) },
+      { label: 'Largest singular value σ₁ of W_h' + (f.networks > 1 ? ' (median of ' + f.networks + ')' : ''), value: f.sigma1.toFixed(3) },
+      { label: 'Spectral radius ρ of W_h' + (f.networks > 1 ? ' (median of ' + f.networks + ')' : ''), value: f.rho.toFixed(3) },
     ];
   }
 
   function notice(run) {
     const f = facts(run);
     const lost = f.quoted.k > f.first.k && Number.isFinite(f.shrink)
-      ? 'Between k = ' + f.first.k + ' and k = ' + f.quoted.k + ' the gradient went from ' + c.sig(f.first.norm, 2) +
-        ' to ' + c.sig(f.quoted.norm, 2) + ', a factor of ' + c.sig(f.shrink, 2) + '. '
+      ? 'Between k = ' + f.first.k + ' and k = ' + f.quoted.k + ' the gradient went from ' + c.sigSmall(f.first.norm, 2) +
+        ' to ' + c.sigSmall(f.quoted.norm, 2) + ', a factor of ' + c.sig(f.shrink, 2) + '. '
       : '';
     const kataNote = f.mode === 'kata'
       ? 'This is the kata’s simulation: tanh’s slopes are replaced by random numbers between 0.3 and 1, so it is a stand-in, not the gradient of a real run. '
       : '';
+    const sigma = 'σ₁ is ' + f.sigma1.toFixed(2) + (f.networks > 1 ? ' (the median across the ' + f.networks + ' networks)' : '');
     const condition = f.sigma1 < 1
-      ? 'σ₁ = ' + f.sigma1.toFixed(2) + ' is below 1 and tanh’s slope is at most 1, so every step must shrink the gradient: vanishing is guaranteed (Pascanu et al., 2013).'
+      ? sigma + ', below 1, and tanh’s slope is at most 1: in every network whose σ₁ is below 1, each step must shrink the gradient, so vanishing is guaranteed there (Pascanu et al., 2013).'
       : f.decay < 1
-        ? 'σ₁ = ' + f.sigma1.toFixed(2) + ' is at least 1, so that guarantee does not apply here, yet the gradient fades anyway (×' + f.decay.toFixed(2) + ' per step): ' +
-          (f.rho < 1 ? 'W_h’s spectral radius ρ = ' + f.rho.toFixed(2) + ' is below 1, and tanh’s slopes along the path pull the rate lower still.'
-            : 'W_h’s spectral radius ρ = ' + f.rho.toFixed(2) + ' is not below 1, but tanh’s slopes along the path, all at most 1, pull the rate below 1.')
-        : 'σ₁ = ' + f.sigma1.toFixed(2) + ' and the fitted factor is ×' + f.decay.toFixed(2) + ' per step: here the gradient grows with distance (it explodes), the other way a long chain fails.';
+        ? sigma + ', at least 1, so that guarantee does not apply, yet the gradient fades anyway (×' + f.decay.toFixed(2) + ' per step): ' +
+          (f.rho < 1 ? 'W_h’s spectral radius ρ = ' + f.rho.toFixed(2) + (f.networks > 1 ? ' (median)' : '') + ' is below 1, and tanh’s slopes along the path typically pull the rate lower still.'
+            : 'W_h’s spectral radius ρ = ' + f.rho.toFixed(2) + (f.networks > 1 ? ' (median)' : '') + ' is not below 1, but tanh’s slopes along the path, all at most 1, pulled the rate below 1 here.')
+        : sigma + ' and the fitted factor is ×' + f.decay.toFixed(2) + ' per step: here the gradient grows with distance (it explodes), the other way a long chain fails.';
     return kataNote + lost + 'On a log axis a constant factor per step is a straight line. ' + condition;
   }
 
@@ -151,13 +154,13 @@
   function describe(run) {
     const f = facts(run);
     return 'Chart: gradient size against distance k on a logarithmic axis (' + (f.mode === 'kata' ? 'the kata’s simulation' : 'real backpropagation') +
-      '). Factor ×' + f.decay.toFixed(3) + ' per step; at k = ' + f.first.k + ' the gradient is ' + c.sig(f.first.norm, 2) +
-      ', at k = ' + f.quoted.k + ' it is ' + c.sig(f.quoted.norm, 2) + '. The data table below has every number.';
+      '). Factor ×' + f.decay.toFixed(3) + ' per step; at k = ' + f.first.k + ' the gradient is ' + c.sigSmall(f.first.norm, 2) +
+      ', at k = ' + f.quoted.k + ' it is ' + c.sigSmall(f.quoted.norm, 2) + '. The data table below has every number.';
   }
 
   function headline(run) {
     const f = facts(run);
-    return '×' + f.decay.toFixed(3) + ' per step, ' + c.sig(f.quoted.norm, 2) + ' at k = ' + f.quoted.k;
+    return '×' + f.decay.toFixed(3) + ' per step, ' + c.sigSmall(f.quoted.norm, 2) + ' at k = ' + f.quoted.k;
   }
 
   // The chosen mode, plus the kata's simulation when the overlay is on.

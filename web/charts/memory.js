@@ -39,7 +39,7 @@
         y: c.oneTwoFiveAxis(c.axis(theme, 'memory capacity MC = Σ r²ₖ (log)', { type: 'logarithmic' })),
       };
       options.plugins.tooltip.callbacks = { label: (item) => item.dataset.label + ': ' + c.sig(item.parsed.y, 3), title: title('H = ') };
-      datasets = recurrentDatasets(true).concat([{ label: 'bound MC = H (Jaeger 2001)', data: [], borderWidth: 2,
+      datasets = recurrentDatasets(true).concat([{ label: 'bound: MC ≤ H (Jaeger 2001) and ≤ K', data: [], borderWidth: 2,
         borderDash: [6, 4], pointRadius: 0, order: 0 }]);
     } else if (index === 1) {
       options.scales = {
@@ -95,7 +95,10 @@
         const pick = (arr) => order.map((o) => arr[o.i]);
         c.fillBand(ds, 3 * j, xs, { median: pick(cap.median), q1: pick(cap.q1), q3: pick(cap.q3) }, positive, bands);
       });
-      ds[9].data = xs.length ? [{ x: xs[0], y: xs[0] }, { x: xs[xs.length - 1], y: xs[xs.length - 1] }] : [];
+      // MC <= H (Jaeger), and MC <= K: each of the K delays adds at most 1.
+      const K = r.params.max_delay;
+      const corners = xs.concat(K > xs[0] && K < xs[xs.length - 1] ? [K] : []).sort((a, b) => a - b);
+      ds[9].data = corners.map((x) => ({ x: x, y: Math.min(x, K) }));
       c.ticksAt(chart.options.scales.x, xs);
     } else if (index === 1) {
       const s = shownIndex(r, values);
@@ -191,7 +194,8 @@
     for (const a of ORDER) {
       const cap = network(r, a).capacity.median;
       r.hidden_sizes.forEach((n, i) => {
-        if (cap[i] - n > best.excess) best = { excess: cap[i] - n, ratio: cap[i] / n, h: n, name: c.ARCHITECTURES[a].short, mc: cap[i] };
+        const bound = Math.min(n, r.params.max_delay);
+        if (cap[i] - bound > best.excess) best = { excess: cap[i] - bound, ratio: cap[i] / bound, h: n, bound: bound, name: c.ARCHITECTURES[a].short, mc: cap[i] };
       });
     }
     return best;
@@ -202,13 +206,14 @@
   function boundText(f) {
     const top = f.fullest;
     if (top.excess <= 0) {
-      return 'None exceeds its bound: the fullest state is the ' + top.name + '’s at H = ' + top.h + ', at ' + Math.round(100 * top.ratio) + '% of H. ';
+      return 'None exceeds its bound: the fullest state is the ' + top.name + '’s at H = ' + top.h + ', at ' + Math.round(100 * top.ratio) + '% of ' +
+        (top.bound < top.h ? 'the ' + top.bound + ' delays scored. ' : 'H. ');
     }
     if (top.excess <= f.chance) {
-      return 'The ' + top.name + ' at H = ' + top.h + ' scores ' + top.mc.toFixed(1) + ', above H by no more than chance adds, on average, to scores measured on fresh data (' +
+      return 'The ' + top.name + ' at H = ' + top.h + ' scores ' + top.mc.toFixed(1) + ', above its bound of ' + top.bound + ' by no more than chance adds, on average, to scores measured on fresh data (' +
         c.sig(f.chance, 2) + ' here). ';
     }
-    return 'The ' + top.name + ' at H = ' + top.h + ' scores ' + top.mc.toFixed(1) + ', above H by more than the ' + c.sig(f.chance, 2) +
+    return 'The ' + top.name + ' at H = ' + top.h + ' scores ' + top.mc.toFixed(1) + ', above its bound of ' + top.bound + ' by more than the ' + c.sig(f.chance, 2) +
       ' that chance should add: with so few held-out steps the scores scatter widely. More held-out test steps make the measurement firmer. ';
   }
 
@@ -222,7 +227,7 @@
     return 'At H = ' + f.h + ' the states recall ' + ranking(f) + ' past inputs (largest first). ' + boundText(f) +
       'At rest the gated cells keep ' + keeps + ' of their state at each step (gate biases ' + minus(f.params.forget_bias) + ' and ' + minus(f.params.update_bias) + ')' +
       (f.matched ? ', and their recurrent weights are scaled so that their state gain matches the RNN’s. ' : ', and their recurrent weights have the RNN’s scale, so the gates shrink their state gain. ') +
-      'These networks are untrained, so the order between them follows these choices, not what each architecture can learn: raise the gate biases, or switch the scaling, and watch it change. ' +
+      'These networks are untrained, so the order between them follows these choices, not what each architecture can learn: raise the gate biases, or switch the scaling, and watch the numbers move. ' +
       'Attention keeps every token: among n = ' + f.context + ' it finds the stored one ' + Math.round(100 * f.accuracy) + '% of the time, against ' +
       c.sig(100 * f.attentionChance, 2) + '% by guessing; what it loses as n grows is the sharpness of its softmax, not storage.';
   }
@@ -231,16 +236,16 @@
     const f = facts(run, values);
     const top = f.fullest;
     return [
-      { cite: 'Jaeger 2001', claim: 'a network of H units driven by independent inputs has memory capacity MC ≤ H (shown for echo state networks with linear read-outs).',
+      { cite: 'Jaeger 2001', claim: 'a network of H units driven by independent inputs has memory capacity MC ≤ H (shown for echo state networks: random recurrent weights, linear read-outs).',
         measured: 'at H = ' + f.h + ': ' + f.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ') + '. Fullest over all sizes: ' +
-          top.name + ' at H = ' + top.h + ', MC/H = ' + top.ratio.toFixed(2) + (top.excess <= 0 ? '.' : top.excess <= f.chance
+          top.name + ' at H = ' + top.h + ', MC/' + (top.bound < top.h ? 'K' : 'H') + ' = ' + top.ratio.toFixed(2) + (top.excess <= 0 ? '.' : top.excess <= f.chance
             ? ' (above 1 by no more than chance adds on held-out data).' : ' (above 1 by more than chance should add: too few held-out steps).') },
     ];
   }
 
   function summaryCells(f) {
     return [
-      'At H = ' + f.h + ': ' + f.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ') + ' past inputs recalled (the bound is ' + f.h + ').',
+      'At H = ' + f.h + ': ' + f.mc.map((m) => m.name + ' ' + m.mc.toFixed(1)).join(', ') + ' past inputs recalled (the bound is ' + (Math.min(f.h, f.params.max_delay) < f.h ? 'min(H, K) = ' + f.params.max_delay : 'H = ' + f.h) + ').',
       'No fixed-size state: finds a stored pair among n = ' + f.context + ' tokens ' + Math.round(100 * f.accuracy) + '% of the time (chance ' +
         c.sig(100 * f.attentionChance, 2) + '% by guessing).',
     ];

@@ -1,5 +1,5 @@
 // The "sequential vs parallel" section: three charts (measured speedup against workers;
-// counted work W and depth D against n; the Brent projection T_P = t_op (W/P + D) built from
+// counted work W and depth S against L; the Brent projection T_P = t_op (W/P + S) built from
 // the measured t_op), and its run, which uses the page's pool of workers (web/pool.js)
 // rather than the main worker.
 (function () {
@@ -37,20 +37,20 @@
     const line = (label, extra) => Object.assign({ label: label, type: 'line', data: [], borderWidth: 2, pointRadius: 3 }, extra);
     if (i === 0) {
       o.scales = {
-        x: c.axis(theme, 'workers k (each with its own module)', { type: 'linear', min: 1, ticks: { color: theme.muted, stepSize: 1 } }),
-        y: c.axis(theme, 'speedup T(1) / T(k), measured', { type: 'linear', min: 0 }),
+        x: c.axis(theme, 'workers w (each with its own copy of the core)', { type: 'linear', min: 1, ticks: { color: theme.muted, stepSize: 1 } }),
+        y: c.axis(theme, 'speedup T(1) / T(w), measured', { type: 'linear', min: 0 }),
       };
-      ds = KINDS.map((k) => line(k[1] + ' (measured)', { pointRadius: 5 })).concat([line('ideal: k times faster', { borderDash: [6, 4], pointRadius: 0 })]);
+      ds = KINDS.map((k) => line(k[1] + ' (measured)', { pointRadius: 5 })).concat([line('ideal: w workers, w times faster', { borderDash: [6, 4], pointRadius: 0 })]);
     } else if (i === 1) {
       o.scales = {
-        x: c.decadeAxis(c.axis(theme, 'sequence length n', { type: 'logarithmic' })),
+        x: c.decadeAxis(c.axis(theme, 'sequence length L', { type: 'logarithmic' })),
         y: c.decadeAxis(c.axis(theme, 'operations (counted)', { type: 'logarithmic' })),
       };
       ds = ARCH.map((a) => line('W ' + c.ARCHITECTURES[a].short, { pointRadius: 0, borderWidth: 2.5 }))
-        .concat(ARCH.map((a) => line('D ' + c.ARCHITECTURES[a].short, { pointRadius: 0, borderDash: [2, 3] })));
+        .concat(ARCH.map((a) => line('S ' + c.ARCHITECTURES[a].short, { pointRadius: 0, borderDash: [2, 3] })));
     } else {
       o.scales = {
-        x: c.decadeAxis(c.axis(theme, 'sequence length n', { type: 'logarithmic' })),
+        x: c.decadeAxis(c.axis(theme, 'sequence length L', { type: 'logarithmic' })),
         y: c.decadeAxis(c.axis(theme, 'forward pass (ms)', { type: 'logarithmic' })),
       };
       ds = [line('RNN (projected)', { borderDash: [6, 4], pointRadius: 0 }), line('attention (projected)', { borderDash: [6, 4], pointRadius: 0 }),
@@ -92,10 +92,10 @@
     chart.update('none');
   }
 
-  // Where attention's projection is below the RNN's, at the chosen P: "n = a … b" or ''.
+  // Where attention's projection is below the RNN's, at the chosen P: "L = a … b" or ''.
   function crossover(w, p) {
     const n = Array.from(w.lengths).filter((x, j) => w.attention_faster[p][j]);
-    return n.length ? 'n = ' + n[0] + (n.length > 1 ? ' to ' + n[n.length - 1] : '') : '';
+    return n.length ? 'L = ' + n[0] + (n.length > 1 ? ' to ' + n[n.length - 1] : '') : '';
   }
 
   function table(run) {
@@ -104,17 +104,17 @@
     const w = r.workdepth;
     const n = Array.from(w.lengths);
     return [{
-      caption: 'Measured: median wall time (ms) and speedup with k workers, n = ' + r.params.length,
-      columns: ['workers k'].concat(...KINDS.map((k) => [k[1] + ' ms', 'speedup', 'checksum'])),
+      caption: 'Measured: median wall time (ms) and speedup with w workers, L = ' + r.params.length,
+      columns: ['workers w'].concat(...KINDS.map((k) => [k[1] + ' ms', 'speedup', 'checksum'])),
       rows: s.workers.map((k, i) => [k].concat(...KINDS.map((kd) => [s[kd[0]].ms[i], s[kd[0]].ms[0] / s[kd[0]].ms[i], s[kd[0]].checksum[i]]))),
     }, {
-      caption: 'Counted: work W and depth D (operations) per length n',
-      columns: ['n'].concat(...ARCH.map((a) => ['W ' + a, 'D ' + a])),
+      caption: 'Counted: work W and depth S (operations) per sequence length L',
+      columns: ['L'].concat(...ARCH.map((a) => ['W ' + a, 'S ' + a])),
       rows: n.map((x, j) => [x].concat(...ARCH.map((a) => { const cnt = w.counts.find((q) => q.architecture === a); return [cnt.work[j], cnt.depth[j]]; }))),
       file: 'workdepth',
     }, {
-      caption: 'Projected (not measured): T_P in ms from the measured t_op, per P and n',
-      columns: ['P', 'n', 'RNN ms (projected)', 'attention ms (projected)', 'faster'],
+      caption: 'Projected (not measured): T_P in ms from the measured t_op, per P and L',
+      columns: ['P', 'L', 'RNN ms (projected)', 'attention ms (projected)', 'faster'],
       rows: [].concat(...Array.from(w.processors, (P, p) => n.map((x, j) =>
         [P, x, w.rnn_projected_ms[p][j], w.attention_projected_ms[p][j], w.attention_faster[p][j] ? 'attention' : 'RNN']))),
       file: 'projection',
@@ -162,6 +162,13 @@
     };
   }
 
+  // A measured speed-up in words: below 1 is a slowdown, near 1 no gain.
+  function speed(sp) {
+    if (sp >= 1.05) return c.sig(sp, 3) + '× faster';
+    if (sp > 0.95) return 'no faster (' + c.sig(sp, 3) + '×)';
+    return 'slower than one worker (' + c.sig(sp, 3) + '× its speed)';
+  }
+
   const units = (P) => 'P = ' + P + (P === 1 ? ' unit' : ' units');
 
   function readout(run, values) {
@@ -171,9 +178,9 @@
       { label: 'Attention, 2 workers', value: atTwo('attention') },
       { label: 'RNN batch, 2 workers', value: atTwo('rnn_batch') },
       { label: 'RNN relay, 2 workers', value: atTwo('rnn_relay') },
-      { label: 'Worker start-up (module)', value: f.startupMs.map((x) => c.sig(x, 3)).join(', ') + ' ms; ' + c.sig(f.readyMs, 3) + ' ms until ready' },
+      { label: 'Time to start the workers', value: f.startupMs.map((x) => c.sig(x, 3)).join(', ') + ' ms; ' + c.sig(f.readyMs, 3) + ' ms until ready' },
       { label: 'Time per operation, measured on 1 worker', value: 'RNN ' + c.sig(f.rnnNsPerOp, 3) + ' ns, attention ' + c.sig(f.attentionNsPerOp, 3) + ' ns' },
-      { label: 'Projected with ' + units(f.processors), value: f.crossover ? 'attention faster for ' + f.crossover : 'the RNN is faster at every n charted' },
+      { label: 'Projected with ' + units(f.processors), value: f.crossover ? 'attention faster for ' + f.crossover : 'the RNN is faster at every L charted' },
     ];
   }
 
@@ -182,21 +189,28 @@
     const same = f.worstDifference === 0 ? 'Every split computed exactly the same answer as one worker.'
       : f.worstDifference <= 1e-9 ? 'Every split computed the same answer as one worker, to within ' + c.sig(f.worstDifference, 1) + ' (relative).'
       : 'The splits’ answers differ from one worker’s by up to ' + c.sig(f.worstDifference, 2) + ' (relative): rounding in a different order.';
-    return 'With ' + f.workers + ' workers attention ran ' + c.sig(f.speedup.attention, 3) + '× faster and the RNN batch ' +
-      c.sig(f.speedup.rnn_batch, 3) + '×, but one RNN sequence handed from worker to worker ' + c.sig(f.speedup.rnn_relay, 3) +
-      '×: its steps still run one after another. ' + same + ' Projected with ' + units(f.processors) + ', attention is ' +
-      (f.crossover ? 'faster than the RNN for ' + f.crossover + '.' : 'not faster than the RNN at any n charted.');
+    const splits = Math.min(f.speedup.attention, f.speedup.rnn_batch);
+    const measured = splits < 1.3
+      ? 'With ' + f.workers + ' workers attention ran ' + speed(f.speedup.attention) + ' and the RNN batch ' + speed(f.speedup.rnn_batch) +
+        ': this device gave the extra workers no spare core (or the job was too small for the cost of handing it out), so this run cannot show ' +
+        'the difference between the designs; the counted depth in the second chart still does. '
+      : 'With ' + f.workers + ' workers attention ran ' + speed(f.speedup.attention) + ' and the RNN batch ' + speed(f.speedup.rnn_batch) +
+        (f.speedup.rnn_relay < 0.8 * splits
+          ? ', but one RNN sequence handed from worker to worker ran ' + speed(f.speedup.rnn_relay) + ': its steps still run one after another. '
+          : ', and one RNN sequence handed from worker to worker ran ' + speed(f.speedup.rnn_relay) + '. ');
+    return measured + same + ' Projected with ' + units(f.processors) + ', attention is ' +
+      (f.crossover ? 'faster than the RNN for ' + f.crossover + '.' : 'not faster than the RNN at any L charted.');
   }
 
   function describe(run, values, i) {
     const f = facts(run, values);
     if (i === 1) {
-      return 'Chart: counted work and depth against sequence length, logarithmic axes. At n = 1,000 the RNN’s depth is ' + c.sig(f.depthAt1000.rnn, 3) +
+      return 'Chart: counted work and depth against sequence length, logarithmic axes. At L = 1,000 the RNN’s depth is ' + c.sig(f.depthAt1000.rnn, 3) +
         ' operations in a row, attention’s ' + c.sig(f.depthAt1000.attention, 3) + '. The data tables below have every number.';
     }
     if (i === 2) {
       return 'Chart: projected forward time against sequence length with ' + units(f.processors) + ', from the measured time per operation: attention ' +
-        (f.crossover ? 'faster for ' + f.crossover : 'not faster at any n charted') + '. The data tables below have every number.';
+        (f.crossover ? 'faster for ' + f.crossover : 'not faster at any L charted') + '. The data tables below have every number.';
     }
     return 'Chart: measured speedup against the number of workers. With ' + f.workers + ' workers: attention ' + c.sig(f.speedup.attention, 3) +
       '×, RNN batch ' + c.sig(f.speedup.rnn_batch, 3) + '×, one RNN sequence relayed ' + c.sig(f.speedup.rnn_relay, 3) + '×. The data tables below have every number.';
@@ -264,5 +278,5 @@
   }
 
   ns.charts.parallel = { paint: paint, create: create, render: render, table: table, readout: readout, notice: notice,
-    run: run, cancel: cancel, speedups: speedups, crossover: crossover, pIndex: pIndex, facts: facts, describe: describe, headline: headline };
+    run: run, cancel: cancel, speedups: speedups, speed: speed, crossover: crossover, pIndex: pIndex, facts: facts, describe: describe, headline: headline };
 })();

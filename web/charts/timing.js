@@ -145,7 +145,7 @@
     return 'From L = ' + f.shortest.L + ' to L = ' + f.longest.L + ' the sequence got ' + c.sig(f.lengthRatio, 3) +
       '× longer and one pass took ' + c.sig(f.timeRatio, 3) + '× as long' + overhead + '. The medians lie close to a ' +
       'straight line (R² = ' + f.rSquared.toFixed(3) + '): each step costs about ' + c.sig(f.nsPerStep, 3) +
-      ' ns, paid one step after another.';
+      ' ns. A straight line alone does not prove that the steps must wait for one another; experiment 6 tests that with more workers.';
   }
 
   // The chart's accessible description, with this run's key figures.
