@@ -94,8 +94,16 @@
 
   // Where attention's projection is below the RNN's, at the chosen P: "L = a … b" or ''.
   function crossover(w, p) {
-    const n = Array.from(w.lengths).filter((x, j) => w.attention_faster[p][j]);
-    return n.length ? 'L = ' + n[0] + (n.length > 1 ? ' to ' + n[n.length - 1] : '') : '';
+    const all = Array.from(w.lengths);
+    const n = all.filter((x, j) => w.attention_faster[p][j]);
+    if (!n.length) return '';
+    if (n.length === 1) return 'L = ' + n[0];
+    const first = n[0] === all[0];
+    const last = n[n.length - 1] === all[all.length - 1];
+    if (first && last) return 'every charted L (' + n[0] + ' to ' + n[n.length - 1] + ')';
+    if (first) return 'every charted L up to ' + n[n.length - 1];
+    if (last) return 'L = ' + n[0] + ' and every longer charted L';
+    return 'L = ' + n[0] + ' to ' + n[n.length - 1];
   }
 
   function table(run) {
