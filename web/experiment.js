@@ -131,7 +131,9 @@
       for (const item of items) {
         const div = ui.readout.appendChild(document.createElement('div'));
         div.appendChild(document.createElement('dt')).textContent = item.label;
-        div.appendChild(document.createElement('dd')).textContent = item.value;
+        const dd = div.appendChild(document.createElement('dd'));
+        dd.textContent = item.value;
+        dd.classList.toggle('is-phrase', item.value.length > 16);
       }
     }
 
