@@ -143,7 +143,7 @@
       // A slider moved before its new range arrived: the nearest allowed value instead.
       const limit = current && current[row.name];
       if (how.slider && limit && numeric(row)) {
-        const near = Math.min(limit[1], Math.max(limit[0], value));
+        const near = state.canonicalValue(row, Math.min(limit[1], Math.max(limit[0], value)));
         if (near !== value) {
           o.controls.setValue(key, near);
           return decide(key, near, { immediate: how.immediate });
@@ -154,6 +154,8 @@
 
     return {
       propose(key, value, how) {
+        const row = byKey.get(key);
+        if (row) value = state.canonicalValue(row, value);
         chain = chain.then(() => decide(key, value, how || {})).catch((e) => console.error('checker: ' + e));
         return chain;
       },
@@ -188,7 +190,7 @@
         if (fix.type === 'integer_list') {
           now = was.slice();
           now[now.indexOf(largest(now))] = hi;
-        } else now = Math.min(hi, Math.max(lo, was));
+        } else now = state.canonicalValue(fix, Math.min(hi, Math.max(lo, was)));
         values[fix.key] = now;
         messages.push(fix.key + '=' + format(fix, was) + ': ' + ns.controls.label(fix.name) +
           (fix.type === 'integer_list' ? ': the largest value can be at most ' + num(hi)

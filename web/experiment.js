@@ -1,6 +1,12 @@
 // One experiment's panel: runs it through the client (debounced, superseding, cancellable),
 // shows progress for runs longer than PROGRESS_AFTER_MS, and hands a finished run to its
 // chart module for the chart(s), the readout, the data table(s) and the downloads.
+//
+// What the panel shows is a function of the current settings, not of its history: each run
+// remembers the settings it was computed for, and a panel whose last run was refused, failed
+// or cancelled keeps its earlier chart only marked as such (class is-stale, a sentence naming
+// the settings that differ). result() says which: 'running' | 'current' | 'refused' |
+// 'failed' | 'cancelled' | 'stale' | 'none'.
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
@@ -83,6 +89,45 @@
     let progressTimer = 0;
     let lastRun = null;
     let tablesDrawn = false;
+    // The settings the shown run was computed for, and how the latest attempt ended.
+    let shownKey = null;
+    let shownValues = null;
+    let ended = 'none';  // 'current' | 'refused' | 'failed' | 'cancelled' | 'none'
+    let pending = false;  // a run is scheduled or in flight
+    let inFlight = false;  // a run is in flight (not only scheduled)
+    const staleNote = document.createElement('p');
+    staleNote.className = 'stale-note';
+    staleNote.hidden = true;
+    ui.error.after(staleNote);
+
+    // The key of what a run with the current settings would compute (redraw-only settings
+    // are not part of it: they change how a run is drawn, not the run).
+    function settingsKey() {
+      const params = options.params();
+      return JSON.stringify(module.requests ? module.requests(params, options.values()).map((r) => r.params) : params);
+    }
+
+    function result() {
+      if (pending) return 'running';
+      if (lastRun && shownKey === settingsKey()) return 'current';
+      if (ended === 'refused' || ended === 'failed' || ended === 'cancelled') return ended;
+      return lastRun ? 'stale' : 'none';
+    }
+
+    // Marks (or unmarks) the shown run as computed for other settings, and tells the page.
+    function settle() {
+      const now = result();
+      const stale = !!lastRun && now !== 'current' && now !== 'running';
+      section.classList.toggle('is-stale', stale);
+      section.dataset.result = now;
+      staleNote.hidden = !stale;
+      if (stale) {
+        const changed = options.changedSince ? options.changedSince(shownValues) : '';
+        staleNote.textContent = 'The chart, figures and table below are from earlier settings' +
+          (changed ? ' (' + changed + ')' : '') + ', not the ones chosen here.';
+      }
+      options.onSettled(experiment, now);
+    }
 
     function setBusy(on) {
       clearTimeout(progressTimer);
@@ -238,6 +283,10 @@
     async function runNow(submitted) {
       clearTimeout(debounce);
       const mine = ++generation;
+      const key = settingsKey();
+      const valuesThen = Object.assign({}, options.values());
+      pending = true;
+      inFlight = true;
       setBusy(true);
       ui.status.textContent = '';  // the busy bar shows the run; the status speaks once, at the end
       const started = performance.now();
@@ -263,41 +312,63 @@
             if (reply.result.error && !refused) refused = reply.result.error;
           });
         }
-        setBusy(false);
         if (refused) {
+          setBusy(false);
+          pending = inFlight = false;
+          ended = 'refused';
           showError('The experiment refused these settings: ' + refused + '.');
-          ui.status.textContent = lastRun ? 'Not run; the chart still shows the previous run.' : 'Not run.';
-          options.onSettled(experiment, 'error');
+          ui.status.textContent = 'Not run.';
+          settle();
           return;
         }
         showError('');
         await ensureCharts();
         if (mine !== generation || !(await showInSteps(run, mine))) return;
+        setBusy(false);
+        pending = inFlight = false;
+        ended = 'current';
+        shownKey = key;
+        shownValues = valuesThen;
         ui.status.textContent = statusAfter(run, options.values(), performance.now() - started);
-        options.onSettled(experiment, 'ok');
+        settle();
       } catch (error) {
         if (mine !== generation) return;
         setBusy(false);
-        if (error.reason === 'superseded') return;
-        if (error.reason === 'cancelled') {
-          ui.status.textContent = lastRun ? 'Cancelled; the chart still shows the previous run.' : 'Cancelled. Press Run to start again.';
-          options.onSettled(experiment, 'cancelled');
+        pending = inFlight = false;
+        if (error.reason === 'superseded') {  // by a request from elsewhere: nothing new is shown
+          settle();
           return;
         }
+        if (error.reason === 'cancelled') {
+          ended = 'cancelled';
+          ui.status.textContent = 'Cancelled. Press Run to start again.';
+          settle();
+          return;
+        }
+        ended = 'failed';
         showError('The computation failed: ' + (error.message || error));
         ui.status.textContent = '';
-        options.onSettled(experiment, 'error');
+        settle();
       }
     }
 
     function schedule(immediate) {
       clearTimeout(debounce);
       if (immediate) runNow();
-      else debounce = setTimeout(runNow, DEBOUNCE_MS);
+      else {
+        pending = true;  // the page is not ready while a change waits to run
+        settle();
+        debounce = setTimeout(runNow, DEBOUNCE_MS);
+      }
     }
 
     function cancel() {
       clearTimeout(debounce);
+      if (pending && !inFlight) {  // only scheduled: nothing to stop, but it will not run
+        pending = false;
+        ended = 'cancelled';
+        settle();
+      }
       options.client.cancel((slot) => slot === experiment || slot.indexOf(experiment + '-') === 0);
       if (module.cancel) module.cancel(options);
     }
@@ -328,6 +399,7 @@
       schedule: schedule,
       cancel: cancel,
       lastRun: () => lastRun,
+      result: result,
       // Draws the last run again (after a setting that changes only how it is drawn).
       redraw() { if (lastRun) show(lastRun); },
       applyTheme(newTheme) {

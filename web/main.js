@@ -1,6 +1,7 @@
 // Entry point, wiring only: read the URL state, build the controls, ask the worker for
 // runs, hand results to the panels and the summary, keep the URL and the readiness flag
-// (html[data-lesson-state] = loading | ready | error) current.
+// (html[data-lesson-state] = loading | ready | error | incomplete, a function of the current
+// settings) current.
 (function () {
   'use strict';
   const ns = window.RnnLesson;
@@ -68,16 +69,40 @@
       ns.page.updateLinks(query, ns.state.serialize(table, values, ['embed']));
     };
 
-    const outcome = {};
+    // The page's state is a function of the current settings: each visible experiment's
+    // panel says whether what it shows was computed for them (panel.result()).
+    const settledOnce = {};
     let othersDone;
     const othersFinished = new Promise((resolve) => { othersDone = resolve; });
     const settled = (experiment, result) => {
-      outcome[experiment] = result === 'ok' || panels[experiment].lastRun() ? 'ok' : result;
-      ns.summary.update(experiment, panels[experiment].lastRun(), values);
-      if (visible.every((e) => e === 'parallel' || outcome[e])) othersDone();
-      const states = visible.map((e) => outcome[e]);
-      if (states.some((s) => s === 'error')) setLessonState('error');
-      else if (states.every((s) => s === 'ok')) setLessonState('ready');
+      if (result !== 'running') settledOnce[experiment] = true;
+      const panel = panels[experiment];
+      ns.summary.update(experiment, panel.lastRun(), values, result !== 'current' && result !== 'running');
+      if (visible.every((e) => e === 'parallel' || settledOnce[e])) othersDone();
+      showLessonState();
+    };
+    // loading: something runs or waits to run; error: a run for the current settings was
+    // refused or failed; ready: every experiment shows a run for the current settings;
+    // incomplete: otherwise (a run was cancelled). html[data-lesson-current] lists the
+    // experiments whose results are current, [data-lesson-stale] those showing earlier ones.
+    const showLessonState = () => {
+      const results = visible.map((e) => (panels[e] ? panels[e].result() : 'running'));
+      const named = (...which) => visible.filter((e, i) => which.indexOf(results[i]) >= 0).join(' ');
+      root.dataset.lessonCurrent = named('current');
+      root.dataset.lessonStale = visible.filter((e) => panels[e] && panels[e].lastRun() && results[visible.indexOf(e)] !== 'current' &&
+        results[visible.indexOf(e)] !== 'running').join(' ');
+      if (results.some((r) => r === 'running' || r === 'none')) setLessonState('loading');
+      else if (results.some((r) => r === 'refused' || r === 'failed')) setLessonState('error');
+      else if (results.every((r) => r === 'current')) setLessonState('ready');
+      else setLessonState('incomplete');
+    };
+    // Earlier settings of one experiment against the current ones, in words: "H = 40, not 505".
+    const changedSince = (experiment) => (earlier) => {
+      if (!earlier) return '';
+      return table.filter((row) => row.experiment === experiment && !row.redraw &&
+        !ns.state.sameValue(earlier[row.key], values[row.key]))
+        .slice(0, 3).map((row) => ns.controls.label(row.name) + ' ' + ns.state.formatValue(row, earlier[row.key]) +
+          ', not ' + ns.state.formatValue(row, values[row.key])).join('; ');
     };
 
     let theme = ns.chartCommon.readTheme();
@@ -107,7 +132,8 @@
           updateUrl();
           if (redrawOnly.has(key)) {
             panels[experiment].redraw();
-            ns.summary.update(experiment, panels[experiment].lastRun(), values);
+            const result = panels[experiment].result();
+            ns.summary.update(experiment, panels[experiment].lastRun(), values, result !== 'current' && result !== 'running');
           } else panels[experiment].schedule(how.immediate);
         } });
       gate.refresh();  // each slider's range: what the other settings allow
@@ -120,6 +146,7 @@
         params: () => ns.state.moduleParams(table, values, experiment),
         values: () => values,
         onSettled: settled,
+        changedSince: changedSince(experiment),
         pool: experiment === 'parallel' ? (ns.parallelPool = ns.createPool(self.RNN_LESSON_WORKER_SOURCE, core)) : null,
       });
       ns.predict.build(experiment, section, values, (key, value) => { values[key] = value; updateUrl(); });

@@ -55,6 +55,13 @@
     return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(12)));
   }
 
+  // A value as the address can carry it: a real number to the 12 significant digits the
+  // address writes, so a value set live equals the one a fresh load of the address reads.
+  function canonicalValue(row, value) {
+    if (row.type === 'real' && typeof value === 'number' && Number.isFinite(value)) return Number(formatNumber(value));
+    return value;
+  }
+
   function formatValue(row, value) {
     if (row.type === 'integer_list' || row.type === 'name_list') return value.map(String).join(',');
     if (row.type === 'boolean') return value ? '1' : '0';
@@ -96,6 +103,7 @@
       case 'real': {
         const r = checkNumber(row, raw, row.type === 'integer');
         if (r.error) return { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
+        r.value = canonicalValue(row, r.value);
         return r.note ? { value: r.value, message: label + ': ' + r.note + ' (' + row.range + ').' } : { value: r.value };
       }
       case 'integer_list': {
@@ -264,6 +272,7 @@
     defaults: defaults,
     parseValue: parseValue,
     formatValue: formatValue,
+    canonicalValue: canonicalValue,
     deserialize: deserialize,
     serialize: serialize,
     moduleParams: moduleParams,

@@ -73,10 +73,11 @@
   const FILL = { timing: timing, gradient: gradient, retention: retention, architectures: architectures, memory: memory, parallel: parallel };
   const last = {};
 
-  // `run` is a panel's last run ({main, ...}); `values` the page's settings.
-  function update(experiment, run, values) {
+  // `run` is a panel's last run ({main, ...}); `values` the page's settings; `stale` when the
+  // run was computed for earlier settings than the current ones (its row says so).
+  function update(experiment, run, values, stale) {
     if (!run || !run.main) return;
-    last[experiment] = { run: run, values: values };
+    last[experiment] = { run: run, values: values, stale: !!stale };
     refresh(experiment);
   }
 
@@ -90,6 +91,7 @@
       cells = [text, text];
     } else {
       cells = FILL[experiment](ns.charts[experiment].facts(had.run, had.values));
+      if (had.stale) cells = cells.map((text) => 'From earlier settings (experiment ' + NUMBER[experiment] + ' has not run with the current ones): ' + text);
     }
     set('summary-' + experiment + '-rnn', cells[0]);
     set('summary-' + experiment + '-attn', cells[1]);
