@@ -76,6 +76,8 @@
     const t = String(text).trim();
     if (!NUMBER_TEXT.test(t)) return { error: '"' + shown(t) + '" is not a number' };
     let x = Number(t);
+    // A non-zero literal too small for a double (1e-400) would silently become 0.
+    if (x === 0 && /[1-9]/.test(t.replace(/e.*$/i, ''))) return { error: 'underflow' };
     let note = '';
     if (integral && Number.isFinite(x) && !Number.isInteger(x)) {
       x = Math.round(x);
@@ -102,6 +104,7 @@
       case 'integer':
       case 'real': {
         const r = checkNumber(row, raw, row.type === 'integer');
+        if (r.error === 'underflow') return { message: label + ' is too close to 0 to be told apart from 0; ' + defaultText(row) };
         if (r.error) return { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
         r.value = canonicalValue(row, r.value);
         return r.note ? { value: r.value, message: label + ': ' + r.note + ' (' + row.range + ').' } : { value: r.value };
@@ -220,6 +223,14 @@
       if ('value' in r) values[row.key] = r.value;
       if (r.message) note(r.message);
     };
+    // A key given more than once: the last one counts, and the learner is told.
+    const seen = new Map();
+    for (const [key, text] of entries) seen.set(key, { count: (seen.has(key) ? seen.get(key).count : 0) + 1, last: text });
+    for (const [key, { count, last }] of seen) {
+      if (count > 1 && (byKey.has(key) || byName.has(key))) {
+        note('The address gives ' + shown(key) + ' ' + count + ' times; the last, "' + shown(last) + '", is used.');
+      }
+    }
     // Shorthand names first, so a prefixed key given too wins.
     for (const [key, text] of entries) {
       if (!byKey.has(key) && byName.has(key)) for (const row of byName.get(key)) apply(row, text);

@@ -83,6 +83,24 @@ describe('hostile URL values', () => {
     }
   });
 
+  it('says which value counts when the address repeats a key, and refuses a number that underflows to 0', async () => {
+    const { context, page, watched, state } = await load('?embed=gradient&embed=memory&gradient.seed=7&gradient.seed=8' +
+      '&retention.noise_scale=1e-400&retention.weight_scale=0e-400');
+    try {
+      assert.equal(state, 'ready');
+      const text = await page.locator('#url-messages-list').innerText();
+      assert.match(text, /The address gives embed 2 times; the last, "memory", is used\./);
+      assert.match(text, /The address gives gradient\.seed 2 times; the last, "8", is used\./);
+      assert.match(text, /retention\.noise_scale="1e-400" is too close to 0 to be told apart from 0; the default 0.01 is used\./);
+      assert.doesNotMatch(text, /weight_scale/, 'a zero written as 0e-400 is a zero, not an underflow');
+      assert.equal(await page.locator('#experiment-memory').isVisible(), true);
+      assert.equal(await page.locator('#experiment-gradient').isVisible(), false, 'embed=memory, the last, is what is shown');
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   // From disk: node's server would refuse a request line this long (431) before the page saw it.
   it('ignores an absurdly long query as a whole, with a message', async () => {
     const { context, page, watched, state } = await load('?gradient.seed=' + '9'.repeat(30000), true);
