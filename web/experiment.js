@@ -99,6 +99,12 @@
     staleNote.className = 'stale-note';
     staleNote.hidden = true;
     ui.error.after(staleNote);
+    // The progress bar takes the status line's place while a run computes (the status keeps
+    // its height, hidden), so neither appearing moves the chart below: no layout shift per run.
+    const statusSlot = document.createElement('div');
+    statusSlot.className = 'status-slot';
+    ui.status.before(statusSlot);
+    statusSlot.append(ui.status, ui.busy);
 
     // The key of what a run with the current settings would compute (redraw-only settings
     // are not part of it: they change how a run is drawn, not the run).
@@ -287,8 +293,7 @@
       const valuesThen = Object.assign({}, options.values());
       pending = true;
       inFlight = true;
-      setBusy(true);
-      ui.status.textContent = '';  // the busy bar shows the run; the status speaks once, at the end
+      setBusy(true);  // the status is hidden meanwhile; it speaks once, at the end
       const started = performance.now();
       try {
         const onProgress = (f) => { if (mine === generation) ui.progress.value = Math.max(0, Math.min(1, f)); };
