@@ -122,12 +122,16 @@
     const byKey = new Map(rows.map((row) => [row.key, row]));
     let current = null;  // the limits of the values in use
     let chain = Promise.resolve();
+    // The newest proposal per key: a refusal of an older one must not put its kept value back
+    // on a control that already shows a newer one (which is decided next).
+    const newest = new Map();
+    let proposals = 0;
     const show = (limits) => {
       current = limits;
       o.controls.setLimits(limits, hintNote);
     };
 
-    async function decide(key, value, how) {
+    async function decide(key, value, how, token) {
       const row = byKey.get(key);
       if (!row || row.redraw) return o.apply(key, value, how);
       let v;
@@ -145,10 +149,11 @@
       if (how.slider && limit && numeric(row)) {
         const near = state.canonicalValue(row, Math.min(limit[1], Math.max(limit[0], value)));
         if (near !== value) {
-          o.controls.setValue(key, near);
-          return decide(key, near, { immediate: how.immediate });
+          if (newest.get(key) === token) o.controls.setValue(key, near);
+          return decide(key, near, { immediate: how.immediate }, token);
         }
       }
+      if (newest.get(key) !== token) return;
       o.controls.refuse(key, o.values[key], refusalText(row, value, o.values[key], v.limits[row.name]), how.typing);
     }
 
@@ -156,7 +161,9 @@
       propose(key, value, how) {
         const row = byKey.get(key);
         if (row) value = state.canonicalValue(row, value);
-        chain = chain.then(() => decide(key, value, how || {})).catch((e) => console.error('checker: ' + e));
+        const token = ++proposals;
+        newest.set(key, token);
+        chain = chain.then(() => decide(key, value, how || {}, token)).catch((e) => console.error('checker: ' + e));
         return chain;
       },
       refresh() {
