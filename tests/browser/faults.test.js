@@ -17,7 +17,7 @@ const RUN_MS = 120000;
 
 // Sends protocol commands, in order, to the page's worker named `name` (its target's title).
 // -> the replies (a command a worker never answers, e.g. self.close(), counts as answered
-// after 2 s).
+// after 2 s). The session stays attached: detaching would resume a worker paused through it.
 async function onWorker(browser, name, commands) {
   const cdp = await browser.newBrowserCDPSession();
   const { targetInfos } = await cdp.send('Target.getTargets');
