@@ -77,18 +77,19 @@
 
   // How long a worker may stay silent before the page decides it has stopped. A worker
   // whose script was stopped (terminated, closed, paused in a debugger) sends nothing and
-  // fires no event, so silence is the only sign; the limits are generous enough that a legal
-  // run on a slow phone never reaches them (measured in wasm on a desktop core: one seed at
-  // the 2e9 multiply-add cap ~0.5 s; a slow phone is taken as 20x slower, ~10 s).
+  // fires no event, so silence is the only sign. The limits are generous enough that a legal
+  // run on a slow phone never reaches them: measured with the wasm module in Node on a
+  // desktop-class core, one seed at the 2e9 multiply-add cap takes ~0.5 s and a 1-worker pool
+  // slice at parallel.cpp's 4e9-operation cap ~5 s; a slow phone is taken as 20x slower.
   const DEADLINES = {
     // A free worker acknowledges a request as soon as its module is ready: instantiating the
     // compiled module takes milliseconds, compiling its 0.5 MB from bytes (the fallback) on a
     // slow phone a few seconds.
     start: 20e3,
-    // From the acknowledgement to a run's first progress report: one seed, or one round of the
-    // timing experiment, whose timed intervals may legally add up to 60 s of clock time
-    // (timing.cpp's kMaxIntervalBudgetMs) plus its warm-up: 60 s + 20x the ~1 s of compute a
-    // desktop spends around them, with room to spare.
+    // From the acknowledgement to a run's first progress report (or a pool slice's reply): one
+    // seed (~10 s on that phone), one slice (~100 s), or one round of the timing experiment,
+    // whose timed intervals may legally add up to 60 s of clock time (timing.cpp's
+    // kMaxIntervalBudgetMs) plus a warm-up of ~1 s of compute on a desktop (~20 s there).
     first: 180e3,
     // Once a run has reported progress its seeds (or rounds) are equal in work, so the gaps
     // between reports vary only with the machine's load: 10x the longest gap seen in this run,
