@@ -30,14 +30,15 @@
     let workers = [];
     let nextId = 1;
     let terminated = 0;
-    // The pace of the measurement in progress: its longest slice so far (ms), and its number
-    // of workers (a slice on 1 worker is up to that many times a slice on all of them).
-    const pace = { longest: 0, workers: 1 };
+    // The pace of the measurement in progress: its longest slice so far of each kind (ms;
+    // the kinds differ by orders of magnitude with some settings), and its number of workers
+    // (a slice on 1 worker is up to that many times a slice on all of them).
+    const pace = { longest: {}, workers: 1 };
 
     // A worker answers its calls in order, one at a time: the oldest pending call is running.
     // It must be acknowledged within DEADLINES.start, and then answered within DEADLINES.first
-    // until this measurement has timed a slice, afterwards DEADLINES.paced of the longest
-    // slice scaled to 1 worker.
+    // until this measurement has timed a slice of that kind, afterwards DEADLINES.paced of the
+    // longest such slice scaled to 1 worker.
     function spawn() {
       const w = { worker: ns.core.startWorker(url, core, 'pool'), pending: new Map(), created: performance.now() };
       w.watchdog = ns.core.watch(() => fail(w, SILENT));
@@ -48,10 +49,11 @@
         const now = performance.now();
         if (d.started) {
           p.started = now;
-          w.watchdog.set(pace.longest ? limits.paced(pace.longest * pace.workers) : limits.first);
+          const longest = p.kind && pace.longest[p.kind];
+          w.watchdog.set(longest ? limits.paced(longest * pace.workers) : limits.first);
           return;
         }
-        if (p.started) pace.longest = Math.max(pace.longest, now - p.started);
+        if (p.started && p.kind) pace.longest[p.kind] = Math.max(pace.longest[p.kind] || 0, now - p.started);
         w.pending.delete(d.id);
         if (w.pending.size) w.watchdog.set(limits.start);
         else w.watchdog.clear();
@@ -77,7 +79,7 @@
       return new Promise((resolve, reject) => {
         const id = nextId++;
         if (!w.pending.size) w.watchdog.set(limits.start);
-        w.pending.set(id, { resolve: resolve, reject: reject });
+        w.pending.set(id, { resolve: resolve, reject: reject, kind: message.kind });
         w.worker.postMessage(Object.assign({ id: id }, message));
       });
     }
@@ -155,7 +157,7 @@
     // at that moment. (Timing all of k = 1 before k = 2 gave efficiencies from 55% to 124%.)
     async function measure(params, maxWorkers, repeats, onProgress) {
       const K = Math.max(1, maxWorkers);
-      pace.longest = 0;  // these parameters' slices may be longer than the last run's
+      pace.longest = {};  // these parameters' slices may be longer than the last run's
       pace.workers = K;
       await ensure(K);
       const out = { workers: [], startup: workers.slice(0, K).map((w) => w.startup), repeats: repeats };
