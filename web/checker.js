@@ -18,28 +18,54 @@
   const ns = (window.RnnLesson = window.RnnLesson || {});
   const state = ns.state;
 
+  // A question is answered in milliseconds once the worker has its module, so a checker that
+  // has not answered within DEADLINES.start has died or stopped: it is replaced and its open
+  // questions are asked again, once; a second failure rejects them (the gate then lets the
+  // run itself judge the change).
   function createChecker(source, core) {
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const url = ns.core.workerUrl(source);
     let worker = null;
     let nextId = 1;
-    const pending = new Map();
+    const pending = new Map();  // id -> {resolve, reject, experiment, params, retried}
+    const watchdog = ns.core.watch(() => replace('the checker stopped answering'));
+
+    function post(id, p) {
+      worker.postMessage({ id: id, op: 'limits', experiment: p.experiment, params: p.params });
+    }
+
+    function replace(why) {
+      worker.terminate();
+      worker = null;
+      watchdog.clear();
+      const open = Array.from(pending.entries());
+      pending.clear();
+      for (const [, p] of open.filter(([, q]) => q.retried)) p.reject(new Error(why));
+      const again = open.filter(([, q]) => !q.retried);
+      if (!again.length) return;
+      start();
+      for (const [id, p] of again) {
+        p.retried = true;
+        pending.set(id, p);
+        post(id, p);
+      }
+      watchdog.set(ns.core.DEADLINES.start);
+    }
 
     function start() {
-      worker = ns.core.startWorker(url, core);
+      worker = ns.core.startWorker(url, core, 'checker');
       worker.onmessage = (event) => {
         const d = event.data || {};
         const p = pending.get(d.id);
-        if (!p) return;
+        if (!p || d.started) return;
         pending.delete(d.id);
+        if (pending.size) watchdog.set(ns.core.DEADLINES.start);
+        else watchdog.clear();
         if (d.ok && d.result && !d.result.error) p.resolve(d.result);
         else p.reject(new Error((d.result && d.result.error) || d.error || 'no answer'));
       };
       worker.onerror = (event) => {
         event.preventDefault();
-        for (const p of pending.values()) p.reject(new Error('the checker stopped'));
-        pending.clear();
-        worker.terminate();
-        worker = null;  // started again by the next question
+        replace('the checker stopped');
       };
     }
 
@@ -48,8 +74,10 @@
         if (!worker) start();
         return new Promise((resolve, reject) => {
           const id = nextId++;
-          pending.set(id, { resolve: resolve, reject: reject });
-          worker.postMessage({ id: id, op: 'limits', experiment: coreName, params: params });
+          const p = { resolve: resolve, reject: reject, experiment: coreName, params: params, retried: false };
+          if (!pending.size) watchdog.set(ns.core.DEADLINES.start);
+          pending.set(id, p);
+          post(id, p);
         });
       },
     };

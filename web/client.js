@@ -11,6 +11,8 @@
 // less than RESTART_AFTER_MS, otherwise (or as soon as a stale job starts) stopped by
 // restarting the worker, the only way to stop synchronous code; jobs it still held are
 // handed to the new worker. (A restart is cheap: the module is compiled once for the page.)
+// A worker that dies (its error event) or goes silent past a deadline (web/core.js,
+// DEADLINES) fails the job it was running with a sentence and is replaced the same way.
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
@@ -24,29 +26,66 @@
     return e;
   }
 
+  // What the learner reads (after experiment.js's "The computation failed: ") when the
+  // worker died or went silent.
+  const SILENT = 'the worker computing this experiment stopped answering, so a new one has been started; press Run to try again.';
+  const DIED = (detail) => 'the worker computing this experiment stopped' + (detail ? ' (' + detail + ')' : '') +
+    ', so a new one has been started; press Run to try again, perhaps with smaller settings.';
+
   // `source` is the worker's whole script as a string (self.RNN_LESSON_WORKER_SOURCE);
   // `core` the compiled module every worker is given (ns.core.coreModule()).
   function createClient(source, core) {
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const url = ns.core.workerUrl(source);
+    const limits = ns.core.DEADLINES;
     let worker = null;
     let nextId = 1;
     let sent = [];       // jobs handed to the worker, in order; sent[0] is running
     const queue = [];    // jobs waiting, oldest first: {id, slot, message, resolve, reject, onProgress, started, stale}
     let paused = false;  // while the parallel section measures, nothing else computes
     let idleWaiters = [];
+    // Runs while a job is at the head: the deadline of DEADLINES that applies to what has been
+    // heard of it so far (nothing yet, the acknowledgement, progress at some pace).
+    const watchdog = ns.core.watch(() => lost(SILENT));
+
+    // The head job will not be answered: it fails with `text`, the worker is replaced, and
+    // the jobs it also held go back to the queue.
+    function lost(text) {
+      const job = sent.shift();
+      restartWorker();
+      if (job) job.reject(stopped('crashed', text));
+      pump();
+    }
+
+    // A job has become the head: the worker is free to begin it now.
+    function begin(job) {
+      job.started = performance.now();
+      job.heard = 0;  // last message of it: 0 = none yet
+      job.gap = 0;    // longest stretch between its progress reports
+      watchdog.set(limits.start);
+    }
 
     function startWorker() {
-      worker = ns.core.startWorker(url, core);
+      worker = ns.core.startWorker(url, core, 'compute');
       worker.onmessage = (event) => {
         const data = event.data || {};
         const job = sent[0];
-        if (!job || data.id !== job.id) return;  // from a worker or a job already given up on
-        if ('progress' in data) {
-          if (!job.stale && job.onProgress) job.onProgress(data.progress);
+        if (!job) return;  // from a worker or a job already given up on
+        if (data.id !== job.id) {
+          // A worker answers in order: a later job beginning means the head's run was cut off.
+          if (sent.some((j) => j.id === data.id)) lost(SILENT);
+          return;
+        }
+        const now = performance.now();
+        if (data.started || 'progress' in data) {
+          if (job.heard && 'progress' in data) job.gap = Math.max(job.gap, now - job.heard);
+          job.heard = now;
+          watchdog.set(job.gap ? limits.paced(job.gap) : limits.first);
+          if (!job.stale && job.onProgress && 'progress' in data) job.onProgress(data.progress);
           return;
         }
         sent.shift();
-        if (sent.length) sent[0].started = performance.now();
+        if (sent.length) begin(sent[0]);
+        else watchdog.clear();
         if (job.stale) job.reject(stopped('superseded'));
         else if (data.ok) job.resolve(data);
         else job.reject(stopped('crashed', data.error));
@@ -55,11 +94,7 @@
       };
       worker.onerror = (event) => {
         event.preventDefault();
-        const job = sent.shift();
-        restartWorker();
-        if (job) job.reject(stopped('crashed', 'the computation stopped unexpectedly' +
-          (event.message ? ': ' + event.message : '') + '. Try smaller parameters.'));
-        pump();
+        lost(DIED(event.message));
       };
     }
 
@@ -67,6 +102,7 @@
     // back to the front of the queue, in order.
     function restartWorker() {
       if (worker) worker.terminate();
+      watchdog.clear();
       const held = sent;
       sent = [];
       for (const job of held) if (job.stale) job.reject(stopped('superseded'));
@@ -77,7 +113,7 @@
     function pump() {
       while (!paused && sent.length < HANDED_OVER && queue.length) {
         const job = queue.shift();
-        if (!sent.length) job.started = performance.now();
+        if (!sent.length) begin(job);
         sent.push(job);
         worker.postMessage(job.message);
       }

@@ -36,10 +36,35 @@
     return compiled;
   }
 
-  // Starts a worker from `url` and gives it the core before anything else is posted to it
-  // (a worker handles its messages in order, so requests may follow at once).
-  function startWorker(url, core) {
-    const worker = new Worker(url);
+  // Trusted Types: under `require-trusted-types-for 'script'` a worker's script URL must be a
+  // TrustedScriptURL. This one narrow policy vouches only for the Blob URLs workerUrl() made
+  // from the page's own worker source, and is used only by startWorker(). Browsers without
+  // Trusted Types (or a page policy that does not allow the name) get the plain URL.
+  const ownUrls = new Map();  // worker source -> its Blob URL
+  let policy = null;
+  if (self.trustedTypes && typeof self.trustedTypes.createPolicy === 'function') {
+    try {
+      policy = self.trustedTypes.createPolicy('rnn-lesson-worker', {
+        createScriptURL(url) {
+          for (const own of ownUrls.values()) if (own === url) return url;
+          throw new TypeError('rnn-lesson-worker starts workers only from this page\'s own Blob URLs');
+        },
+      });
+    } catch (e) { /* no policy allowed by name: new Worker then reports the page's refusal */ }
+  }
+
+  // One Blob URL per worker source for the whole page (the main worker, the checker and the
+  // pool all run the same script).
+  function workerUrl(source) {
+    if (!ownUrls.has(source)) ownUrls.set(source, URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+    return ownUrls.get(source);
+  }
+
+  // Starts a worker from `url` (from workerUrl) and gives it the core before anything else is
+  // posted to it (a worker handles its messages in order, so requests may follow at once).
+  // `name` ('compute', 'checker', 'pool') is what DevTools and tests see as the worker's name.
+  function startWorker(url, core, name) {
+    const worker = new Worker(policy ? policy.createScriptURL(url) : url, { name: name || 'rnn-lesson' });
     try {
       if (!core.module) throw new Error('not compiled here');
       worker.postMessage({ op: 'init', module: core.module });
@@ -50,7 +75,68 @@
     return worker;
   }
 
-  ns.core = { coreModule: coreModule, startWorker: startWorker };
+  // How long a worker may stay silent before the page decides it has stopped. A worker
+  // whose script was stopped (terminated, closed, paused in a debugger) sends nothing and
+  // fires no event, so silence is the only sign. The limits are generous enough that a legal
+  // run on a slow phone never reaches them: measured with the wasm module in Node on a
+  // desktop-class core, one seed at the 2e9 multiply-add cap takes ~0.5 s and a 1-worker pool
+  // slice at parallel.cpp's 4e9-operation cap ~5 s; a slow phone is taken as 20x slower.
+  const DEADLINES = {
+    // A free worker acknowledges a request as soon as its module is ready: instantiating the
+    // compiled module takes milliseconds, compiling its 0.5 MB from bytes (the fallback) on a
+    // slow phone a few seconds.
+    start: 20e3,
+    // From the acknowledgement to a run's first progress report (or a pool slice's reply): one
+    // seed (~10 s on that phone), one slice (~100 s), or one round of the timing experiment,
+    // whose timed intervals may legally add up to 60 s of clock time (timing.cpp's
+    // kMaxIntervalBudgetMs) plus a warm-up of ~1 s of compute on a desktop (~20 s there).
+    first: 180e3,
+    // Once a run has reported progress its seeds (or rounds) are equal in work, so the gaps
+    // between reports vary only with the machine's load: 10x the longest gap seen in this run,
+    // and never under 20 s.
+    paced: (longestGap) => Math.max(20e3, 10 * longestGap),
+  };
+
+  // watch(onSilent) -> {set(ms), clear()}: set(ms) (re)starts the clock; if set or clear is not
+  // called again within ms, onSilent() runs. Time while the page is hidden does not count: a
+  // browser may freeze a hidden tab's workers until it is shown again. A deadline found passed
+  // is confirmed a second later, so that replies queued while this thread was busy arrive first.
+  const watches = new Set();
+  function watch(onSilent) {
+    let limit = null;
+    let since = 0;
+    let timer = 0;
+    let generation = 0;
+    const arm = (ms) => { clearTimeout(timer); timer = setTimeout(check, Math.max(0, ms)); };
+    function check() {
+      if (limit === null) return;
+      if (document.hidden) since = performance.now();
+      const left = since + limit - performance.now();
+      if (left > 0) return arm(left);
+      const seen = generation;
+      timer = setTimeout(() => { if (seen === generation && limit !== null) { handle.clear(); onSilent(); } }, 1000);
+    }
+    const handle = {
+      set(ms) {
+        ++generation;
+        limit = ms;
+        since = performance.now();
+        watches.add(handle);
+        arm(ms);
+      },
+      clear() {
+        ++generation;
+        limit = null;
+        clearTimeout(timer);
+        watches.delete(handle);
+      },
+      restart() { if (limit !== null) handle.set(limit); },
+    };
+    return handle;
+  }
+  document.addEventListener('visibilitychange', () => { for (const w of watches) w.restart(); });
+
+  ns.core = { coreModule: coreModule, workerUrl: workerUrl, startWorker: startWorker, watch: watch, DEADLINES: DEADLINES };
   // Begin compiling while the other scripts load.
   coreModule().catch(() => {});
 })();

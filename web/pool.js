@@ -1,7 +1,8 @@
 // The scaling run's own workers: k of them, each with its own module instance, started from
 // the same Blob URL as the page's main worker but separate from it. measure() times the same
 // forward pass split over 1, 2, ... k workers; stop() terminates every worker (they are
-// created again, lazily, by the next run).
+// created again, lazily, by the next run). A worker that dies or goes silent past its
+// deadline (web/core.js, DEADLINES) fails the measurement with a sentence and stops them all.
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
@@ -17,35 +18,68 @@
     return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   };
 
+  // After experiment.js's "The computation failed: ".
+  const SILENT = 'one of the workers measuring this section stopped answering, so the workers will be started afresh; press Run to try again.';
+  const DIED = (detail) => 'one of the workers measuring this section stopped' + (detail ? ' (' + detail + ')' : '') +
+    ', so the workers will be started afresh; press Run to try again, perhaps with smaller settings.';
+
   // `source`: the worker's script; `core`: the compiled module (ns.core.coreModule()).
   function createPool(source, core) {
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const url = ns.core.workerUrl(source);
+    const limits = ns.core.DEADLINES;
     let workers = [];
     let nextId = 1;
     let terminated = 0;
+    // The pace of the measurement in progress: its longest slice so far of each kind (ms;
+    // the kinds differ by orders of magnitude with some settings), and its number of workers
+    // (a slice on 1 worker is up to that many times a slice on all of them).
+    const pace = { longest: {}, workers: 1 };
 
+    // A worker answers its calls in order, one at a time: the oldest pending call is running.
+    // It must be acknowledged within DEADLINES.start, and then answered within DEADLINES.first
+    // until this measurement has timed a slice of that kind, afterwards DEADLINES.paced of the
+    // longest such slice scaled to 1 worker.
     function spawn() {
-      const w = { worker: ns.core.startWorker(url, core), pending: new Map(), created: performance.now() };
+      const w = { worker: ns.core.startWorker(url, core, 'pool'), pending: new Map(), created: performance.now() };
+      w.watchdog = ns.core.watch(() => fail(w, SILENT));
       w.worker.onmessage = (event) => {
         const d = event.data || {};
         const p = w.pending.get(d.id);
         if (!p) return;
+        const now = performance.now();
+        if (d.started) {
+          p.started = now;
+          const longest = p.kind && pace.longest[p.kind];
+          w.watchdog.set(longest ? limits.paced(longest * pace.workers) : limits.first);
+          return;
+        }
+        if (p.started && p.kind) pace.longest[p.kind] = Math.max(pace.longest[p.kind] || 0, now - p.started);
         w.pending.delete(d.id);
+        if (w.pending.size) w.watchdog.set(limits.start);
+        else w.watchdog.clear();
         if (d.ok) p.resolve(d);
         else p.reject(stopped('crashed', d.error));
       };
       w.worker.onerror = (event) => {
         event.preventDefault();
-        for (const p of w.pending.values()) p.reject(stopped('crashed', 'a worker stopped unexpectedly. Try smaller parameters.'));
-        w.pending.clear();
+        fail(w, DIED(event.message));
       };
       return w;
+    }
+
+    // A worker died or went silent: its calls fail with `text` and every worker is stopped, so
+    // the next run starts a fresh pool.
+    function fail(w, text) {
+      for (const p of w.pending.values()) p.reject(stopped('crashed', text));
+      w.pending.clear();
+      stop('crashed');
     }
 
     function call(w, message) {
       return new Promise((resolve, reject) => {
         const id = nextId++;
-        w.pending.set(id, { resolve: resolve, reject: reject });
+        if (!w.pending.size) w.watchdog.set(limits.start);
+        w.pending.set(id, { resolve: resolve, reject: reject, kind: message.kind });
         w.worker.postMessage(Object.assign({ id: id }, message));
       });
     }
@@ -67,6 +101,7 @@
     function stop(reason) {
       for (const w of workers) {
         w.worker.terminate();
+        w.watchdog.clear();
         ++terminated;
         for (const p of w.pending.values()) p.reject(stopped(reason || 'cancelled'));
         w.pending.clear();
@@ -122,6 +157,8 @@
     // at that moment. (Timing all of k = 1 before k = 2 gave efficiencies from 55% to 124%.)
     async function measure(params, maxWorkers, repeats, onProgress) {
       const K = Math.max(1, maxWorkers);
+      pace.longest = {};  // these parameters' slices may be longer than the last run's
+      pace.workers = K;
       await ensure(K);
       const out = { workers: [], startup: workers.slice(0, K).map((w) => w.startup), repeats: repeats };
       const times = {};

@@ -14,6 +14,7 @@
 //                                                      -> {id, ok, result, ms}
 //                 kind: 'attention' (query rows), 'rnn_batch' (sequences), 'rnn_relay' (steps,
 //                 from `state`); ms is measured here around the core call only.
+// Every request is first acknowledged with {id, started: true} once the module is ready.
 // Failures answer {id, ok: false, error}. One request runs at a time (the module is
 // synchronous); the page stops a run by terminating this worker.
 (function () {
@@ -56,6 +57,9 @@
 
   async function handle(message) {
     const m = await loadModule();
+    // Tells the page this request has begun: until then it cannot tell a busy worker from a
+    // dead one (web/core.js, DEADLINES).
+    self.postMessage({ id: message.id, started: true });
     if (message.op === 'load') {
       self.postMessage({ id: message.id, ok: true, ms: instantiateMs });
       return;
