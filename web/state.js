@@ -73,7 +73,9 @@
 
   // One number against a row's range: {value} or {value, note} (adjusted) or {error}.
   function checkNumber(row, text, integral) {
-    const t = String(text).trim();
+    // The core's rule (params.cpp): spaces and tabs around a number are ignored, any other
+    // whitespace (a line break, before or after) makes it not a number.
+    const t = String(text).replace(/^[ \t]+|[ \t]+$/g, '');
     if (!NUMBER_TEXT.test(t)) return { error: '"' + shown(t) + '" is not a number' };
     let x = Number(t);
     // A non-zero literal too small for a double (1e-400) would silently become 0.

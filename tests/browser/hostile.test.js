@@ -85,7 +85,7 @@ describe('hostile URL values', () => {
 
   it('says which value counts when the address repeats a key, and refuses a number that underflows to 0', async () => {
     const { context, page, watched, state } = await load('?embed=gradient&embed=memory&gradient.seed=7&gradient.seed=8' +
-      '&retention.noise_scale=1e-400&retention.weight_scale=0e-400');
+      '&retention.noise_scale=1e-400&retention.weight_scale=0e-400&retention.seed=%0A5&retention.hidden_size=%206%09');
     try {
       assert.equal(state, 'ready');
       const text = await page.locator('#url-messages-list').innerText();
@@ -93,6 +93,9 @@ describe('hostile URL values', () => {
       assert.match(text, /The address gives gradient\.seed 2 times; the last, "8", is used\./);
       assert.match(text, /retention\.noise_scale="1e-400" is too close to 0 to be told apart from 0; the default 0.01 is used\./);
       assert.doesNotMatch(text, /weight_scale/, 'a zero written as 0e-400 is a zero, not an underflow');
+      // Spaces and tabs around a number are ignored, a line break is not (the core's rule too).
+      assert.match(text, /retention\.seed="\?5" is not an integer/);
+      assert.doesNotMatch(text, /retention\.hidden_size/);
       assert.equal(await page.locator('#experiment-memory').isVisible(), true);
       assert.equal(await page.locator('#experiment-gradient').isVisible(), false, 'embed=memory, the last, is what is shown');
       assert.deepEqual(watched.errors, []);
