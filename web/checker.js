@@ -22,6 +22,7 @@
   // has not answered within DEADLINES.start has died or stopped: it is replaced and its open
   // questions are asked again, once; a second failure rejects them (the gate then lets the
   // run itself judge the change).
+  const ANSWER_MS = 3000;
   function createChecker(source, core) {
     const url = ns.core.workerUrl(source);
     let worker = null;
@@ -56,7 +57,13 @@
       worker.onmessage = (event) => {
         const d = event.data || {};
         const p = pending.get(d.id);
-        if (!p || d.started) return;
+        if (!p) return;
+        // Started: the module is ready, and limits() answers in milliseconds (a slow phone in
+        // well under a second), so from here a few seconds of silence mean a stopped checker.
+        if (d.started) {
+          watchdog.set(ANSWER_MS);
+          return;
+        }
         pending.delete(d.id);
         if (pending.size) watchdog.set(ns.core.DEADLINES.start);
         else watchdog.clear();

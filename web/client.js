@@ -28,9 +28,9 @@
 
   // What the learner reads (after experiment.js's "The computation failed: ") when the
   // worker died or went silent.
-  const SILENT = 'the worker computing this experiment stopped answering, so a new one has been started; press Run to try again.';
+  const SILENT = 'the worker computing this experiment stopped answering, so a new one has been started; press Run again to retry.';
   const DIED = (detail) => 'the worker computing this experiment stopped' + (detail ? ' (' + detail + ')' : '') +
-    ', so a new one has been started; press Run to try again, perhaps with smaller settings.';
+    ', so a new one has been started; press Run again to retry, perhaps with smaller settings.';
 
   // `source` is the worker's whole script as a string (self.RNN_LESSON_WORKER_SOURCE);
   // `core` the compiled module every worker is given (ns.core.coreModule()).

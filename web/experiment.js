@@ -121,6 +121,9 @@
     }
 
     // Marks (or unmarks) the shown run as computed for other settings, and tells the page.
+    // While a run computes the mark is left off (the progress bar says a new result is coming,
+    // and a mark flashing on every change would move the page).
+    staleNote.id = section.id + '-stale';
     function settle() {
       const now = result();
       const stale = !!lastRun && now !== 'current' && now !== 'running';
@@ -129,11 +132,24 @@
       staleNote.hidden = !stale;
       if (stale) {
         const changed = options.changedSince ? options.changedSince(shownValues) : '';
-        staleNote.textContent = 'The chart, figures and table below are from earlier settings' +
-          (changed ? ' (' + changed + ')' : '') + ', not the ones chosen here.';
+        staleNote.textContent = 'The chart, figures and table below are for earlier settings' +
+          (changed ? ': ' + changed : '') + '. Press Run again to compute the current ones.';
       }
+      // A screen reader hears the mark with the chart and the figures it qualifies.
+      for (const el of canvases.concat([ui.readout])) {
+        const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && id !== staleNote.id);
+        if (stale) ids.unshift(staleNote.id);
+        if (ids.length) el.setAttribute('aria-describedby', ids.join(' '));
+        else el.removeAttribute('aria-describedby');
+      }
+      if (!lastRun && now !== 'running' && now !== 'none') ui.notice.textContent = 'no result yet: press Run again.';
       options.onSettled(experiment, now);
     }
+
+    // The status line when a run ends without a new result.
+    const notRun = (what) => [what, !lastRun ? '' : result() === 'current'
+      ? 'The results below are still those of an earlier run with these same settings.'
+      : 'The results below are for earlier settings.'].filter(Boolean).join(' ');
 
     function setBusy(on) {
       clearTimeout(progressTimer);
@@ -293,7 +309,9 @@
       const valuesThen = Object.assign({}, options.values());
       pending = true;
       inFlight = true;
+      showError('');
       setBusy(true);  // the status is hidden meanwhile; it speaks once, at the end
+      settle();
       const started = performance.now();
       try {
         const onProgress = (f) => { if (mine === generation) ui.progress.value = Math.max(0, Math.min(1, f)); };
@@ -322,8 +340,8 @@
           pending = inFlight = false;
           ended = 'refused';
           showError('The experiment refused these settings: ' + refused + '.');
-          ui.status.textContent = 'Not run.';
           settle();
+          ui.status.textContent = notRun('Not run.');
           return;
         }
         showError('');
@@ -346,22 +364,33 @@
         }
         if (error.reason === 'cancelled') {
           ended = 'cancelled';
-          ui.status.textContent = 'Cancelled. Press Run to start again.';
           settle();
+          ui.status.textContent = notRun('Cancelled.');
           return;
         }
         ended = 'failed';
         showError('The computation failed: ' + (error.message || error));
-        ui.status.textContent = '';
         settle();
+        ui.status.textContent = notRun('');
       }
     }
 
     function schedule(immediate) {
       clearTimeout(debounce);
+      // Back to the settings of the run shown: nothing to compute (Run still runs it again).
+      if (!inFlight && lastRun && shownKey === settingsKey()) {
+        pending = false;
+        ended = 'current';
+        ui.cancel.disabled = true;
+        showError('');
+        settle();
+        ui.status.textContent = 'Back to the settings of the results shown.';
+        return;
+      }
       if (immediate) runNow();
       else {
         pending = true;  // the page is not ready while a change waits to run
+        ui.cancel.disabled = false;  // a change waiting to run can be called off
         settle();
         debounce = setTimeout(runNow, DEBOUNCE_MS);
       }
@@ -372,7 +401,9 @@
       if (pending && !inFlight) {  // only scheduled: nothing to stop, but it will not run
         pending = false;
         ended = 'cancelled';
+        ui.cancel.disabled = true;
         settle();
+        ui.status.textContent = notRun('Cancelled.');
       }
       options.client.cancel((slot) => slot === experiment || slot.indexOf(experiment + '-') === 0);
       if (module.cancel) module.cancel(options);

@@ -22,6 +22,8 @@
   function setLessonState(value) {
     root.dataset.lessonState = value;
   }
+  root.dataset.lessonCurrent = '';
+  root.dataset.lessonStale = '';
 
   function fail(text) {
     ns.page.showFatal(text);
@@ -77,13 +79,14 @@
     const settled = (experiment, result) => {
       if (result !== 'running') settledOnce[experiment] = true;
       const panel = panels[experiment];
-      ns.summary.update(experiment, panel.lastRun(), values, result !== 'current' && result !== 'running');
+      ns.summary.update(experiment, panel.lastRun(), values, result);
       if (visible.every((e) => e === 'parallel' || settledOnce[e])) othersDone();
       showLessonState();
     };
-    // loading: something runs or waits to run; error: a run for the current settings was
-    // refused or failed; ready: every experiment shows a run for the current settings;
-    // incomplete: otherwise (a run was cancelled). html[data-lesson-current] lists the
+    // loading: something runs or waits to run; error: an experiment has no result for the
+    // current settings because its run was refused or failed; ready: every experiment shows a
+    // run for the current settings (a re-run that failed leaves it so); incomplete: otherwise
+    // (a run was cancelled). html[data-lesson-current] lists the
     // experiments whose results are current, [data-lesson-stale] those showing earlier ones.
     const showLessonState = () => {
       const results = visible.map((e) => (panels[e] ? panels[e].result() : 'running'));
@@ -96,13 +99,17 @@
       else if (results.every((r) => r === 'current')) setLessonState('ready');
       else setLessonState('incomplete');
     };
-    // Earlier settings of one experiment against the current ones, in words: "H = 40, not 505".
+    // Earlier settings of one experiment against the current ones, in words:
+    // "Hidden size H was 32 (now 64); Seed was 42 (now 7); and 2 more".
     const changedSince = (experiment) => (earlier) => {
       if (!earlier) return '';
-      return table.filter((row) => row.experiment === experiment && !row.redraw &&
-        !ns.state.sameValue(earlier[row.key], values[row.key]))
-        .slice(0, 3).map((row) => ns.controls.label(row.name) + ' ' + ns.state.formatValue(row, earlier[row.key]) +
-          ', not ' + ns.state.formatValue(row, values[row.key])).join('; ');
+      const shown = (row, v) => ns.state.formatValue(row, v).replace(/,/g, ', ');
+      const differ = table.filter((row) => row.experiment === experiment && !row.redraw &&
+        !ns.state.sameValue(earlier[row.key], values[row.key]));
+      const named = differ.slice(0, 3).map((row) => ns.controls.label(row.name) + ' was ' + shown(row, earlier[row.key]) +
+        ' (now ' + shown(row, values[row.key]) + ')');
+      if (differ.length > 3) named.push('and ' + (differ.length - 3) + ' more');
+      return named.join('; ');
     };
 
     let theme = ns.chartCommon.readTheme();
@@ -132,8 +139,7 @@
           updateUrl();
           if (redrawOnly.has(key)) {
             panels[experiment].redraw();
-            const result = panels[experiment].result();
-            ns.summary.update(experiment, panels[experiment].lastRun(), values, result !== 'current' && result !== 'running');
+            ns.summary.update(experiment, panels[experiment].lastRun(), values, panels[experiment].result());
           } else panels[experiment].schedule(how.immediate);
         } });
       gate.refresh();  // each slider's range: what the other settings allow

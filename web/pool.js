@@ -19,9 +19,9 @@
   };
 
   // After experiment.js's "The computation failed: ".
-  const SILENT = 'one of the workers measuring this section stopped answering, so the workers will be started afresh; press Run to try again.';
+  const SILENT = 'one of the workers measuring this section stopped answering, so the workers will be started afresh; press Run again to retry.';
   const DIED = (detail) => 'one of the workers measuring this section stopped' + (detail ? ' (' + detail + ')' : '') +
-    ', so the workers will be started afresh; press Run to try again, perhaps with smaller settings.';
+    ', so the workers will be started afresh; press Run again to retry, perhaps with smaller settings.';
 
   // `source`: the worker's script; `core`: the compiled module (ns.core.coreModule()).
   function createPool(source, core) {

@@ -78,8 +78,12 @@
     const t = String(text).replace(/^[ \t]+|[ \t]+$/g, '');
     if (!NUMBER_TEXT.test(t)) return { error: '"' + shown(t) + '" is not a number' };
     let x = Number(t);
-    // A non-zero literal too small for a double (1e-400) would silently become 0.
-    if (x === 0 && /[1-9]/.test(t.replace(/e.*$/i, ''))) return { error: 'underflow' };
+    // A non-zero literal too small for a double (1e-400) would silently become 0: refused
+    // where 0 is allowed (as the core does); elsewhere it is below the minimum like any tiny number.
+    if (x === 0 && /[1-9]/.test(t.replace(/e.*$/i, ''))) {
+      if (row.min <= 0) return { error: 'underflow' };
+      x = t.startsWith('-') ? -Number.MIN_VALUE : Number.MIN_VALUE;
+    }
     let note = '';
     if (integral && Number.isFinite(x) && !Number.isInteger(x)) {
       x = Math.round(x);
@@ -229,9 +233,15 @@
     const seen = new Map();
     for (const [key, text] of entries) seen.set(key, { count: (seen.has(key) ? seen.get(key).count : 0) + 1, last: text });
     for (const [key, { count, last }] of seen) {
-      if (count > 1 && (byKey.has(key) || byName.has(key))) {
-        note('The address gives ' + shown(key) + ' ' + count + ' times; the last, "' + shown(last) + '", is used.');
-      }
+      // A shorthand name some of whose settings are also given in full: those win anyway.
+      if (count < 2 || !(byKey.has(key) || byName.has(key))) continue;
+      const full = byKey.has(key) ? [] : byName.get(key).filter((row) => seen.has(row.key)).map((row) => row.key);
+      if (full.length && full.length === byName.get(key).length) continue;
+      const row = byKey.get(key) || byName.get(key)[0];
+      const list = row.type === 'integer_list' || row.type === 'name_list';
+      note('The address gives ' + shown(key) + ' ' + count + ' times; the last, "' + shown(last) + '", is used' +
+        (full.length ? ' (not for ' + full.join(', ') + ', which the address also gives in full)' : '') +
+        (list ? ' (several values go in one, separated by commas: ' + shown(key) + '=a,b).' : '.'));
     }
     // Shorthand names first, so a prefixed key given too wins.
     for (const [key, text] of entries) {

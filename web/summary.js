@@ -73,11 +73,21 @@
   const FILL = { timing: timing, gradient: gradient, retention: retention, architectures: architectures, memory: memory, parallel: parallel };
   const last = {};
 
-  // `run` is a panel's last run ({main, ...}); `values` the page's settings; `stale` when the
-  // run was computed for earlier settings than the current ones (its row says so).
-  function update(experiment, run, values, stale) {
-    if (!run || !run.main) return;
-    last[experiment] = { run: run, values: values, stale: !!stale };
+  // `run` is a panel's last run ({main, ...}); `values` the page's settings; `result` the
+  // panel's result(): a run for earlier settings than the current ones is marked as such, and
+  // a panel with no run whose attempt ended says so instead of "waiting".
+  function update(experiment, run, values, result) {
+    const row = document.getElementById('summary-' + experiment + '-rnn');
+    const stale = Boolean(run) && result !== 'current' && result !== 'running';
+    if (row && row.parentNode) row.parentNode.classList.toggle('is-stale', stale);
+    if (!run || !run.main) {
+      const text = result === 'running' || result === 'none' ? 'waiting for experiment ' + NUMBER[experiment] + '…'
+        : 'no result yet: experiment ' + NUMBER[experiment] + ' has not finished a run.';
+      set('summary-' + experiment + '-rnn', text);
+      set('summary-' + experiment + '-attn', text);
+      return;
+    }
+    last[experiment] = { run: run, values: values, stale: stale };
     refresh(experiment);
   }
 
@@ -91,7 +101,8 @@
       cells = [text, text];
     } else {
       cells = FILL[experiment](ns.charts[experiment].facts(had.run, had.values));
-      if (had.stale) cells = cells.map((text) => 'From earlier settings (experiment ' + NUMBER[experiment] + ' has not run with the current ones): ' + text);
+      // Said once per row: the row's first cell names it, the style marks both.
+      if (had.stale) cells[0] = 'For earlier settings (experiment ' + NUMBER[experiment] + ' has not run with the current ones): ' + cells[0];
     }
     set('summary-' + experiment + '-rnn', cells[0]);
     set('summary-' + experiment + '-attn', cells[1]);

@@ -100,7 +100,7 @@ describe('a dead or silent worker is noticed, replaced, and the run can be tried
       assert.equal(await h.waitReady(page, RUN_MS), 'ready');
       await closeWorker(env.chromium.browser, 'compute');
       await page.locator('#experiment-gradient [data-role="run"]').click();
-      await expectNotice(page, 'gradient', /^The computation failed: the worker computing this experiment stopped answering, so a new one has been started; press Run to try again\.$/);
+      await expectNotice(page, 'gradient', /^The computation failed: the worker computing this experiment stopped answering, so a new one has been started; press Run again to retry\.$/);
       await runAgain(page, 'gradient', 'chart-gradient');
     });
   });
@@ -111,7 +111,7 @@ describe('a dead or silent worker is noticed, replaced, and the run can be tried
       await runUnderWay(page, 'timing');
       const [reply] = await onWorker(env.chromium.browser, 'compute', [['Runtime.terminateExecution']]);
       assert.ok(!reply.error, JSON.stringify(reply));
-      await expectNotice(page, 'timing', /stopped answering, so a new one has been started; press Run to try again\.$/);
+      await expectNotice(page, 'timing', /stopped answering, so a new one has been started; press Run again to retry\.$/);
       assert.equal(await h.waitReady(page), 'error', 'the page is not ready without a result');
       await runAgain(page, 'timing', 'chart-timing');
     });
@@ -122,7 +122,7 @@ describe('a dead or silent worker is noticed, replaced, and the run can be tried
       assert.equal(await h.waitReady(page, RUN_MS), 'ready');
       await closeWorker(env.chromium.browser, 'pool');
       await page.locator('#experiment-parallel [data-role="run"]').click();
-      await expectNotice(page, 'parallel', /^The computation failed: one of the workers measuring this section stopped answering, so the workers will be started afresh; press Run to try again\.$/);
+      await expectNotice(page, 'parallel', /^The computation failed: one of the workers measuring this section stopped answering, so the workers will be started afresh; press Run again to retry\.$/);
       assert.deepEqual(await page.evaluate(() => window.RnnLesson.parallelPool.info().workers), 0, 'the pool was stopped');
       await runAgain(page, 'parallel', 'chart-scaling');
     });

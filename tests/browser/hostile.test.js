@@ -85,7 +85,8 @@ describe('hostile URL values', () => {
 
   it('says which value counts when the address repeats a key, and refuses a number that underflows to 0', async () => {
     const { context, page, watched, state } = await load('?embed=gradient&embed=memory&gradient.seed=7&gradient.seed=8' +
-      '&retention.noise_scale=1e-400&retention.weight_scale=0e-400&retention.seed=%0A5&retention.hidden_size=%206%09');
+      '&retention.noise_scale=1e-400&retention.weight_scale=0e-400&retention.seed=%0A5&retention.hidden_size=%206%09' +
+      '&timing.min_interval_ms=1e-400&seed=7&seed=8&timing.seed=9&hide=trials&hide=washout');
     try {
       assert.equal(state, 'ready');
       const text = await page.locator('#url-messages-list').innerText();
@@ -96,6 +97,11 @@ describe('hostile URL values', () => {
       // Spaces and tabs around a number are ignored, a line break is not (the core's rule too).
       assert.match(text, /retention\.seed="\?5" is not an integer/);
       assert.doesNotMatch(text, /retention\.hidden_size/);
+      // Where 0 is not allowed, an underflow is just below the minimum.
+      assert.match(text, /timing\.min_interval_ms="1e-400": below the minimum, so 0\.5 is used/);
+      // A shorthand repeated: the settings also given in full keep theirs, and the message says so.
+      assert.match(text, /The address gives seed 2 times; the last, "8", is used \(not for timing\.seed, gradient\.seed, retention\.seed, which the address also gives in full\)\./);
+      assert.match(text, /The address gives hide 2 times; the last, "washout", is used \(several values go in one, separated by commas: hide=a,b\)\./);
       assert.equal(await page.locator('#experiment-memory').isVisible(), true);
       assert.equal(await page.locator('#experiment-gradient').isVisible(), false, 'embed=memory, the last, is what is shown');
       assert.deepEqual(watched.errors, []);

@@ -134,14 +134,32 @@ describe('the page state follows the settings, not their history', () => {
         note: document.querySelector('#experiment-timing .stale-note').textContent,
         noteShown: !document.querySelector('#experiment-timing .stale-note').hidden,
         summary: document.getElementById('summary-timing-rnn').textContent,
+        status: document.querySelector('#experiment-timing [data-role="status"]').textContent,
+        describedBy: document.getElementById('chart-timing').getAttribute('aria-describedby'),
       }));
       assert.equal(marks.stale, 'timing');
       assert.ok(!marks.current.includes('timing') && marks.current.includes('gradient'), 'current: ' + marks.current);
       assert.equal(marks.marked, true, 'the panel is marked');
       assert.equal(marks.noteShown, true);
-      assert.match(marks.note, /^The chart, figures and table below are from earlier settings \(.*3, not 51\), not the ones chosen here\.$/);
-      assert.match(marks.summary, /^From earlier settings/);
+      assert.equal(marks.note, 'The chart, figures and table below are for earlier settings: Trials per length was 3 (now 51). ' +
+        'Press Run again to compute the current ones.');
+      assert.match(marks.summary, /^For earlier settings \(experiment 1 has not run with the current ones\): /);
+      assert.equal(marks.status, 'Cancelled. The results below are for earlier settings.');
+      assert.equal(marks.describedBy, 'experiment-timing-stale', 'the chart is described by the mark');
       assert.equal(await h.chartData(page, 'chart-timing'), before, 'the earlier chart is kept, not half-replaced');
+
+      // Back to the settings shown: the mark goes, nothing runs.
+      await page.fill('#experiment-timing input[type="number"][id$="trials"]', '3');
+      await page.press('#experiment-timing input[type="number"][id$="trials"]', 'Enter');
+      await h.waitReadyState(page, 'ready');
+      assert.equal(await page.textContent('#experiment-timing [data-role="status"]'), 'Back to the settings of the results shown.');
+      assert.equal(await h.chartData(page, 'chart-timing'), before, 'the same run');
+      await page.fill('#experiment-timing input[type="number"][id$="trials"]', '51');
+      await page.press('#experiment-timing input[type="number"][id$="trials"]', 'Enter');
+      await page.waitForFunction(() => !document.querySelector('#experiment-timing [data-role="cancel"]').disabled, null, { polling: 20 });
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.lessonState), 'loading', 'loading while it runs');
+      await page.click('#experiment-timing [data-role="cancel"]');
+      await h.waitReadyState(page, 'incomplete');
 
       // Run computes the current settings: nothing is stale any more.
       await page.click('#experiment-timing [data-role="run"]');
@@ -149,6 +167,7 @@ describe('the page state follows the settings, not their history', () => {
       assert.equal(await page.evaluate(() => document.getElementById('experiment-timing').classList.contains('is-stale')), false);
       assert.equal(await page.evaluate(() => document.documentElement.dataset.lessonStale), '');
       assert.doesNotMatch(await page.textContent('#summary-timing-rnn'), /earlier settings/);
+      assert.equal(await page.evaluate(() => document.getElementById('chart-timing').getAttribute('aria-describedby')), null);
       assert.deepEqual(watched.errors, [], 'console errors');
     } finally {
       await context.close();
