@@ -17,7 +17,7 @@ namespace rnn_lesson::wasm {
 constexpr unsigned kMaxArrayLength = 10000;  // elements in one array value
 constexpr unsigned kMaxKeys = 100;           // keys in one params object
 
-// "a number", "null", "an array", "an object", ... (never throws).
+// "a number", "null", "an array", "an object", "a revoked Proxy", ... (never throws).
 std::string type_name(const emscripten::val& v);
 
 // One value as read: a number, text (cut to `max_text` characters, `length` the full length),

@@ -22,7 +22,7 @@ mergeInto(LibraryManager.library, {
       try {
         return Array.isArray(v) ? 'an array' : 'an object';
       } catch (e) {
-        return 'an object';
+        return 'a revoked Proxy';
       }
     }
     return t === 'undefined' ? 'undefined' : 'a ' + t;  // typeof document.all is 'undefined'
@@ -37,7 +37,7 @@ mergeInto(LibraryManager.library, {
       isArray = Array.isArray(v);
       isTyped = !isArray && typedOk && ArrayBuffer.isView(v) && !(v instanceof DataView);
     } catch (e) {
-      return ['bad', 'an object'];  // a revoked Proxy
+      return ['bad', 'a revoked Proxy'];
     }
     if (!isArray && !isTyped) return ['bad', rnnTypeName(v)];
     // The length is checked before any element is read: a huge array is refused unwalked.

@@ -202,6 +202,11 @@ test('a getter or trap that throws on a known name is named in the error', () =>
   const o = Object.defineProperty({}, 'hidden_size', { get: thrower, enumerable: true });
   assert.match(m.runGradient(o).error, /^hidden_size must be an integer from 1 to 256 \(got a value that threw an exception when read\)$/);
   assert.equal(m.runGradient(new Proxy({}, { ownKeys: thrower })).error, 'params could not be read: listing its keys threw an exception');
+  const revocable = Proxy.revocable({}, {});
+  revocable.revoke();
+  assert.equal(m.runGradient(revocable.proxy).error, 'params must be an object of parameter values (got a revoked Proxy)');
+  assert.equal(m.runTiming({ lengths: revocable.proxy }).error,
+    'lengths must be a list of 1 to 32 integers, each from 1 to 20000 (got a revoked Proxy)');
   // Inherited properties are not parameters (a polluted prototype changes nothing).
   assert.equal(m.limits('gradient', Object.create({ hidden_size: 0 })).error, '');
 });
