@@ -3,14 +3,15 @@
 #
 #   ./lesson.sh serve   install what is missing, build everything, serve the page and print its URL
 #   ./lesson.sh test    install what is missing, build, run every test: native (GoogleTest, CLI,
-#                       and again under AddressSanitizer + UBSan), the wasm module in Node, the
-#                       page in real Chromium
+#                       and again under AddressSanitizer + UBSan), 60 s of fuzzing (tests/fuzz),
+#                       the wasm module in Node, the page in real Chromium
 #
 # Each step is skipped when its result is already there, so running it again is quick.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-DEBIAN_PACKAGES=(cmake g++ make libeigen3-dev libgtest-dev libbenchmark-dev emscripten chromium python3-numpy nodejs)
+DEBIAN_PACKAGES=(cmake g++ make libeigen3-dev libgtest-dev libbenchmark-dev emscripten chromium python3-numpy nodejs
+  clang libclang-rt-14-dev)
 JOBS=${JOBS:-2}
 
 say() { printf '\n== %s\n' "$*"; }
@@ -62,6 +63,8 @@ case "${1:-}" in
     cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DRNN_LESSON_SANITIZE=ON -DRNN_LESSON_BENCH=OFF >/dev/null
     cmake --build build-asan -j"$JOBS"
     ctest --test-dir build-asan --output-on-failure -j"$JOBS"
+    say "fuzzing the CLI's argument checks for 60 s under ASan + UBSan (tests/fuzz/, build-fuzz/)"
+    JOBS=$JOBS tests/fuzz/run.sh 60
     build_wasm
     say "the wasm module in Node (tests/node)"
     RNN_LESSON_CLI="$PWD/build/rnn-lesson" npm run --silent test:node

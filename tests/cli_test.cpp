@@ -1,10 +1,13 @@
 // The rnn-lesson program: exit status 2 with a message naming the parameter on bad input,
 // 0 and well-formed output otherwise.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -92,6 +95,61 @@ TEST(Cli, BadFlagsAndCommandsAreRefused) {
   expect_bad_input("frobnicate", "unknown command");
   expect_bad_input("kata --seed 1", "kata takes no parameters");
   EXPECT_EQ(run("").status, 2);
+}
+
+// Runs the program with exactly these arguments (no shell, so they may hold any byte).
+CliRun run_argv(const std::vector<std::string>& args) {
+  int fds[2];
+  CliRun r;
+  if (pipe(fds) != 0) return r;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    dup2(fds[1], 2);
+    close(fds[0]);
+    std::vector<char*> argv{const_cast<char*>(RNN_LESSON_CLI)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(RNN_LESSON_CLI, argv.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) > 0) r.out.append(buf, static_cast<std::size_t>(n));
+  close(fds[0]);
+  int raw = 0;
+  waitpid(pid, &raw, 0);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
+// Names and values with control characters are echoed escaped: the message stays one line.
+TEST(Cli, ControlCharactersAreEscapedInOneLine) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"gradient", "--a\nb", "1"}, "unknown parameter 'a\\nb'"},
+      {{"gradient", "--a\rb"}, "--a\\rb needs a value"},
+      {{"x\ty"}, "unknown command 'x\\ty'"},
+      {{"timing", "\x1b[31m"}, "unexpected argument '\\x1b[31m'"},
+      {{"timing", "--hidden_size", "8\n"}, "(got '8\\n', not a number)"},
+      {{"timing", "--hidden_size", "\n8"}, "(got '\\n8', not a number)"},
+      {{"timing", "--e\xe2\x80\xa8\xff=1"}, "unknown parameter 'e\\u2028\\xff'"},
+  };
+  for (const auto& [args, expected] : cases) {
+    const CliRun r = run_argv(args);
+    EXPECT_EQ(r.status, 2) << expected << "\n" << r.out;
+    EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
+    EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << "one line: " << r.out;
+  }
+}
+
+// Spaces and tabs around a number are ignored; a non-zero literal that would become 0 is
+// refused, not silently changed; an exact zero written with an exponent is just 0.
+TEST(Cli, NumbersParseTheSameWayEverywhere) {
+  expect_bad_input("retention --noise_scale 1e-400",
+                   "noise_scale must be a number from 0 to 10 (got '1e-400', too small to represent: it would become 0)");
+  expect_bad_input("timing --hidden_size 0e-400", "(got 0)");
+  EXPECT_EQ(run_argv({"timing", "--lengths", " 10,\t20 ", "--trials", "1", "--min_interval_ms", "1"}).status, 0);
 }
 
 TEST(Cli, HelpExitsZero) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.h"
 #include "cli/format.h"
 #include "core/architectures.h"
 #include "core/gradient.h"
@@ -40,44 +41,15 @@ const char* kUsage =
     "  rnn-lesson <experiment> --help     list that experiment's parameters, ranges and defaults\n"
     "\n"
     "Options are --name value or --name=value; lists are comma-separated (--lengths 50,100,200).\n"
+    "Numbers are decimal; spaces and tabs around them are ignored, other whitespace is refused.\n"
     "--json prints the full result as JSON instead of a table.\n"
     "Exit status: 0 ok, 2 bad input, 1 internal error.\n";
 
-struct Args {
-  ParamInputs inputs;
-  bool json = false;
-  bool help = false;
-};
+using cli::Args;
 
 int bad_input(const std::string& message) {
   std::fprintf(stderr, "rnn-lesson: %s\n", message.c_str());
   return kBadInput;
-}
-
-// Reads --name value / --name=value pairs; "-" and "_" are the same in names.
-std::string parse_args(int argc, char** argv, int first, Args& args) {
-  for (int i = first; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--json") { args.json = true; continue; }
-    if (a == "--help" || a == "-h") { args.help = true; continue; }
-    if (a.rfind("--", 0) != 0 || a.size() == 2) {
-      std::string shown = a.size() > 40 ? a.substr(0, 40) + "..." : a;
-      return "unexpected argument '" + shown + "' (options look like --name value)";
-    }
-    std::string name = a.substr(2), value;
-    const std::size_t eq = name.find('=');
-    if (eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    } else {
-      if (i + 1 >= argc) return "--" + name + " needs a value";
-      value = argv[++i];
-    }
-    for (char& c : name) if (c == '-') c = '_';
-    if (args.inputs.count(name)) return "--" + name + " is given twice";
-    args.inputs[name] = ParamInput::from_text(value);
-  }
-  return "";
 }
 
 template <class Params, class Run, class Json>
@@ -103,7 +75,6 @@ int run_kata(const Args& args) {
                 "the timing column is measured on this machine.\n");
     return 0;
   }
-  if (!args.inputs.empty()) return bad_input("kata takes no parameters (only --json); it uses the kata's own");
   cli::KataRun k;
   k.timing = run_timing(default_timing_params());
   GradientParams g = default_gradient_params();
@@ -138,8 +109,12 @@ int main_checked(int argc, char** argv) {
     std::printf("rnn-lesson %s\n", RNN_LESSON_VERSION);
     return 0;
   }
+  // Everything untrusted is read and checked here (cli/args.h, also the fuzzer's entry);
+  // --help lists the parameters even when other arguments would be refused.
   Args args;
-  const std::string error = parse_args(argc, argv, 2, args);
+  args.command = command;
+  std::string error = cli::parse_args(argc, argv, args);
+  if (error.empty() && !args.help) error = cli::check_args(args);
   if (!error.empty()) return bad_input(error);
 
   if (command == "kata") return run_kata(args);
@@ -164,9 +139,7 @@ int main_checked(int argc, char** argv) {
   if (command == "memory")
     return run_experiment("memory", memory_fields(), args, [](const MemoryParams& p) { return run_memory(p); },
                           [](const MemoryParams& p, const MemoryResult& r) { return cli::to_json(p, r); });
-  std::string shown = command.size() > 40 ? command.substr(0, 40) + "..." : command;
-  return bad_input("unknown command '" + shown +
-                   "' (kata, timing, gradient, retention, architectures, memory, workdepth; see --help)");
+  return bad_input(cli::check_args(args));  // the unknown command, named
 }
 
 }  // namespace

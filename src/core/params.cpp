@@ -1,7 +1,6 @@
 // Parsing and checking of untrusted parameter values; see params.h.
 #include "core/params.h"
 
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -17,15 +16,32 @@ std::string number_text(double x) {
   return buf;
 }
 
-std::string quoted(const std::string& t) {
-  std::string shown = t.size() > 40 ? t.substr(0, 40) + "..." : t;
-  std::string out = "'";
-  for (char c : shown) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
-  return out + "'";
+std::string quoted(const std::string& t) { return "'" + shown_text(t) + "'"; }
+
+// The code point of the UTF-8 sequence at text[i] (setting `length`), or -1 when the bytes
+// there are not UTF-8 (then `length` is 1). Overlong forms and surrogates count as not UTF-8.
+long decode_utf8(const std::string& text, std::size_t i, std::size_t& length) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b = byte(i);
+  length = 1;
+  if (b < 0x80) return b;
+  const std::size_t n = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xc2 && b <= 0xdf ? 2 : 0;
+  if (n == 0 || i + n > text.size()) return -1;
+  long cp = b & (0x7f >> n);
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return -1;
+    cp = (cp << 6) | (byte(i + k) & 0x3f);
+  }
+  static const long kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kLeast[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return -1;
+  length = n;
+  return cp;
 }
 
-// Splits "50, 100,200" into numbers; returns false with `bad` set to the offending token.
-bool parse_number_list(const std::string& text, std::vector<double>& out, std::string& bad) {
+enum class ListError { None, NotANumber, Underflow };
+
+// Splits "50, 100,200" into numbers; on failure sets `bad` to the offending token.
+ListError parse_number_list(const std::string& text, std::vector<double>& out, std::string& bad) {
   out.clear();
   std::size_t start = 0;
   while (start <= text.size()) {
@@ -36,25 +52,63 @@ bool parse_number_list(const std::string& text, std::vector<double>& out, std::s
     std::size_t b = token.find_last_not_of(" \t");
     token = (a == std::string::npos) ? "" : token.substr(a, b - a + 1);
     if (token.empty()) {
-      if (text.find_first_not_of(" \t") == std::string::npos) return true;  // empty list
+      if (text.find_first_not_of(" \t") == std::string::npos) return ListError::None;  // empty list
       bad = token;
-      return false;
+      return ListError::NotANumber;
     }
     char* end = nullptr;
-    errno = 0;
     double v = std::strtod(token.c_str(), &end);
-    // strtod also reads hexadecimal ("0x20"); the lesson's inputs are decimal only.
-    if (end != token.c_str() + token.size() || token.find_first_of("xX") != std::string::npos) {
+    // strtod also reads hexadecimal ("0x20") and skips leading line breaks; the lesson's
+    // inputs are decimal, and whitespace other than spaces and tabs is refused on both sides.
+    if (end != token.c_str() + token.size() || token.find_first_of("xX") != std::string::npos ||
+        std::string(" \t\n\v\f\r").find(token[0]) != std::string::npos) {
       bad = token;
-      return false;
+      return ListError::NotANumber;
+    }
+    // A non-zero literal that became 0 ("1e-400") is refused rather than silently changed.
+    // Decided from the digits, not errno, so glibc and musl (the wasm build) agree.
+    const std::string mantissa = token.substr(0, token.find_first_of("eE"));
+    if (v == 0 && mantissa.find_first_of("123456789") != std::string::npos) {
+      bad = token;
+      return ListError::Underflow;
     }
     out.push_back(v);  // overflow gives +-inf, refused by the range check
     start = comma + 1;
   }
-  return true;
+  return ListError::None;
 }
 
 }  // namespace
+
+std::string shown_text(const std::string& text, std::size_t max_chars) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  std::size_t chars = 0, i = 0;
+  for (; i < text.size() && chars < max_chars; ++chars) {
+    std::size_t length = 1;
+    const long cp = decode_utf8(text, i, length);
+    if (cp == '\n') out += "\\n";
+    else if (cp == '\t') out += "\\t";
+    else if (cp == '\r') out += "\\r";
+    else if (cp < 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+      // A stray byte or a control character: its byte value (C1 characters by code point).
+      const unsigned v = cp < 0 ? static_cast<unsigned char>(text[i]) : static_cast<unsigned>(cp);
+      out += std::string("\\x") + kHex[v >> 4] + kHex[v & 15];
+    } else if (cp == 0x2028 || cp == 0x2029) {
+      out += cp == 0x2028 ? "\\u2028" : "\\u2029";
+    } else {
+      out.append(text, i, length);
+    }
+    i += length;
+  }
+  return i < text.size() ? out + "..." : out;
+}
+
+std::string unknown_parameter(const std::string& name, const std::vector<std::string>& known) {
+  std::string list;
+  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+  return "unknown parameter '" + shown_text(name) + "' (known: " + list + ")";
+}
 
 std::string describe_range(const ParamSpec& spec) {
   switch (spec.type) {
@@ -92,8 +146,9 @@ std::string check_param(const ParamSpec& spec, const ParamInput& input, CheckedV
   std::vector<double> numbers;
   if (input.is_text) {
     std::string bad;
-    if (!parse_number_list(input.text, numbers, bad))
-      return must + " (got " + quoted(bad.empty() ? input.text : bad) + ", not a number)";
+    const ListError e = parse_number_list(input.text, numbers, bad);
+    if (e == ListError::Underflow) return must + " (got " + quoted(bad) + ", too small to represent: it would become 0)";
+    if (e != ListError::None) return must + " (got " + quoted(bad.empty() ? input.text : bad) + ", not a number)";
   } else {
     numbers = input.numbers;
   }

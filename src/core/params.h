@@ -32,8 +32,18 @@ struct ParamSpec {
 // "an integer from 1 to 512", "a list of 1 to 32 integers, each from 1 to 20000", ...
 std::string describe_range(const ParamSpec& spec);
 
+// Untrusted text (a name or value) as it may appear inside a one-line error message: line
+// breaks and other control characters (C0, DEL, C1, U+2028, U+2029) and bytes that are not
+// UTF-8 are escaped ("\n", "\t", "\r", "\x1b", "\u2028"), and text longer than
+// `max_chars` characters is cut and ends in "...". The CLI and the wasm bindings echo names
+// and values only through this, so a message is one line whatever the input.
+std::string shown_text(const std::string& text, std::size_t max_chars = 40);
+
 // One untrusted value: either numbers (a JS number or array) or text (a CLI argument, a
-// URL value, a JS string). Numeric parameters given as text parse "50,100, 200".
+// URL value, a JS string). Numeric parameters given as text parse "50,100, 200": decimal
+// numbers separated by commas, with spaces and tabs around them ignored; any other
+// whitespace (a line break, before or after) is refused, and so is a non-zero literal so
+// small that it would become 0 ("1e-400").
 struct ParamInput {
   std::vector<double> numbers;
   std::string text;
@@ -55,6 +65,9 @@ struct CheckedValue {
   std::string choice;
 };
 std::string check_param(const ParamSpec& spec, const ParamInput& input, CheckedValue& out);
+
+// "unknown parameter 'x' (known: a, b, c)", with the name shown by shown_text().
+std::string unknown_parameter(const std::string& name, const std::vector<std::string>& known);
 
 // A table row: a spec and the struct member it fills.
 template <class Params>
@@ -119,10 +132,9 @@ std::string parse_params(const std::vector<Field<Params>>& table, const ParamInp
     for (const auto& f : table)
       if (f.spec.name == name) field = &f;
     if (!field) {
-      std::string known;
-      for (const auto& f : table) known += (known.empty() ? "" : ", ") + f.spec.name;
-      std::string shown = name.size() > 40 ? name.substr(0, 40) + "..." : name;
-      return "unknown parameter '" + shown + "' (known: " + known + ")";
+      std::vector<std::string> known;
+      for (const auto& f : table) known.push_back(f.spec.name);
+      return unknown_parameter(name, known);
     }
     CheckedValue v;
     std::string error = check_param(field->spec, value, v);

@@ -29,13 +29,18 @@
 //   (slice params: the scaling table: length, hidden_size, input_size, batch, seed)
 //
 // `params` is a plain object whose values are numbers, arrays of numbers, or text as in a
-// URL ("50,100,200", "bptt"); missing keys keep their defaults. `progress(fraction)` may
-// return false to cancel. Numeric result arrays are JS-owned copies (Float64Array for
-// doubles, Int32Array for integers): nothing returned here needs .delete(). Errors come
-// back as {error: "<one line naming the parameter and its range>"}, never as a throw, and
-// the module keeps working afterwards: parameters are validated (including the core's work
-// caps) before anything runs, and the module is built with -fwasm-exceptions so that a
-// std::bad_alloc or other exception is caught here and becomes {error} too.
+// URL ("50,100,200", "bptt"); missing keys keep their defaults, and only its own enumerable
+// properties count. `progress(fraction)` may return false to cancel. Numeric result arrays
+// are JS-owned copies (Float64Array for doubles, Int32Array for integers): nothing returned
+// here needs .delete(). Errors come back as {error: "<one line naming the parameter and its
+// range>"}, never as a throw, on any input: every read of a caller's value happens inside
+// try/catch in js_input.js (throwing getters and Proxy traps included; the experiment's own
+// parameter names are read one by one, so a huge object is not walked), argument counts are
+// made to match before embind sees them (arity.js: missing ones are undefined, extra ones
+// refused), and no emval handle is held after a call returns. The module keeps working:
+// parameters are validated (including the core's work caps) before anything runs, and the
+// module is built with -fwasm-exceptions so that a std::bad_alloc or other exception is
+// caught here and becomes {error} too.
 #include <emscripten.h>
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
@@ -53,6 +58,7 @@
 #include "core/params.h"
 #include "core/retention.h"
 #include "core/timing.h"
+#include "wasm/js_input.h"
 
 using emscripten::val;
 
@@ -72,85 +78,12 @@ namespace {
 
 using namespace rnn_lesson;
 
-constexpr unsigned kMaxArrayLength = 10000;  // elements in one array parameter
-constexpr unsigned kMaxKeys = 100;           // keys in one params object
-
-
-// Array.isArray: true for arrays from any realm (embind's val::isArray is `instanceof Array`,
-// false for an array made in another context, e.g. an iframe or a Node vm context).
-bool is_array(const val& v) { return val::global("Array").call<bool>("isArray", v); }
+using wasm::type_name;
 
 val error_object(const std::string& message) {
   val o = val::object();
   o.set("error", message);
   return o;
-}
-
-std::string type_name(const val& v) {
-  if (v.isNull()) return "null";
-  if (v.isUndefined()) return "undefined";
-  if (is_array(v)) return "an array";
-  const std::string t = v.typeOf().as<std::string>();
-  if (t == "object") return "an object";
-  if (t == "boolean") return "a boolean";
-  if (t == "function") return "a function";
-  return "a " + t;
-}
-
-std::string shown_name(const std::string& name) {
-  return name.size() > 40 ? name.substr(0, 40) + "..." : name;
-}
-
-// Why `name`'s value is refused, e.g. "hidden_size must be an integer from 1 to 1024 (got a
-// boolean)"; for an unknown name, parse_params' own message listing the known names.
-template <class Params>
-std::string refuse(const std::vector<Field<Params>>& table, const std::string& name, const std::string& got) {
-  for (const auto& f : table)
-    if (f.spec.name == name) return name + " must be " + describe_range(f.spec) + " (got " + got + ")";
-  Params ignored;
-  ParamInputs unknown;
-  unknown[name] = ParamInput::from_text("");
-  return parse_params(table, unknown, ignored);
-}
-
-// Reads a JS params object into ParamInputs. Returns "" or one line naming the parameter.
-template <class Params>
-std::string read_inputs(const std::vector<Field<Params>>& table, const val& params, ParamInputs& out) {
-  if (params.isUndefined() || params.isNull()) return "";
-  if (params.typeOf().as<std::string>() != "object" || is_array(params))
-    return "params must be an object of parameter values (got " + type_name(params) + ")";
-  const val keys = val::global("Object").call<val>("keys", params);
-  const unsigned count = keys["length"].as<unsigned>();
-  if (count > kMaxKeys) return "params must have at most " + std::to_string(kMaxKeys) + " keys (got " + std::to_string(count) + ")";
-  for (unsigned i = 0; i < count; ++i) {
-    const std::string name = keys[i].as<std::string>();
-    const val v = params[name];
-    const std::string type = v.typeOf().as<std::string>();
-    if (type == "number") {
-      out[name] = ParamInput::from_numbers({v.as<double>()});
-    } else if (type == "string") {
-      const unsigned length = v["length"].as<unsigned>();
-      if (length > kMaxParamTextLength)
-        return refuse(table, name, std::to_string(length) + " characters of text");
-      out[name] = ParamInput::from_text(v.as<std::string>());
-    } else if (is_array(v)) {
-      const unsigned length = v["length"].as<unsigned>();
-      if (length > kMaxArrayLength)
-        return refuse(table, name, "an array of " + std::to_string(length) + " elements");
-      std::vector<double> numbers;
-      numbers.reserve(length);
-      for (unsigned k = 0; k < length; ++k) {
-        const val e = v[k];
-        if (e.typeOf().as<std::string>() != "number")
-          return refuse(table, name, type_name(e) + " at index " + std::to_string(k));
-        numbers.push_back(e.as<double>());
-      }
-      out[name] = ParamInput::from_numbers(std::move(numbers));
-    } else {
-      return refuse(table, name, type_name(v));
-    }
-  }
-  return "";
 }
 
 // Wires an optional JS callback to the core's Progress. `threw` records a throwing callback.
@@ -354,10 +287,8 @@ val to_val(const WorkDepthParams& p, const WorkDepthResult& r) {
 template <class Params, class Run>
 val run_experiment(const std::vector<Field<Params>>& table, const val& params, const val& progress, Run run) {
   try {
-    ParamInputs inputs;
-    std::string error = read_inputs(table, params, inputs);
     Params p;
-    if (error.empty()) error = parse_params(table, inputs, p);
+    std::string error = wasm::read_params(table, params, p);
     if (error.empty()) error = validate(p);
     ProgressBridge bridge;
     if (error.empty()) error = bridge.init(progress);
@@ -429,11 +360,9 @@ template <class Slice>
 val run_slice(const val& params, const val& begin, const val& end, const char* begin_name, const char* end_name,
               Slice slice) {
   try {
-    ParamInputs inputs;
     ScalingParams p;
     int b = 0, e = 0;
-    std::string error = read_inputs(scaling_fields(), params, inputs);
-    if (error.empty()) error = parse_params(scaling_fields(), inputs, p);
+    std::string error = wasm::read_params(scaling_fields(), params, p);
     if (error.empty()) error = validate(p);
     if (error.empty()) error = read_int(begin, begin_name, b);
     if (error.empty()) error = read_int(end, end_name, e);
@@ -459,23 +388,15 @@ val rnn_sequences_js(val params, val sequence_begin, val sequence_end) {
 val rnn_relay_segment_js(val params, val t_begin, val t_end, val state) {
   std::vector<double> h;
   if (!state.isUndefined() && !state.isNull()) {
-    const bool typed = val::global("ArrayBuffer").call<bool>("isView", state);
-    if (!typed && !is_array(state))
-      return error_object("state must be a Float64Array, an array of numbers or undefined (got " + type_name(state) + ")");
-    const unsigned length = state["length"].as<unsigned>();
-    if (length > kMaxArrayLength) return error_object("state must hold at most hidden_size values");
-    for (unsigned i = 0; i < length; ++i) {
-      const val x = state[i];
-      if (x.typeOf().as<std::string>() != "number")
-        return error_object("state must hold numbers (got " + type_name(x) + " at index " + std::to_string(i) + ")");
-      h.push_back(x.as<double>());
-    }
+    wasm::JsValue v = wasm::read_value(state, 0, true);
+    if (v.kind != wasm::JsValue::Numbers)
+      return error_object("state must be undefined, a Float64Array or an array of at most " +
+                          std::to_string(wasm::kMaxArrayLength) + " numbers (got " +
+                          (v.kind == wasm::JsValue::Bad ? v.text : type_name(state)) + ")");
+    h = std::move(v.numbers);
   }
   return run_slice(params, t_begin, t_end, "tBegin", "tEnd",
                    [&h](const ScalingParams& p, int b, int e) { return slice_val(rnn_relay_segment(p, b, e, h)); });
-}
-val rnn_relay_segment_no_state(val params, val t_begin, val t_end) {
-  return rnn_relay_segment_js(params, t_begin, t_end, val::undefined());
 }
 
 val balanced_row_splits_js(val length, val parts) {
@@ -519,9 +440,15 @@ val spec_array(const std::vector<ParamSpec>& specs) {
   return a;
 }
 
+// The experiment argument as text ("" when it is not a string), cut to 200 characters.
+std::string experiment_name(const val& experiment) {
+  const wasm::JsValue v = wasm::read_value(experiment, 200);
+  return v.kind == wasm::JsValue::Text ? v.text : "";
+}
+
 val parameter_specs_js(val experiment) {
   try {
-    const std::string name = experiment.typeOf().as<std::string>() == "string" ? experiment.as<std::string>() : "";
+    const std::string name = experiment_name(experiment);
     if (name == "timing") return spec_array(specs_of(timing_fields()));
     if (name == "gradient") return spec_array(specs_of(gradient_fields()));
     if (name == "retention") return spec_array(specs_of(retention_fields()));
@@ -530,7 +457,7 @@ val parameter_specs_js(val experiment) {
     if (name == "workdepth") return spec_array(specs_of(work_depth_fields()));
     if (name == "scaling") return spec_array(specs_of(scaling_fields()));
     return error_object("experiment must be one of timing, gradient, retention, architectures, memory, workdepth, scaling (got " +
-                        (name.empty() ? type_name(experiment) : "'" + shown_name(name) + "'") + ")");
+                        (name.empty() ? type_name(experiment) : "'" + shown_text(name) + "'") + ")");
   } catch (const std::exception& e) {
     return error_object(std::string("internal error: ") + e.what());
   }
@@ -539,10 +466,8 @@ val parameter_specs_js(val experiment) {
 // The allowed interval of each numeric parameter, the others as given (core/limits.h).
 template <class Params>
 val limits_of(const std::vector<Field<Params>>& table, const val& params) {
-  ParamInputs inputs;
   Params p;
-  std::string error = read_inputs(table, params, inputs);
-  if (error.empty()) error = parse_params(table, inputs, p);
+  const std::string error = wasm::read_params(table, params, p);
   if (!error.empty()) return error_object(error);
   val limits = val::object();
   for (const ParamLimit& l : param_limits(table, p, validate)) {
@@ -563,7 +488,7 @@ val limits_of(const std::vector<Field<Params>>& table, const val& params) {
 
 val limits_js(val experiment, val params) {
   try {
-    const std::string name = experiment.typeOf().as<std::string>() == "string" ? experiment.as<std::string>() : "";
+    const std::string name = experiment_name(experiment);
     if (name == "timing") return limits_of(timing_fields(), params);
     if (name == "gradient") return limits_of(gradient_fields(), params);
     if (name == "retention") return limits_of(retention_fields(), params);
@@ -579,42 +504,22 @@ val limits_js(val experiment, val params) {
 
 std::string version_js() { return RNN_LESSON_VERSION; }
 
-// embind checks argument counts, so the optional arguments are overloads by count.
-template <val (*Run)(val, val)>
-val with_params_only(val params) { return Run(params, val::undefined()); }
-template <val (*Run)(val, val)>
-val with_nothing() { return Run(val::undefined(), val::undefined()); }
-val parameter_specs_nothing() { return parameter_specs_js(val::undefined()); }
-
 }  // namespace
 
+// One signature per function: arity.js gives each call exactly these arguments.
 EMSCRIPTEN_BINDINGS(rnn_lesson) {
   using emscripten::function;
   function("version", &version_js);
   function("parameterSpecs", &parameter_specs_js);
-  function("parameterSpecs", &parameter_specs_nothing);
   function("runTiming", &run_timing_js);
-  function("runTiming", &with_params_only<run_timing_js>);
-  function("runTiming", &with_nothing<run_timing_js>);
   function("runGradient", &run_gradient_js);
-  function("runGradient", &with_params_only<run_gradient_js>);
-  function("runGradient", &with_nothing<run_gradient_js>);
   function("runRetention", &run_retention_js);
-  function("runRetention", &with_params_only<run_retention_js>);
-  function("runRetention", &with_nothing<run_retention_js>);
   function("runArchitectures", &run_architectures_js);
-  function("runArchitectures", &with_params_only<run_architectures_js>);
-  function("runArchitectures", &with_nothing<run_architectures_js>);
   function("runMemory", &run_memory_js);
-  function("runMemory", &with_params_only<run_memory_js>);
-  function("runMemory", &with_nothing<run_memory_js>);
   function("runWorkDepth", &run_work_depth_js);
-  function("runWorkDepth", &with_params_only<run_work_depth_js>);
-  function("runWorkDepth", &with_nothing<run_work_depth_js>);
   function("attentionRows", &attention_rows_js);
   function("rnnSequences", &rnn_sequences_js);
   function("rnnRelaySegment", &rnn_relay_segment_js);
-  function("rnnRelaySegment", &rnn_relay_segment_no_state);
   function("balancedRowSplits", &balanced_row_splits_js);
   function("limits", &limits_js);
 }

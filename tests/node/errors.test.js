@@ -57,7 +57,7 @@ const cases = [
   ['runTiming', { lengths: '50,,200' }, /^lengths must be .*not a number\)$/],
   ['runTiming', { hidden_size: '32px' }, /^hidden_size must be .* \(got '32px', not a number\)$/],
   ['runTiming', { hidden_size: 'x'.repeat(5000) }, /^hidden_size must be .* \(got 5000 characters of text\)$/],
-  ['runTiming', { hidden_size: 'a\nb' }, /^hidden_size must be .* \(got 'a\?b', not a number\)$/],
+  ['runTiming', { hidden_size: 'a\nb' }, /^hidden_size must be .* \(got 'a\\nb', not a number\)$/],
   ['runGradient', { mode: 'lstm' }, /^mode must be one of bptt, kata \(got 'lstm'\)$/],
   ['runGradient', { mode: 1 }, /^mode must be one of bptt, kata \(got a number\)$/],
   ['runGradient', { mode: 'BPTT' }, /^mode must be one of bptt, kata/],
