@@ -110,7 +110,7 @@
     const arm = (ms) => { clearTimeout(timer); timer = setTimeout(check, Math.max(0, ms)); };
     function check() {
       if (limit === null) return;
-      if (document.hidden) since = performance.now();
+      if (typeof document !== 'undefined' && document.hidden) since = performance.now();
       const left = since + limit - performance.now();
       if (left > 0) return arm(left);
       const seen = generation;
@@ -134,7 +134,10 @@
     };
     return handle;
   }
-  document.addEventListener('visibilitychange', () => { for (const w of watches) w.restart(); });
+  // (Guarded: tests load this file where there is no document.)
+  if (typeof document !== 'undefined') {
+    document.addEventListener('visibilitychange', () => { for (const w of watches) w.restart(); });
+  }
 
   ns.core = { coreModule: coreModule, workerUrl: workerUrl, startWorker: startWorker, watch: watch, DEADLINES: DEADLINES };
   // Begin compiling while the other scripts load.

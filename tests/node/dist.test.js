@@ -97,7 +97,7 @@ for (const given of ['module', 'bytes']) {
     const replies = new Map();
     const waiting = new Map();
     const sandbox = workerSandbox((message) => {
-      if (message.progress !== undefined) return;
+      if (message.progress !== undefined || message.started) return;  // progress and the start acknowledgement
       replies.set(message.id, message);
       if (waiting.has(message.id)) waiting.get(message.id)(message);
     });
