@@ -15,31 +15,6 @@
   const DEBOUNCE_MS = 300;
   const PROGRESS_AFTER_MS = 300;
 
-  function cellText(v) {
-    if (typeof v !== 'number') return String(v);
-    return Number.isInteger(v) ? String(v) : c.sig(v, 4);
-  }
-
-  function csvText(table) {
-    const quote = (v) => {
-      const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
-      return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-    };
-    return [table.columns].concat(table.rows).map((row) => row.map(quote).join(',')).join('\n') + '\n';
-  }
-
-  function download(blob, name) {
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.hidden = true;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  }
-
   // Hands an experiment's runs to the worker before its panel exists (the page does this for
   // every experiment as soon as the settings are known, so the worker computes while the
   // panels are built). -> a handle for the panel's first runNow(handle).
@@ -171,53 +146,6 @@
     // The module's table(s) for a run: always a list.
     const tablesOf = (run) => [].concat(module.table(run, options.values()));
 
-    function fillTable(t, table) {
-      t.replaceChildren();
-      t.appendChild(document.createElement('caption')).textContent = table.caption;
-      const head = t.appendChild(document.createElement('thead')).appendChild(document.createElement('tr'));
-      for (const col of table.columns) {
-        const th = head.appendChild(document.createElement('th'));
-        th.scope = 'col';
-        th.textContent = col;
-      }
-      const body = t.appendChild(document.createElement('tbody'));
-      const fragment = document.createDocumentFragment();
-      for (const row of table.rows) {
-        const tr = fragment.appendChild(document.createElement('tr'));
-        row.forEach((v, i) => {
-          const cell = tr.appendChild(document.createElement(i === 0 ? 'th' : 'td'));
-          if (i === 0) cell.scope = 'row';
-          cell.textContent = cellText(v);
-        });
-      }
-      body.appendChild(fragment);
-    }
-
-    function fillReadout(items) {
-      ui.readout.replaceChildren();
-      for (const item of items) {
-        const div = ui.readout.appendChild(document.createElement('div'));
-        div.appendChild(document.createElement('dt')).textContent = item.label;
-        const dd = div.appendChild(document.createElement('dd'));
-        dd.textContent = item.value;
-        dd.classList.toggle('is-phrase', item.value.length > 16);
-      }
-    }
-
-    // Each published result beside what this run measured: "<cite>: claim. Measured here: ...".
-    function fillClaims(items) {
-      ui.claims.replaceChildren();
-      for (const item of items) {
-        const li = ui.claims.appendChild(document.createElement('li'));
-        li.appendChild(document.createElement('cite')).textContent = item.cite;
-        li.appendChild(document.createTextNode(': ' + item.claim + ' '));
-        const measured = li.appendChild(document.createElement('span'));
-        measured.className = 'measured';
-        measured.appendChild(document.createElement('strong')).textContent = 'Measured here: ';
-        measured.appendChild(document.createTextNode(item.measured));
-      }
-    }
-
     function show(run) {
       lastRun = run;
       const values = options.values();
@@ -260,9 +188,9 @@
     function showText(run, values) {
       if (ns.predict) ns.predict.show(experiment, run);
       describeCharts(run, values);
-      fillReadout(module.readout(run, values));
+      ns.results.fillReadout(ui.readout, module.readout(run, values));
       ui.notice.textContent = module.notice(run, values);
-      if (ui.claims && module.claims) fillClaims(module.claims(run, values));
+      if (ui.claims && module.claims) ns.results.fillClaims(ui.claims, module.claims(run, values));
       tablesDrawn = false;
       if (ui.details.open) fillTables();
       for (const button of ui.csv) button.disabled = false;
@@ -274,30 +202,8 @@
     // thread ~60 ms on every run.
     function fillTables() {
       if (tablesDrawn || !lastRun) return;
-      tablesOf(lastRun).forEach((table, i) => { if (ui.tables[i]) fillTable(ui.tables[i], table); });
+      tablesOf(lastRun).forEach((table, i) => { if (ui.tables[i]) ns.results.fillTable(ui.tables[i], table); });
       tablesDrawn = true;
-    }
-
-    // One PNG: the single chart, or every chart of the panel stacked on one background,
-    // each with its legend drawn in (the page shows the legends as HTML).
-    const pngBlob = (done) => ns.chartLegend.withCanvasLegends(charts, () => pngBlobOf(done));
-    function pngBlobOf(done) {
-      if (canvases.length === 1) {
-        canvases[0].toBlob(done, 'image/png');
-        return;
-      }
-      const out = document.createElement('canvas');
-      out.width = Math.max.apply(null, canvases.map((cv) => cv.width));
-      out.height = canvases.reduce((sum, cv) => sum + cv.height, 0);
-      const ctx = out.getContext('2d');
-      ctx.fillStyle = c.readTheme().surface || '#fff';
-      ctx.fillRect(0, 0, out.width, out.height);
-      let y = 0;
-      for (const cv of canvases) {
-        ctx.drawImage(cv, 0, y);
-        y += cv.height;
-      }
-      out.toBlob(done, 'image/png');
     }
 
     // `submitted`: runs already handed to the worker by submitRuns (the page's first run);
@@ -423,11 +329,11 @@
         if (!lastRun) return;
         const table = tablesOf(lastRun)[Number(button.dataset.table || 0)];
         const name = 'rnn-lesson-' + experiment + (table.file ? '-' + table.file : '') + '.csv';
-        download(new Blob([csvText(table)], { type: 'text/csv' }), name);
+        ns.results.download(new Blob([ns.results.csvText(table)], { type: 'text/csv' }), name);
       });
     }
     ui.png.addEventListener('click', () => {
-      pngBlob((blob) => { if (blob) download(blob, 'rnn-lesson-' + experiment + '.png'); });
+      ns.results.pngBlob(charts, canvases, (blob) => { if (blob) ns.results.download(blob, 'rnn-lesson-' + experiment + '.png'); });
     });
 
     return {
