@@ -14,7 +14,7 @@ DEBIAN_PACKAGES=(cmake g++ make libeigen3-dev libgtest-dev libbenchmark-dev emsc
   clang libclang-rt-14-dev)
 JOBS=${JOBS:-2}
 
-say() { printf '\n== %s\n' "$*"; }
+say() { printf '\n== [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 install_missing() {
   local missing=()
@@ -70,7 +70,7 @@ case "${1:-}" in
     RNN_LESSON_CLI="$PWD/build/rnn-lesson" npm run --silent test:node
     say "the page in Chromium (tests/browser)"
     npm run --silent test:browser
-    # (no trailing line: the test runners' own summaries close the output)
+    say "every test passed"  # with the stages' start times above, where the minutes go
     ;;
   *)
     echo "usage: ./lesson.sh serve | test" >&2
