@@ -3,7 +3,9 @@
 // DevTools protocol on the worker's own target (found by its name: compute, checker, pool):
 // each time the panel says so in a sentence, drops its progress bar, and Run works again. And
 // the page runs under Trusted Types (require-trusted-types-for 'script') with no violation.
-// The deadlines are the page's own (20 s at least, web/core.js DEADLINES), so these tests wait.
+// The page's deadlines (web/core.js DEADLINES, 20 s at least) are shortened to 5 s right after
+// load, so each test waits seconds, not minutes; the rule (a clock reset by every message) is
+// the page's own.
 'use strict';
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
@@ -88,6 +90,11 @@ describe('a dead or silent worker is noticed, replaced, and the run can be tried
     const watched = await h.watch(context, page);
     try {
       await page.goto(env.site.url + query);
+      await page.evaluate(() => {
+        const d = window.RnnLesson.core.DEADLINES;
+        d.start = 5000;
+        d.paced = (gap) => Math.max(5000, 10 * gap);
+      });
       await fn(page);
       assert.deepEqual(watched.errors, []);
     } finally {
