@@ -178,6 +178,9 @@ TEST(MeasureLengths, MedianIgnoresOutlierIntervals) {
   EXPECT_NEAR(r.r_squared, 1.0, 1e-9);
 }
 
+// Progress: once after the warm-up (1%), once per length's calibration (to 5%), once per
+// timed interval (the rounds fill 5% to 100%): strictly increasing, ending at exactly 1, so a
+// watcher hears from a live run at least once per interval.
 TEST(MeasureLengths, ProgressReportsFractionsInOrder) {
   ScriptedWork w;
   std::vector<double> fractions;
@@ -187,9 +190,14 @@ TEST(MeasureLengths, ProgressReportsFractionsInOrder) {
     return true;
   });
   ASSERT_EQ(r.error, "");
-  ASSERT_EQ(fractions.size(), static_cast<std::size_t>(p.trials)) << "one report per round";
-  for (std::size_t i = 0; i < fractions.size(); ++i)
-    EXPECT_NEAR(fractions[i], double(i + 1) / double(p.trials), 1e-15);
+  const std::size_t n = p.lengths.size();
+  ASSERT_EQ(fractions.size(), 1 + n + n * static_cast<std::size_t>(p.trials)) << "warm-up, calibrations, intervals";
+  EXPECT_EQ(fractions[0], 0.01);
+  EXPECT_NEAR(fractions[n], 0.05, 1e-15);
+  for (std::size_t i = 1; i < fractions.size(); ++i) EXPECT_GT(fractions[i], fractions[i - 1]) << i;
+  for (int round = 1; round < p.trials; ++round)  // each round's end
+    EXPECT_NEAR(fractions[n + n * round], 0.05 + 0.95 * round / p.trials, 1e-15);
+  EXPECT_EQ(fractions.back(), 1.0);
 }
 
 // Each round times every length once, round r starting at length r mod n. Every clock read
@@ -247,9 +255,9 @@ TEST(MeasureLengths, ALateSlowdownDoesNotBendTheInterleavedLine) {
     w.now += (kA + kB * length) * (slow ? 1.3 : 1.0);
     return 1.0;
   };
-  int rounds_done = 0;
-  const TimingResult r = measure_lengths(p, w.clock(), run, [&](double) {
-    slow = ++rounds_done >= 5;
+  // measure_lengths maps the rounds onto 5%..100% of its progress, reported after every interval.
+  const TimingResult r = measure_lengths(p, w.clock(), run, [&](double fraction) {
+    slow = fraction >= 0.05 + 0.95 * 5.0 / p.trials - 1e-12;
     return true;
   });
   ASSERT_EQ(r.error, "");

@@ -86,11 +86,14 @@
     // compiled module takes milliseconds, compiling its 0.5 MB from bytes (the fallback) on a
     // slow phone a few seconds.
     start: 20e3,
-    // From the acknowledgement to a run's first progress report (or a pool slice's reply): one
-    // seed (~10 s on that phone), one slice (~100 s), or one round of the timing experiment,
-    // whose timed intervals may legally add up to 60 s of clock time (timing.cpp's
-    // kMaxIntervalBudgetMs) plus a warm-up of ~1 s of compute on a desktop (~20 s there).
-    first: 180e3,
+    // From the acknowledgement to a run's first progress report: one seed (~10 s on that
+    // phone), or the timing experiment's warm-up (at most 1e9 multiply-adds, ~10 s there) or
+    // one length's calibration (one interval of at most 1 s or 2e8 multiply-adds): timing.cpp
+    // reports after each of them.
+    first: 60e3,
+    // From the acknowledgement to a pool slice's reply: one slice at parallel.cpp's 4e9-operation
+    // cap with one worker, ~5 s on a desktop (~100 s there).
+    slice: 180e3,
     // Once a run has reported progress its seeds (or rounds) are equal in work, so the gaps
     // between reports vary only with the machine's load: 10x the longest gap seen in this run,
     // and never under 20 s.

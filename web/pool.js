@@ -36,7 +36,7 @@
     const pace = { longest: {}, workers: 1 };
 
     // A worker answers its calls in order, one at a time: the oldest pending call is running.
-    // It must be acknowledged within DEADLINES.start, and then answered within DEADLINES.first
+    // It must be acknowledged within DEADLINES.start, and then answered within DEADLINES.slice
     // until this measurement has timed a slice of that kind, afterwards DEADLINES.paced of the
     // longest such slice scaled to 1 worker.
     function spawn() {
@@ -50,7 +50,7 @@
         if (d.started) {
           p.started = now;
           const longest = p.kind && pace.longest[p.kind];
-          w.watchdog.set(longest ? limits.paced(longest * pace.workers) : limits.first);
+          w.watchdog.set(longest ? limits.paced(longest * pace.workers) : limits.slice);
           return;
         }
         if (p.started && p.kind) pace.longest[p.kind] = Math.max(pace.longest[p.kind] || 0, now - p.started);

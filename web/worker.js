@@ -23,7 +23,9 @@
   const RUNNERS = { timing: 'runTiming', gradient: 'runGradient', retention: 'runRetention',
     architectures: 'runArchitectures', memory: 'runMemory', workdepth: 'runWorkDepth' };
   const SLICES = { attention: 'attentionRows', rnn_batch: 'rnnSequences', rnn_relay: 'rnnRelaySegment' };
-  const PROGRESS_INTERVAL_MS = 50;  // at most ~20 progress messages per second
+  // At most 4 progress messages a second: each makes the page draw its bar, on the core a
+  // timing run may be sharing; the page's watch only needs one per deadline (web/core.js).
+  const PROGRESS_INTERVAL_MS = 250;
   let giveCore;
   const core = new Promise((resolve) => { giveCore = resolve; });
   let modulePromise = null;
@@ -88,7 +90,7 @@
       return;
     }
     if (message.op === 'run' && Object.prototype.hasOwnProperty.call(RUNNERS, message.experiment)) {
-      let last = 0;
+      let last = -Infinity;  // the first report always goes (a new worker's clock starts near 0)
       const progress = (fraction) => {
         const now = performance.now();
         if (now - last >= PROGRESS_INTERVAL_MS) {

@@ -82,6 +82,17 @@ TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
   r.error = validate(p);
   if (!r.error.empty()) return r;
   const double min_interval_s = p.min_interval_ms * 1e-3;
+  // Progress is reported after the warm-up (1%), after each length's calibration (up to 5%)
+  // and after each timed interval (the rounds fill 5% to 100%), outside the timed regions, so
+  // a caller watching for a stopped run never waits longer than one interval or the warm-up.
+  // The fractions strictly increase and end at exactly 1; `false` from progress stops the run.
+  auto report = [&](double fraction) { return !progress || progress(fraction); };
+  auto of_rounds = [&](double rounds_done) { return rounds_done >= p.trials ? 1.0 : 0.05 + 0.95 * rounds_done / p.trials; };
+  const auto cancelled = [] {
+    TimingResult c;
+    c.error = "cancelled";
+    return c;
+  };
 
   // Warm-up: caches, buffers, the CPU's clock speed and the engine's code settle before
   // anything counts. Whole passes over every length, until kWarmupSeconds have passed.
@@ -93,6 +104,7 @@ TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
     macs += macs_per_round;
     if (clock() - warmup_start >= kWarmupSeconds) break;
   }
+  if (!report(0.01)) return cancelled();
 
   // Calibrate each length: grow its repeat count until one interval is long enough.
   const std::size_t n = p.lengths.size();
@@ -111,6 +123,7 @@ TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
       count = std::min<long>(max_repeats, count * static_cast<long>(std::clamp(grow, 2.0, 100.0)));
     }
     repeats[i] = count;
+    if (!report(0.01 + 0.04 * static_cast<double>(i + 1) / n)) return cancelled();
   }
 
   // Rounds: each times one interval of every length, round r starting at length r mod n.
@@ -122,11 +135,7 @@ TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
       for (long k = 0; k < repeats[i]; ++k) r.checksum += run_once(p.lengths[i]);
       const double dt = std::max(0.0, clock() - t0);
       per_pass_ms[i].push_back(dt * 1e3 / static_cast<double>(repeats[i]));
-    }
-    if (progress && !progress(static_cast<double>(round + 1) / p.trials)) {
-      TimingResult cancelled;
-      cancelled.error = "cancelled";
-      return cancelled;
+      if (!report(of_rounds(round + static_cast<double>(j + 1) / n))) return cancelled();
     }
   }
 

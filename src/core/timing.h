@@ -73,8 +73,10 @@ struct TimingResult {
 
 // Seconds on some monotonic clock.
 using Clock = std::function<double()>;
-// Called after each round with the fraction done; return false to stop the run
-// (the result then carries error "cancelled").
+// Called with the fraction done, strictly increasing to exactly 1 (the timing experiment calls
+// it after its warm-up, each length's calibration and each timed interval, so a watcher hears
+// from a live run at least once per interval); return false to stop the run (the result then
+// carries error "cancelled").
 using Progress = std::function<bool(double fraction)>;
 
 Clock steady_clock_seconds();
