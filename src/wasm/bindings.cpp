@@ -35,7 +35,6 @@
 // parameters are validated (including the core's work caps) before anything runs, and the
 // module is built with -fwasm-exceptions so that a std::bad_alloc or other exception is
 // caught here and becomes {error} too.
-#include <emscripten.h>
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -57,18 +56,6 @@
 
 using emscripten::val;
 
-// Calls progress(fraction) inside a JS try/catch, so a throwing callback cannot unwind
-// through C++ frames: 1 = go on, 0 = cancel (the callback returned false), -1 = it threw.
-// clang-format off
-EM_JS(int, call_progress_js, (emscripten::EM_VAL callback, double fraction), {
-  try {
-    return Emval.toValue(callback)(fraction) === false ? 0 : 1;
-  } catch (e) {
-    return -1;
-  }
-});
-// clang-format on
-
 namespace {
 
 using namespace rnn_lesson;
@@ -81,31 +68,6 @@ val error_object(const std::string& message) {
   return o;
 }
 
-// Wires an optional JS callback to the core's Progress. `threw` records a throwing callback.
-struct ProgressBridge {
-  val callback = val::undefined();
-  bool threw = false;
-
-  std::string init(const val& progress) {
-    if (progress.isUndefined() || progress.isNull()) return "";
-    if (progress.typeOf().as<std::string>() != "function")
-      return "progress must be a function(fraction) returning false to cancel (got " + type_name(progress) + ")";
-    callback = progress;
-    return "";
-  }
-  Progress progress() {
-    if (callback.isUndefined()) return nullptr;
-    return [this](double fraction) {
-      const int r = call_progress_js(callback.as_handle(), fraction);
-      if (r < 0) threw = true;
-      return r > 0;
-    };
-  }
-  std::string error_for(const std::string& core_error) const {
-    return threw ? "the progress callback threw an exception; the run was stopped" : core_error;
-  }
-};
-
 // Parse, validate, run, convert; every failure becomes {error}.
 template <class Params, class Run>
 val run_experiment(const char* name, const std::vector<Field<Params>>& table, const val& params, const val& progress,
@@ -114,7 +76,7 @@ val run_experiment(const char* name, const std::vector<Field<Params>>& table, co
     Params p;
     std::string error = wasm::read_params(table, params, p);
     if (error.empty()) error = validate(p);
-    ProgressBridge bridge;
+    wasm::ProgressBridge bridge;
     if (error.empty()) error = bridge.init(progress);
     if (!error.empty()) return error_object(error);
     const auto result = run(p, bridge.progress());
