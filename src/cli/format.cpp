@@ -31,38 +31,39 @@ std::string str(const std::string& s) {
   return out + "\"";
 }
 
-template <class T>
-std::string arr(const std::vector<T>& v) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + num(static_cast<double>(v[i]));
-  return out + "]";
-}
+// The one JSON writer: walks a field table (core/fields.h) into compact JSON.
+class JsonWriter final : public FieldVisitor {
+ public:
+  std::string out;
 
-std::string band(const Band& b) {
-  return "{\"median\":" + arr(b.median) + ",\"q1\":" + arr(b.q1) + ",\"q3\":" + arr(b.q3) + "}";
-}
+  void number(const char* key, double x) override { open(key); out += num(x); }
+  void integer(const char* key, int x) override { open(key); out += num(x); }
+  void boolean(const char* key, bool x) override { open(key); out += x ? "true" : "false"; }
+  void text(const char* key, const std::string& s) override { open(key); out += str(s); }
+  void numbers(const char* key, const std::vector<double>& x) override { list(key, x); }
+  void integers(const char* key, const std::vector<int>& x) override { list(key, x); }
+  void begin_object(const char* key) override { open(key); out += '{'; empty_.push_back(true); }
+  void end_object() override { out += '}'; empty_.pop_back(); }
+  void begin_array(const char* key) override { open(key); out += '['; empty_.push_back(true); }
+  void end_array() override { out += ']'; empty_.pop_back(); }
 
-// Builds {"k":v,...} in insertion order.
-struct Obj {
-  std::string body;
-  Obj& add(const std::string& key, const std::string& json) {
-    body += (body.empty() ? "" : ",") + str(key) + ":" + json;
-    return *this;
+ private:
+  std::vector<bool> empty_;  // per open object or array: nothing written in it yet
+
+  // Starts a value: a comma after its earlier sibling, then its key inside an object.
+  void open(const char* key) {
+    if (!empty_.empty() && !empty_.back()) out += ',';
+    if (!empty_.empty()) empty_.back() = false;
+    if (key) out += str(key) + ":";
   }
-  std::string done() const { return "{" + body + "}"; }
+  template <class T>
+  void list(const char* key, const std::vector<T>& x) {
+    open(key);
+    out += '[';
+    for (std::size_t i = 0; i < x.size(); ++i) out += (i ? "," : "") + num(static_cast<double>(x[i]));
+    out += ']';
+  }
 };
-
-template <class Params>
-std::string params_json(const std::vector<Field<Params>>& table, const Params& p) {
-  Obj o;
-  for (const auto& f : table) {
-    const ParamInput in = detail::read(f, p);
-    if (in.is_text) o.add(f.spec.name, str(in.text));
-    else if (f.spec.type == ParamType::IntegerList) o.add(f.spec.name, arr(in.numbers));
-    else o.add(f.spec.name, num(in.numbers.at(0)));
-  }
-  return o.done();
-}
 
 std::string fixed(double x, int width, int decimals, bool plus = false) {
   char buf[64];
@@ -77,107 +78,6 @@ std::string pad_right(const std::string& s, std::size_t width) {
 }
 
 }  // namespace
-
-std::string to_json(const TimingParams& p, const TimingResult& r) {
-  return Obj()
-      .add("experiment", str("timing"))
-      .add("params", params_json(timing_fields(), p))
-      .add("lengths", arr(r.lengths))
-      .add("median_ms", arr(r.median_ms))
-      .add("min_ms", arr(r.min_ms))
-      .add("max_ms", arr(r.max_ms))
-      .add("spread", arr(r.spread))
-      .add("repeats", arr(r.repeats))
-      .add("ns_per_step", num(r.ns_per_step))
-      .add("intercept_ms", num(r.intercept_ms))
-      .add("r_squared", num(r.r_squared))
-      .add("disturbed", r.disturbed ? "true" : "false")
-      .add("r_squared_threshold", num(r.r_squared_threshold))
-      .add("spread_threshold", num(r.spread_threshold))
-      .done();
-}
-
-std::string to_json(const GradientParams& p, const GradientResult& r) {
-  return Obj()
-      .add("experiment", str("gradient"))
-      .add("params", params_json(gradient_fields(), p))
-      .add("mode", str(r.mode))
-      .add("distances", arr(r.distances))
-      .add("norm", band(r.norm))
-      .add("decay_per_step", num(r.decay_per_step))
-      .add("decay_r_squared", num(r.decay_r_squared))
-      .add("spectral_radius", num(r.spectral_radius))
-      .add("largest_singular_value", num(r.largest_singular_value))
-      .done();
-}
-
-std::string to_json(const RetentionParams& p, const RetentionResult& r) {
-  return Obj()
-      .add("experiment", str("retention"))
-      .add("params", params_json(retention_fields(), p))
-      .add("steps", arr(r.steps))
-      .add("kata_cosine", arr(r.kata_cosine))
-      .add("influence", band(r.influence))
-      .add("attention_cosine", band(r.attention_cosine))
-      .add("attention_weight", band(r.attention_weight))
-      .add("readout_steps", arr(r.readout_steps))
-      .add("readout_r2", band(r.readout_r2))
-      .done();
-}
-
-std::string to_json(const ArchitecturesParams& p, const ArchitecturesResult& r) {
-  std::string curves = "[";
-  for (std::size_t i = 0; i < r.curves.size(); ++i) {
-    const ArchitectureCurve& c = r.curves[i];
-    curves += (i ? "," : "") + Obj()
-                                   .add("architecture", str(c.architecture))
-                                   .add("norm", band(c.norm))
-                                   .add("decay_per_step", num(c.decay_per_step))
-                                   .add("decay_r_squared", num(c.decay_r_squared))
-                                   .done();
-  }
-  curves += "]";
-  return Obj()
-      .add("experiment", str("architectures"))
-      .add("params", params_json(architectures_fields(), p))
-      .add("sequence_length", num(r.sequence_length))
-      .add("distances", arr(r.distances))
-      .add("curves", curves)
-      .add("attention_context_lengths", arr(r.attention_context_lengths))
-      .add("attention_context_norm", band(r.attention_context_norm))
-      .add("attention_context_slope", num(r.attention_context_slope))
-      .done();
-}
-
-std::string to_json(const MemoryParams& p, const MemoryResult& r) {
-  std::string networks = "[";
-  for (std::size_t i = 0; i < r.networks.size(); ++i) {
-    const MemoryNetwork& n = r.networks[i];
-    std::string r2 = "[";
-    for (std::size_t j = 0; j < n.r2.size(); ++j) r2 += (j ? "," : "") + band(n.r2[j]);
-    networks += (i ? "," : "") + Obj()
-                                     .add("architecture", str(n.architecture))
-                                     .add("keep", num(n.keep))
-                                     .add("recurrent_scale", num(n.recurrent_scale))
-                                     .add("effective_gain", num(n.effective_gain))
-                                     .add("capacity", band(n.capacity))
-                                     .add("r2", r2 + "]")
-                                     .done();
-  }
-  networks += "]";
-  return Obj()
-      .add("experiment", str("memory"))
-      .add("params", params_json(memory_fields(), p))
-      .add("hidden_sizes", arr(r.hidden_sizes))
-      .add("delays", arr(r.delays))
-      .add("networks", networks)
-      .add("chance_r2", num(r.chance_r2))
-      .add("chance_capacity", num(r.chance_capacity))
-      .add("attention_context_lengths", arr(r.attention_context_lengths))
-      .add("attention_accuracy", band(r.attention_accuracy))
-      .add("attention_chance", num(r.attention_chance))
-      .done();
-}
 
 std::string to_text(const TimingResult& r) {
   std::ostringstream o;
@@ -270,35 +170,6 @@ std::string to_text(const ArchitecturesResult& r) {
     o << buf;
   }
   return o.str();
-}
-
-std::string to_json(const WorkDepthParams& p, const WorkDepthResult& r) {
-  std::string counts = "[";
-  for (std::size_t i = 0; i < r.counts.size(); ++i)
-    counts += (i ? "," : "") + Obj()
-                                   .add("architecture", str(r.counts[i].architecture))
-                                   .add("work", arr(r.counts[i].work))
-                                   .add("depth", arr(r.counts[i].depth))
-                                   .done();
-  counts += "]";
-  auto rows = [](const auto& table) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < table.size(); ++i) out += (i ? "," : "") + arr(table[i]);
-    return out + "]";
-  };
-  return Obj()
-      .add("experiment", str("workdepth"))
-      .add("params", params_json(work_depth_fields(), p))
-      .add("lengths", arr(r.lengths))
-      .add("counts", counts)
-      .add("rnn_ns_per_op", num(r.rnn_ns_per_op))
-      .add("attention_ns_per_op", num(r.attention_ns_per_op))
-      .add("measured_here", r.measured_here ? "true" : "false")
-      .add("processors", arr(r.processors))
-      .add("rnn_projected_ms", rows(r.rnn_projected_ms))
-      .add("attention_projected_ms", rows(r.attention_projected_ms))
-      .add("attention_faster", rows(r.attention_faster))
-      .done();
 }
 
 std::string to_text(const WorkDepthResult& r) {
@@ -436,24 +307,36 @@ std::string kata_text(const KataRun& k) {
   return o.str();
 }
 
+std::string json_object(const std::function<void(FieldVisitor&)>& fill) {
+  JsonWriter w;
+  w.begin_object(nullptr);
+  fill(w);
+  w.end_object();
+  return w.out;
+}
+
+// The kata's own JSON: the columns its tables print, under its own keys.
 std::string kata_json(const KataRun& k) {
   std::vector<double> cos;
   for (int n : k.retention_steps)
     if (n >= 0 && n < static_cast<int>(k.retention.kata_cosine.size())) cos.push_back(k.retention.kata_cosine[n]);
-  return Obj()
-      .add("timing", Obj()
-                         .add("lengths", arr(k.timing.lengths))
-                         .add("median_ms", arr(k.timing.median_ms))
-                         .add("ns_per_step", num(k.timing.ns_per_step))
-                         .add("r_squared", num(k.timing.r_squared))
-                         .done())
-      .add("gradient", Obj()
-                           .add("distances", arr(k.gradient.distances))
-                           .add("norm", arr(k.gradient.norm.median))
-                           .add("decay_per_step", num(k.gradient.decay_per_step))
-                           .done())
-      .add("retention", Obj().add("steps", arr(k.retention_steps)).add("cosine", arr(cos)).done())
-      .done();
+  return json_object([&](FieldVisitor& v) {
+    v.begin_object("timing");
+    v.field("lengths", k.timing.lengths);
+    v.field("median_ms", k.timing.median_ms);
+    v.field("ns_per_step", k.timing.ns_per_step);
+    v.field("r_squared", k.timing.r_squared);
+    v.end_object();
+    v.begin_object("gradient");
+    v.field("distances", k.gradient.distances);
+    v.field("norm", k.gradient.norm.median);
+    v.field("decay_per_step", k.gradient.decay_per_step);
+    v.end_object();
+    v.begin_object("retention");
+    v.field("steps", k.retention_steps);
+    v.field("cosine", cos);
+    v.end_object();
+  });
 }
 
 std::string param_help(const std::vector<ParamSpec>& specs) {

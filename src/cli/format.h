@@ -1,11 +1,14 @@
 // Text and JSON renderings of the experiments' results for the `rnn-lesson` command.
-// Formatting only: every number printed here was computed by src/core.
+// Formatting only: every number printed here was computed by src/core, and every JSON key
+// comes from the core's field tables (core/fields.h).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/architectures.h"
+#include "core/fields.h"
 #include "core/gradient.h"
 #include "core/memory_capacity.h"
 #include "core/parallel.h"
@@ -15,13 +18,16 @@
 
 namespace rnn_lesson::cli {
 
-// JSON objects with the same keys the WebAssembly module returns to the page.
-std::string to_json(const TimingParams& p, const TimingResult& r);
-std::string to_json(const GradientParams& p, const GradientResult& r);
-std::string to_json(const RetentionParams& p, const RetentionResult& r);
-std::string to_json(const ArchitecturesParams& p, const ArchitecturesResult& r);
-std::string to_json(const MemoryParams& p, const MemoryResult& r);
-std::string to_json(const WorkDepthParams& p, const WorkDepthResult& r);
+// The JSON writer: one object holding the fields `fill` visits, compact (no spaces), keys
+// in table order, numbers as %.17g (read back, the same double), non-finite ones as null.
+std::string json_object(const std::function<void(FieldVisitor&)>& fill);
+
+// A run as JSON: the keys and order of the WebAssembly module's result, without its `error`.
+template <class Params, class Result>
+std::string to_json(const std::string& experiment, const std::vector<Field<Params>>& table, const Params& p,
+                    const Result& r) {
+  return json_object([&](FieldVisitor& v) { visit_run(experiment, table, p, r, v); });
+}
 
 // Human-readable reports for one experiment.
 std::string to_text(const TimingResult& r);

@@ -52,8 +52,8 @@ int bad_input(const std::string& message) {
   return kBadInput;
 }
 
-template <class Params, class Run, class Json>
-int run_experiment(const char* name, const std::vector<Field<Params>>& table, const Args& args, Run run, Json json) {
+template <class Params, class Run>
+int run_experiment(const char* name, const std::vector<Field<Params>>& table, const Args& args, Run run) {
   if (args.help) {
     std::printf("rnn-lesson %s [options] [--json]\n\nOptions:\n%s", name, cli::param_help(specs_of(table)).c_str());
     return 0;
@@ -64,7 +64,7 @@ int run_experiment(const char* name, const std::vector<Field<Params>>& table, co
   if (!error.empty()) return bad_input(error);
   const auto result = run(p);
   if (!result.error.empty()) return bad_input(result.error);
-  std::fputs(args.json ? (json(p, result) + "\n").c_str() : cli::to_text(result).c_str(), stdout);
+  std::fputs(args.json ? (cli::to_json(name, table, p, result) + "\n").c_str() : cli::to_text(result).c_str(), stdout);
   return 0;
 }
 
@@ -119,26 +119,20 @@ int main_checked(int argc, char** argv) {
 
   if (command == "kata") return run_kata(args);
   if (command == "timing")
-    return run_experiment("timing", timing_fields(), args, [](const TimingParams& p) { return run_timing(p); },
-                          [](const TimingParams& p, const TimingResult& r) { return cli::to_json(p, r); });
+    return run_experiment("timing", timing_fields(), args, [](const TimingParams& p) { return run_timing(p); });
   if (command == "gradient")
-    return run_experiment("gradient", gradient_fields(), args, [](const GradientParams& p) { return run_gradient(p); },
-                          [](const GradientParams& p, const GradientResult& r) { return cli::to_json(p, r); });
+    return run_experiment("gradient", gradient_fields(), args, [](const GradientParams& p) { return run_gradient(p); });
   if (command == "retention")
     return run_experiment("retention", retention_fields(), args,
-                          [](const RetentionParams& p) { return run_retention(p); },
-                          [](const RetentionParams& p, const RetentionResult& r) { return cli::to_json(p, r); });
+                          [](const RetentionParams& p) { return run_retention(p); });
   if (command == "architectures")
     return run_experiment("architectures", architectures_fields(), args,
-                          [](const ArchitecturesParams& p) { return run_architectures(p); },
-                          [](const ArchitecturesParams& p, const ArchitecturesResult& r) { return cli::to_json(p, r); });
+                          [](const ArchitecturesParams& p) { return run_architectures(p); });
   if (command == "workdepth")
     return run_experiment("workdepth", work_depth_fields(), args,
-                          [](const WorkDepthParams& p) { return run_work_depth(p); },
-                          [](const WorkDepthParams& p, const WorkDepthResult& r) { return cli::to_json(p, r); });
+                          [](const WorkDepthParams& p) { return run_work_depth(p); });
   if (command == "memory")
-    return run_experiment("memory", memory_fields(), args, [](const MemoryParams& p) { return run_memory(p); },
-                          [](const MemoryParams& p, const MemoryResult& r) { return cli::to_json(p, r); });
+    return run_experiment("memory", memory_fields(), args, [](const MemoryParams& p) { return run_memory(p); });
   return bad_input(cli::check_args(args));  // the unknown command, named
 }
 

@@ -26,6 +26,7 @@
 #include <Eigen/Core>
 
 #include "core/cells.h"
+#include "core/fields.h"
 #include "core/params.h"
 #include "core/stats.h"
 #include "core/timing.h"  // Progress
@@ -53,6 +54,12 @@ struct ArchitectureCurve {
   double decay_per_step = 0;   // exp(slope) of a line fitted to ln(median norm) vs k
   double decay_r_squared = 0;  // R^2 of that fit
 };
+inline void visit_fields(const ArchitectureCurve& c, FieldVisitor& v) {
+  v.field("architecture", c.architecture);
+  v.field("norm", c.norm);
+  v.field("decay_per_step", c.decay_per_step);
+  v.field("decay_r_squared", c.decay_r_squared);
+}
 
 struct ArchitecturesResult {
   std::string error;
@@ -63,6 +70,14 @@ struct ArchitecturesResult {
   Band attention_context_norm;         // ||d(w . y_n) / d x_{n-1}|| per n, across seeds
   double attention_context_slope = 0;  // slope of ln(median) vs ln(n)
 };
+inline void visit_fields(const ArchitecturesResult& r, FieldVisitor& v) {
+  v.field("sequence_length", r.sequence_length);
+  v.field("distances", r.distances);
+  v.field("curves", r.curves);
+  v.field("attention_context_lengths", r.attention_context_lengths);
+  v.field("attention_context_norm", r.attention_context_norm);
+  v.field("attention_context_slope", r.attention_context_slope);
+}
 
 ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progress& progress = nullptr);
 

@@ -19,6 +19,7 @@
 
 #include <Eigen/Core>
 
+#include "core/fields.h"
 #include "core/params.h"
 #include "core/rnn.h"
 #include "core/stats.h"
@@ -53,6 +54,15 @@ struct GradientResult {
   double spectral_radius = 0;     // of Wh (median across seeds)
   double largest_singular_value = 0;  // of Wh (median across seeds)
 };
+inline void visit_fields(const GradientResult& r, FieldVisitor& v) {
+  v.field("mode", r.mode);
+  v.field("distances", r.distances);
+  v.field("norm", r.norm);
+  v.field("decay_per_step", r.decay_per_step);
+  v.field("decay_r_squared", r.decay_r_squared);
+  v.field("spectral_radius", r.spectral_radius);
+  v.field("largest_singular_value", r.largest_singular_value);
+}
 
 GradientResult run_gradient(const GradientParams& p, const Progress& progress = nullptr);
 

@@ -63,6 +63,7 @@
 #include <Eigen/Core>
 
 #include "core/cells.h"
+#include "core/fields.h"
 #include "core/params.h"
 #include "core/stats.h"
 #include "core/timing.h"  // Progress
@@ -109,6 +110,14 @@ struct MemoryNetwork {
   std::vector<Band> r2;      // per hidden size: r^2_k per delay, across seeds
   Band capacity;             // per hidden size: MC = sum_k r^2_k, across seeds
 };
+inline void visit_fields(const MemoryNetwork& n, FieldVisitor& v) {
+  v.field("architecture", n.architecture);
+  v.field("keep", n.keep);
+  v.field("recurrent_scale", n.recurrent_scale);
+  v.field("effective_gain", n.effective_gain);
+  v.field("capacity", n.capacity);
+  v.field("r2", n.r2);
+}
 
 struct MemoryResult {
   std::string error;
@@ -121,6 +130,16 @@ struct MemoryResult {
   Band attention_accuracy;                // fraction of stored pairs retrieved, per n, across seeds
   double attention_chance = 0;            // accuracy of guessing at the largest n (1/n)
 };
+inline void visit_fields(const MemoryResult& r, FieldVisitor& v) {
+  v.field("hidden_sizes", r.hidden_sizes);
+  v.field("delays", r.delays);
+  v.field("networks", r.networks);
+  v.field("chance_r2", r.chance_r2);
+  v.field("chance_capacity", r.chance_capacity);
+  v.field("attention_context_lengths", r.attention_context_lengths);
+  v.field("attention_accuracy", r.attention_accuracy);
+  v.field("attention_chance", r.attention_chance);
+}
 
 MemoryResult run_memory(const MemoryParams& p, const Progress& progress = nullptr);
 

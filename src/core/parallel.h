@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/fields.h"
 #include "core/params.h"
 
 namespace rnn_lesson {
@@ -49,6 +50,11 @@ struct ArchitectureWorkDepth {
   std::string architecture;
   std::vector<double> work, depth;  // per length
 };
+inline void visit_fields(const ArchitectureWorkDepth& c, FieldVisitor& v) {
+  v.field("architecture", c.architecture);
+  v.field("work", c.work);
+  v.field("depth", c.depth);
+}
 
 struct WorkDepthResult {
   std::string error;
@@ -65,6 +71,17 @@ struct WorkDepthResult {
   // the RNN's O(n) chain until n^2 / P catches up again.)
   std::vector<std::vector<int>> attention_faster;
 };
+inline void visit_fields(const WorkDepthResult& r, FieldVisitor& v) {
+  v.field("lengths", r.lengths);
+  v.field("counts", r.counts);
+  v.field("rnn_ns_per_op", r.rnn_ns_per_op);
+  v.field("attention_ns_per_op", r.attention_ns_per_op);
+  v.field("measured_here", r.measured_here);
+  v.field("processors", r.processors);
+  v.field("rnn_projected_ms", r.rnn_projected_ms);
+  v.field("attention_projected_ms", r.attention_projected_ms);
+  v.field("attention_faster", r.attention_faster);
+}
 
 WorkDepthResult run_work_depth(const WorkDepthParams& p);
 
@@ -88,6 +105,11 @@ struct SliceResult {
   double operations = 0;       // counted work of this slice, as work_depth counts it
   std::vector<double> state;   // rnn_relay_segment: the hidden state handed to the next worker
 };
+inline void visit_fields(const SliceResult& r, FieldVisitor& v) {
+  v.field("checksum", r.checksum);
+  v.field("operations", r.operations);
+  v.field("state", r.state);
+}
 
 // Query rows [row_begin, row_end) of the causal attention pass over the n tokens drawn
 // from `seed` (every worker draws the same tokens and weights).

@@ -128,6 +128,20 @@ std::string describe_range(const ParamSpec& spec) {
   return "";
 }
 
+void visit_fields(const ParamSpec& spec, FieldVisitor& v) {
+  const ParamType t = spec.type;
+  v.field("name", spec.name);
+  v.field("type", t == ParamType::Integer ? "integer" : t == ParamType::Real ? "real"
+                  : t == ParamType::IntegerList ? "integer_list" : "choice");
+  v.field("min", spec.min);
+  v.field("max", spec.max);
+  v.field("maxCount", spec.max_count);
+  v.field("defaultValue", spec.default_value);
+  v.field("choices", spec.choices);
+  v.field("help", spec.help);
+  v.field("range", describe_range(spec));
+}
+
 std::string check_param(const ParamSpec& spec, const ParamInput& input, CheckedValue& out) {
   const std::string must = spec.name + " must be " + describe_range(spec);
   if (input.is_text && input.text.size() > kMaxParamTextLength)

@@ -15,6 +15,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/fields.h"
+
 namespace rnn_lesson {
 
 enum class ParamType { Integer, Real, IntegerList, Choice };
@@ -31,6 +33,10 @@ struct ParamSpec {
 
 // "an integer from 1 to 512", "a list of 1 to 32 integers, each from 1 to 20000", ...
 std::string describe_range(const ParamSpec& spec);
+
+// A spec as the page reads it (core/fields.h): {name, type ("integer", "real",
+// "integer_list" or "choice"), min, max, maxCount, defaultValue, choices, help, range}.
+void visit_fields(const ParamSpec& spec, FieldVisitor& v);
 
 // Untrusted text (a name or value) as it may appear inside a one-line error message: line
 // breaks and other control characters (C0, DEL, C1, U+2028, U+2029) and bytes that are not
@@ -156,6 +162,25 @@ std::string check_fields(const std::vector<Field<Params>>& table, const Params& 
   return "";
 }
 
+// An experiment's parameters as its table has them: numbers, lists as arrays of numbers
+// (plain, not typed: they echo what the caller gave), choices as text.
+template <class Params>
+void visit_params(const std::vector<Field<Params>>& table, const Params& p, FieldVisitor& v) {
+  for (const auto& f : table) {
+    const ParamInput in = detail::read(f, p);
+    const char* key = f.spec.name.c_str();
+    if (in.is_text) {
+      v.text(key, in.text);
+    } else if (f.spec.type == ParamType::IntegerList) {
+      v.begin_array(key);
+      for (double x : in.numbers) v.number(nullptr, x);
+      v.end_array();
+    } else {
+      v.number(key, in.numbers.at(0));
+    }
+  }
+}
+
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -165,6 +190,18 @@ std::vector<ParamSpec> specs_of(const std::vector<Field<Params>>& table) {
   std::vector<ParamSpec> specs;
   for (const auto& f : table) specs.push_back(f.spec);
   return specs;
+}
+
+// One run's output, the same in every format: {experiment, params, ...the result's fields}.
+// A writer opens and closes the enclosing object (the page's adds `error` before closing).
+template <class Params, class Result>
+void visit_run(const std::string& experiment, const std::vector<Field<Params>>& table, const Params& p,
+               const Result& r, FieldVisitor& v) {
+  v.field("experiment", experiment);
+  v.begin_object("params");
+  visit_params(table, p, v);
+  v.end_object();
+  visit_fields(r, v);
 }
 
 }  // namespace rnn_lesson

@@ -22,6 +22,7 @@
 
 #include <Eigen/Core>
 
+#include "core/fields.h"
 #include "core/params.h"
 #include "core/stats.h"
 #include "core/timing.h"  // Progress
@@ -53,6 +54,15 @@ struct RetentionResult {
   std::vector<int> readout_steps;    // grid of n where the read-out was fitted
   Band readout_r2;                   // per readout step
 };
+inline void visit_fields(const RetentionResult& r, FieldVisitor& v) {
+  v.field("steps", r.steps);
+  v.field("kata_cosine", r.kata_cosine);
+  v.field("influence", r.influence);
+  v.field("attention_cosine", r.attention_cosine);
+  v.field("attention_weight", r.attention_weight);
+  v.field("readout_steps", r.readout_steps);
+  v.field("readout_r2", r.readout_r2);
+}
 
 RetentionResult run_retention(const RetentionParams& p, const Progress& progress = nullptr);
 

@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include "core/fields.h"
+
 namespace rnn_lesson {
 
 // Quantile q in [0, 1] with linear interpolation between order statistics (numpy's
@@ -27,6 +29,11 @@ namespace rnn_lesson {
 struct Band {
   std::vector<double> median, q1, q3;
 };
+inline void visit_fields(const Band& b, FieldVisitor& v) {
+  v.field("median", b.median);
+  v.field("q1", b.q1);
+  v.field("q3", b.q3);
+}
 // per_seed[s][i] is seed s's value at point i; every row has the same length.
 Band band_across(const std::vector<std::vector<double>>& per_seed);
 

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "core/fields.h"
 #include "core/params.h"
 
 namespace rnn_lesson {
@@ -70,6 +71,21 @@ struct TimingResult {
   double spread_threshold = kMaxSpread;
   double checksum = 0;           // sum of final states; keeps the work observable
 };
+// The output's fields (core/fields.h); the checksum only keeps the work observable.
+inline void visit_fields(const TimingResult& r, FieldVisitor& v) {
+  v.field("lengths", r.lengths);
+  v.field("median_ms", r.median_ms);
+  v.field("min_ms", r.min_ms);
+  v.field("max_ms", r.max_ms);
+  v.field("spread", r.spread);
+  v.field("repeats", r.repeats);
+  v.field("ns_per_step", r.ns_per_step);
+  v.field("intercept_ms", r.intercept_ms);
+  v.field("r_squared", r.r_squared);
+  v.field("disturbed", r.disturbed);
+  v.field("r_squared_threshold", r.r_squared_threshold);
+  v.field("spread_threshold", r.spread_threshold);
+}
 
 // Seconds on some monotonic clock.
 using Clock = std::function<double()>;

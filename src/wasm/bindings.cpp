@@ -1,21 +1,15 @@
 // The WebAssembly module's JS API: translation between plain JS values and the core, and
-// nothing else. Every number is computed by src/core; every result has the same keys as the
-// CLI's --json (src/cli/format.cpp), plus `error: ''`.
+// nothing else. Every number is computed by src/core, and every result is written by
+// js_writer.h from the core's field tables (core/fields.h): the keys of the CLI's --json,
+// plus `error: ''`.
 //
 //   version()                         -> "0.1.0"
 //   parameterSpecs(experiment)        -> [{name, type, min, max, maxCount, defaultValue,
 //                                          choices, help, range}, ...] or {error}
-//   runTiming(params, progress?)      -> {experiment, params, lengths, ..., error: ''} or {error}
-//   runGradient(params, progress?)    -> likewise
-//   runRetention(params, progress?)   -> likewise
-//   runArchitectures(params, progress?) -> likewise; `curves` is an array of
-//                                          {architecture, norm, decay_per_step, decay_r_squared}
-//   runMemory(params, progress?)      -> likewise; `networks` is an array of
-//                                          {architecture, keep, recurrent_scale, effective_gain,
-//                                           capacity, r2: [band per N]}
-//   runWorkDepth(params, progress?)   -> likewise (`rnn-lesson workdepth --json`); counts is an
-//                                          array of {architecture, work, depth}; the projected
-//                                          ms and attention_faster are arrays (one per P)
+//   runTiming(params, progress?)      -> {experiment, params, ...the result's fields (its
+//                                          visit_fields in core/timing.h), error: ''} or {error}
+//   runGradient, runRetention, runArchitectures, runMemory, runWorkDepth (params, progress?)
+//                                     -> likewise (`rnn-lesson <experiment> --json`)
 //   parameterSpecs('workdepth' | 'scaling') -> the specs of those parameter tables
 //   limits(experiment, params)        -> {error: '', refused: '' or why validate() refuses params,
 //                                          limits: {name: [lo, hi] or null (no value helps)}}
@@ -41,7 +35,6 @@
 // parameters are validated (including the core's work caps) before anything runs, and the
 // module is built with -fwasm-exceptions so that a std::bad_alloc or other exception is
 // caught here and becomes {error} too.
-#include <emscripten.h>
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -59,20 +52,9 @@
 #include "core/retention.h"
 #include "core/timing.h"
 #include "wasm/js_input.h"
+#include "wasm/js_writer.h"
 
 using emscripten::val;
-
-// Calls progress(fraction) inside a JS try/catch, so a throwing callback cannot unwind
-// through C++ frames: 1 = go on, 0 = cancel (the callback returned false), -1 = it threw.
-// clang-format off
-EM_JS(int, call_progress_js, (emscripten::EM_VAL callback, double fraction), {
-  try {
-    return Emval.toValue(callback)(fraction) === false ? 0 : 1;
-  } catch (e) {
-    return -1;
-  }
-});
-// clang-format on
 
 namespace {
 
@@ -86,216 +68,23 @@ val error_object(const std::string& message) {
   return o;
 }
 
-// Wires an optional JS callback to the core's Progress. `threw` records a throwing callback.
-struct ProgressBridge {
-  val callback = val::undefined();
-  bool threw = false;
-
-  std::string init(const val& progress) {
-    if (progress.isUndefined() || progress.isNull()) return "";
-    if (progress.typeOf().as<std::string>() != "function")
-      return "progress must be a function(fraction) returning false to cancel (got " + type_name(progress) + ")";
-    callback = progress;
-    return "";
-  }
-  Progress progress() {
-    if (callback.isUndefined()) return nullptr;
-    return [this](double fraction) {
-      const int r = call_progress_js(callback.as_handle(), fraction);
-      if (r < 0) threw = true;
-      return r > 0;
-    };
-  }
-  std::string error_for(const std::string& core_error) const {
-    return threw ? "the progress callback threw an exception; the run was stopped" : core_error;
-  }
-};
-
-// ---- results -----------------------------------------------------------------------------
-
-val doubles(const std::vector<double>& v) {
-  // A view of the wasm heap, copied at once into a JS-owned array (slice copies).
-  return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
-}
-
-val ints(const std::vector<int>& v) {
-  return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
-}
-
-val band(const Band& b) {
-  val o = val::object();
-  o.set("median", doubles(b.median));
-  o.set("q1", doubles(b.q1));
-  o.set("q3", doubles(b.q3));
-  return o;
-}
-
-// The params as the CLI's JSON has them: numbers, plain arrays of numbers, strings.
-template <class Params>
-val params_object(const std::vector<Field<Params>>& table, const Params& p) {
-  val o = val::object();
-  for (const auto& f : table) {
-    const ParamInput in = detail::read(f, p);
-    if (in.is_text) {
-      o.set(f.spec.name, in.text);
-    } else if (f.spec.type == ParamType::IntegerList) {
-      val a = val::array();
-      for (std::size_t i = 0; i < in.numbers.size(); ++i) a.set(i, in.numbers[i]);
-      o.set(f.spec.name, a);
-    } else {
-      o.set(f.spec.name, in.numbers.at(0));
-    }
-  }
-  return o;
-}
-
-val to_val(const TimingParams& p, const TimingResult& r) {
-  val o = val::object();
-  o.set("experiment", std::string("timing"));
-  o.set("params", params_object(timing_fields(), p));
-  o.set("lengths", ints(r.lengths));
-  o.set("median_ms", doubles(r.median_ms));
-  o.set("min_ms", doubles(r.min_ms));
-  o.set("max_ms", doubles(r.max_ms));
-  o.set("spread", doubles(r.spread));
-  o.set("repeats", ints(r.repeats));
-  o.set("ns_per_step", r.ns_per_step);
-  o.set("intercept_ms", r.intercept_ms);
-  o.set("r_squared", r.r_squared);
-  o.set("disturbed", r.disturbed);
-  o.set("r_squared_threshold", r.r_squared_threshold);
-  o.set("spread_threshold", r.spread_threshold);
-  o.set("error", std::string());
-  return o;
-}
-
-val to_val(const GradientParams& p, const GradientResult& r) {
-  val o = val::object();
-  o.set("experiment", std::string("gradient"));
-  o.set("params", params_object(gradient_fields(), p));
-  o.set("mode", r.mode);
-  o.set("distances", ints(r.distances));
-  o.set("norm", band(r.norm));
-  o.set("decay_per_step", r.decay_per_step);
-  o.set("decay_r_squared", r.decay_r_squared);
-  o.set("spectral_radius", r.spectral_radius);
-  o.set("largest_singular_value", r.largest_singular_value);
-  o.set("error", std::string());
-  return o;
-}
-
-val to_val(const RetentionParams& p, const RetentionResult& r) {
-  val o = val::object();
-  o.set("experiment", std::string("retention"));
-  o.set("params", params_object(retention_fields(), p));
-  o.set("steps", ints(r.steps));
-  o.set("kata_cosine", doubles(r.kata_cosine));
-  o.set("influence", band(r.influence));
-  o.set("attention_cosine", band(r.attention_cosine));
-  o.set("attention_weight", band(r.attention_weight));
-  o.set("readout_steps", ints(r.readout_steps));
-  o.set("readout_r2", band(r.readout_r2));
-  o.set("error", std::string());
-  return o;
-}
-
-val to_val(const ArchitecturesParams& p, const ArchitecturesResult& r) {
-  val curves = val::array();
-  for (std::size_t i = 0; i < r.curves.size(); ++i) {
-    const ArchitectureCurve& c = r.curves[i];
-    val o = val::object();
-    o.set("architecture", c.architecture);
-    o.set("norm", band(c.norm));
-    o.set("decay_per_step", c.decay_per_step);
-    o.set("decay_r_squared", c.decay_r_squared);
-    curves.set(i, o);
-  }
-  val o = val::object();
-  o.set("experiment", std::string("architectures"));
-  o.set("params", params_object(architectures_fields(), p));
-  o.set("sequence_length", r.sequence_length);
-  o.set("distances", ints(r.distances));
-  o.set("curves", curves);
-  o.set("attention_context_lengths", ints(r.attention_context_lengths));
-  o.set("attention_context_norm", band(r.attention_context_norm));
-  o.set("attention_context_slope", r.attention_context_slope);
-  o.set("error", std::string());
-  return o;
-}
-
-val to_val(const MemoryParams& p, const MemoryResult& r) {
-  val networks = val::array();
-  for (std::size_t i = 0; i < r.networks.size(); ++i) {
-    const MemoryNetwork& n = r.networks[i];
-    val r2 = val::array();
-    for (std::size_t j = 0; j < n.r2.size(); ++j) r2.set(j, band(n.r2[j]));
-    val o = val::object();
-    o.set("architecture", n.architecture);
-    o.set("keep", n.keep);
-    o.set("recurrent_scale", n.recurrent_scale);
-    o.set("effective_gain", n.effective_gain);
-    o.set("capacity", band(n.capacity));
-    o.set("r2", r2);
-    networks.set(i, o);
-  }
-  val o = val::object();
-  o.set("experiment", std::string("memory"));
-  o.set("params", params_object(memory_fields(), p));
-  o.set("hidden_sizes", ints(r.hidden_sizes));
-  o.set("delays", ints(r.delays));
-  o.set("networks", networks);
-  o.set("chance_r2", r.chance_r2);
-  o.set("chance_capacity", r.chance_capacity);
-  o.set("attention_context_lengths", ints(r.attention_context_lengths));
-  o.set("attention_accuracy", band(r.attention_accuracy));
-  o.set("attention_chance", r.attention_chance);
-  o.set("error", std::string());
-  return o;
-}
-
-val to_val(const WorkDepthParams& p, const WorkDepthResult& r) {
-  val counts = val::array();
-  for (std::size_t i = 0; i < r.counts.size(); ++i) {
-    val o = val::object();
-    o.set("architecture", r.counts[i].architecture);
-    o.set("work", doubles(r.counts[i].work));
-    o.set("depth", doubles(r.counts[i].depth));
-    counts.set(i, o);
-  }
-  const auto rows = [](const auto& table, auto convert) {
-    val a = val::array();
-    for (std::size_t i = 0; i < table.size(); ++i) a.set(i, convert(table[i]));
-    return a;
-  };
-  val o = val::object();
-  o.set("experiment", std::string("workdepth"));
-  o.set("params", params_object(work_depth_fields(), p));
-  o.set("lengths", ints(r.lengths));
-  o.set("counts", counts);
-  o.set("rnn_ns_per_op", r.rnn_ns_per_op);
-  o.set("attention_ns_per_op", r.attention_ns_per_op);
-  o.set("measured_here", r.measured_here);
-  o.set("processors", ints(r.processors));
-  o.set("rnn_projected_ms", rows(r.rnn_projected_ms, doubles));
-  o.set("attention_projected_ms", rows(r.attention_projected_ms, doubles));
-  o.set("attention_faster", rows(r.attention_faster, ints));
-  o.set("error", std::string());
-  return o;
-}
-
 // Parse, validate, run, convert; every failure becomes {error}.
 template <class Params, class Run>
-val run_experiment(const std::vector<Field<Params>>& table, const val& params, const val& progress, Run run) {
+val run_experiment(const char* name, const std::vector<Field<Params>>& table, const val& params, const val& progress,
+                   Run run) {
   try {
     Params p;
     std::string error = wasm::read_params(table, params, p);
     if (error.empty()) error = validate(p);
-    ProgressBridge bridge;
+    wasm::ProgressBridge bridge;
     if (error.empty()) error = bridge.init(progress);
     if (!error.empty()) return error_object(error);
     const auto result = run(p, bridge.progress());
     if (!result.error.empty()) return error_object(bridge.error_for(result.error));
-    return to_val(p, result);
+    return wasm::js_object([&](FieldVisitor& v) {
+      visit_run(name, table, p, result, v);
+      v.field("error", "");
+    });
   } catch (const std::bad_alloc&) {
     return error_object("out of memory: try smaller parameters");
   } catch (const std::exception& e) {
@@ -304,32 +93,32 @@ val run_experiment(const std::vector<Field<Params>>& table, const val& params, c
 }
 
 val run_timing_js(val params, val progress) {
-  return run_experiment(timing_fields(), params, progress,
+  return run_experiment("timing", timing_fields(), params, progress,
                         [](const TimingParams& p, const Progress& pr) { return run_timing(p, steady_clock_seconds(), pr); });
 }
 
 val run_gradient_js(val params, val progress) {
-  return run_experiment(gradient_fields(), params, progress,
+  return run_experiment("gradient", gradient_fields(), params, progress,
                         [](const GradientParams& p, const Progress& pr) { return run_gradient(p, pr); });
 }
 
 val run_retention_js(val params, val progress) {
-  return run_experiment(retention_fields(), params, progress,
+  return run_experiment("retention", retention_fields(), params, progress,
                         [](const RetentionParams& p, const Progress& pr) { return run_retention(p, pr); });
 }
 
 val run_architectures_js(val params, val progress) {
-  return run_experiment(architectures_fields(), params, progress,
+  return run_experiment("architectures", architectures_fields(), params, progress,
                         [](const ArchitecturesParams& p, const Progress& pr) { return run_architectures(p, pr); });
 }
 
 val run_memory_js(val params, val progress) {
-  return run_experiment(memory_fields(), params, progress,
+  return run_experiment("memory", memory_fields(), params, progress,
                         [](const MemoryParams& p, const Progress& pr) { return run_memory(p, pr); });
 }
 
 val run_work_depth_js(val params, val progress) {
-  return run_experiment(work_depth_fields(), params, progress,
+  return run_experiment("workdepth", work_depth_fields(), params, progress,
                         [](const WorkDepthParams& p, const Progress&) { return run_work_depth(p); });
 }
 
@@ -347,12 +136,10 @@ std::string read_int(const val& v, const char* name, int& out) {
 
 val slice_val(const SliceResult& r) {
   if (!r.error.empty()) return error_object(r.error);
-  val o = val::object();
-  o.set("error", std::string());
-  o.set("checksum", r.checksum);
-  o.set("operations", r.operations);
-  o.set("state", doubles(r.state));
-  return o;
+  return wasm::js_object([&](FieldVisitor& v) {
+    v.field("error", "");
+    visit_fields(r, v);
+  });
 }
 
 // Reads the scaling params and two integer bounds, then runs `slice(p, begin, end)`.
@@ -406,38 +193,11 @@ val balanced_row_splits_js(val length, val parts) {
   if (error.empty() && !(n >= 1 && n <= 1000000)) error = "length must be an integer from 1 to 1000000";
   if (error.empty() && !(k >= 1 && k <= 1024)) error = "parts must be an integer from 1 to 1024";
   if (!error.empty()) return error_object(error);
-  return ints(balanced_row_splits(n, k));
-}
-
-const char* type_text(ParamType t) {
-  switch (t) {
-    case ParamType::Integer: return "integer";
-    case ParamType::Real: return "real";
-    case ParamType::IntegerList: return "integer_list";
-    case ParamType::Choice: return "choice";
-  }
-  return "";
+  return wasm::typed_array(balanced_row_splits(n, k));
 }
 
 val spec_array(const std::vector<ParamSpec>& specs) {
-  val a = val::array();
-  for (std::size_t i = 0; i < specs.size(); ++i) {
-    const ParamSpec& s = specs[i];
-    val o = val::object();
-    o.set("name", s.name);
-    o.set("type", std::string(type_text(s.type)));
-    o.set("min", s.min);
-    o.set("max", s.max);
-    o.set("maxCount", s.max_count);
-    o.set("defaultValue", s.default_value);
-    val choices = val::array();
-    for (std::size_t c = 0; c < s.choices.size(); ++c) choices.set(c, s.choices[c]);
-    o.set("choices", choices);
-    o.set("help", s.help);
-    o.set("range", describe_range(s));
-    a.set(i, o);
-  }
-  return a;
+  return wasm::js_value([&](FieldVisitor& v) { v.field(nullptr, specs); });
 }
 
 // The experiment argument as text ("" when it is not a string), cut to 200 characters.

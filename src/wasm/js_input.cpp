@@ -2,6 +2,7 @@
 // inert records (arrays built there), so reading them here cannot run a caller's code.
 #include "wasm/js_input.h"
 
+#include <emscripten.h>
 #include <emscripten/val.h>
 
 #include <utility>
@@ -14,6 +15,18 @@ emscripten::EM_VAL rnn_js_read_value(emscripten::EM_VAL v, unsigned max_array, u
 emscripten::EM_VAL rnn_js_read_own(emscripten::EM_VAL object, const char* name, unsigned max_array, unsigned max_text);
 emscripten::EM_VAL rnn_js_check_keys(emscripten::EM_VAL object, emscripten::EM_VAL known, unsigned max_keys);
 }
+
+// Calls progress(fraction) inside a JS try/catch, so a throwing callback cannot unwind
+// through C++ frames: 1 = go on, 0 = cancel (the callback returned false), -1 = it threw.
+// clang-format off
+EM_JS(int, call_progress_js, (emscripten::EM_VAL callback, double fraction), {
+  try {
+    return Emval.toValue(callback)(fraction) === false ? 0 : 1;
+  } catch (e) {
+    return -1;
+  }
+});
+// clang-format on
 
 namespace rnn_lesson::wasm {
 namespace {
@@ -82,6 +95,27 @@ std::string check_keys(const val& params, const std::vector<std::string>& known)
            std::to_string(record[1].as<unsigned>()) + ")";
   if (kind == "unknown") return unknown_parameter(record[1].as<std::string>(), known);
   return "";
+}
+
+std::string ProgressBridge::init(const val& progress) {
+  if (progress.isUndefined() || progress.isNull()) return "";
+  if (progress.typeOf().as<std::string>() != "function")
+    return "progress must be a function(fraction) returning false to cancel (got " + type_name(progress) + ")";
+  callback = progress;
+  return "";
+}
+
+Progress ProgressBridge::progress() {
+  if (callback.isUndefined()) return nullptr;
+  return [this](double fraction) {
+    const int r = call_progress_js(callback.as_handle(), fraction);
+    if (r < 0) threw = true;
+    return r > 0;
+  };
+}
+
+std::string ProgressBridge::error_for(const std::string& core_error) const {
+  return threw ? "the progress callback threw an exception; the run was stopped" : core_error;
 }
 
 }  // namespace rnn_lesson::wasm

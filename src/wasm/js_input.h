@@ -3,6 +3,7 @@
 // does: the experiment's own parameter names one by one (so a huge object or Proxy is never
 // walked, and a value is checked before the object's keys are listed), then the key count,
 // then unknown keys. Each refusal is one sentence naming the parameter and what is allowed.
+// The caller's progress callback is called the same way (ProgressBridge).
 #pragma once
 
 #include <emscripten/val.h>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "core/params.h"
+#include "core/timing.h"  // Progress
 
 namespace rnn_lesson::wasm {
 
@@ -62,5 +64,18 @@ std::string read_params(const std::vector<Field<Params>>& table, const emscripte
   }
   return parse_params(table, inputs, out);
 }
+
+// An optional progress(fraction) callback as the core's Progress: returning false cancels
+// the run; throwing stops it, and `threw` records that.
+struct ProgressBridge {
+  emscripten::val callback = emscripten::val::undefined();
+  bool threw = false;
+
+  // "" or why `progress` is refused (it is neither undefined, null nor a function).
+  std::string init(const emscripten::val& progress);
+  Progress progress();  // nullptr when there is no callback
+  // The run's error as the caller should read it: a throwing callback named as the cause.
+  std::string error_for(const std::string& core_error) const;
+};
 
 }  // namespace rnn_lesson::wasm

@@ -1,0 +1,126 @@
+// Field tables (core/fields.h): the kind each member type gets, the order of a run's output,
+// and no key twice in one object. The formats themselves are checked end to end: the CLI's
+// JSON by tests/cli_test.cpp, the JS objects against that JSON by tests/node/equality.test.js.
+#include "core/fields.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/architectures.h"
+#include "core/gradient.h"
+#include "core/memory_capacity.h"
+#include "core/parallel.h"
+#include "core/params.h"
+#include "core/retention.h"
+#include "core/timing.h"
+
+namespace {
+
+using namespace rnn_lesson;
+
+// Writes what it is shown as "key:kind" words (an array element's key is "-"), and fails
+// the test on a key seen twice in one object.
+class Trace final : public FieldVisitor {
+ public:
+  std::string out;
+
+  void number(const char* k, double) override { word(k, "n"); }
+  void integer(const char* k, int) override { word(k, "i"); }
+  void boolean(const char* k, bool x) override { word(k, x ? "true" : "false"); }
+  void text(const char* k, const std::string& s) override { word(k, "'" + s + "'"); }
+  void numbers(const char* k, const std::vector<double>& x) override { word(k, "n[" + std::to_string(x.size()) + "]"); }
+  void integers(const char* k, const std::vector<int>& x) override { word(k, "i[" + std::to_string(x.size()) + "]"); }
+  void begin_object(const char* k) override { word(k, "{"); keys_.emplace_back(); }
+  void end_object() override { out += " }"; keys_.pop_back(); }
+  void begin_array(const char* k) override { word(k, "["); keys_.emplace_back(); }
+  void end_array() override { out += " ]"; keys_.pop_back(); }
+
+ private:
+  std::vector<std::set<std::string>> keys_;
+  void word(const char* k, const std::string& kind) {
+    if (k && !keys_.empty()) {
+      EXPECT_TRUE(keys_.back().insert(k).second) << "key '" << k << "' twice in one object";
+    }
+    out += std::string(out.empty() ? "" : " ") + (k ? k : "-") + ":" + kind;
+  }
+};
+
+template <class T>
+std::string trace(const T& value) {
+  Trace t;
+  t.field(nullptr, value);
+  return t.out;
+}
+
+TEST(Fields, KindsFollowTheMemberTypes) {
+  ArchitecturesResult r;
+  r.sequence_length = 51;
+  r.distances = {1, 2};
+  r.curves.resize(1);
+  r.curves[0].architecture = "rnn";
+  r.curves[0].norm.median = {0.5, 0.25};
+  EXPECT_EQ(trace(r),
+            "-:{ sequence_length:i distances:i[2] curves:[ -:{ architecture:'rnn' norm:{ median:n[2] q1:n[0] q3:n[0] }"
+            " decay_per_step:n decay_r_squared:n } ] attention_context_lengths:i[0]"
+            " attention_context_norm:{ median:n[0] q1:n[0] q3:n[0] } attention_context_slope:n }");
+}
+
+TEST(Fields, MatricesAreArraysOfVectorsAndBoolsStayBools) {
+  WorkDepthResult r;
+  r.measured_here = true;
+  r.rnn_projected_ms = {{1, 2}, {3, 4}};
+  r.attention_faster = {{0, 1}};
+  const std::string t = trace(r);
+  EXPECT_NE(t.find("measured_here:true"), std::string::npos) << t;
+  EXPECT_NE(t.find("rnn_projected_ms:[ -:n[2] -:n[2] ]"), std::string::npos) << t;
+  EXPECT_NE(t.find("attention_faster:[ -:i[2] ]"), std::string::npos) << t;
+}
+
+TEST(Fields, ALiteralIsText) {
+  Trace t;
+  t.field("error", "");
+  EXPECT_EQ(t.out, "error:''");
+}
+
+TEST(Fields, ARunIsExperimentThenParamsThenTheResult) {
+  GradientParams p = default_gradient_params();
+  p.distances = {3, 1};
+  GradientResult r;
+  r.mode = p.mode;
+  Trace t;
+  visit_run("gradient", gradient_fields(), p, r, t);
+  // Every parameter in its table's order: numbers, a list as an array of numbers, a choice as text.
+  std::string params;
+  for (const auto& f : gradient_fields())
+    params += " " + f.spec.name + ":" +
+              (f.spec.name == "mode" ? "'bptt'" : f.spec.name == "distances" ? "[ -:n -:n ]" : "n");
+  EXPECT_EQ(t.out, "experiment:'gradient' params:{" + params +
+                       " } mode:'bptt' distances:i[0] norm:{ median:n[0] q1:n[0] q3:n[0] } decay_per_step:n"
+                       " decay_r_squared:n spectral_radius:n largest_singular_value:n");
+}
+
+TEST(Fields, NoResultSpellsAKeyTwice) {
+  MemoryResult m;
+  m.networks.resize(1);
+  m.networks[0].r2.resize(2);
+  WorkDepthResult w;
+  w.counts.resize(1);
+  // Trace fails the test on a repeated key; the traces only need to be walked.
+  for (const std::string& t : {trace(TimingResult{}), trace(GradientResult{}), trace(RetentionResult{}),
+                               trace(ArchitecturesResult{}), trace(m), trace(w), trace(SliceResult{})})
+    EXPECT_FALSE(t.empty());
+}
+
+TEST(Fields, ASpecAsThePageReadsIt) {
+  const ParamSpec* mode = nullptr;
+  for (const auto& f : gradient_fields())
+    if (f.spec.name == "mode") mode = &f.spec;
+  ASSERT_NE(mode, nullptr);
+  EXPECT_EQ(trace(*mode), "-:{ name:'mode' type:'choice' min:n max:n maxCount:i defaultValue:'bptt' choices:[ -:'bptt'"
+                          " -:'kata' ] help:'" + mode->help + "' range:'" + describe_range(*mode) + "' }");
+}
+
+}  // namespace
