@@ -1,6 +1,7 @@
 // The recurrent cells: every cell's step Jacobians (built from its vector-Jacobian
 // product) against central finite differences of its forward step.
 #include "core/cells.h"
+#include "core/fast_cell.h"
 
 #include <algorithm>
 #include <cmath>

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "core/attention.h"
-#include "core/cells.h"
+#include "core/fast_cell.h"
 #include "core/numpy_random.h"
 
 namespace rnn_lesson {

@@ -8,6 +8,7 @@
 #include <Eigen/Cholesky>
 
 #include "core/attention.h"
+#include "core/fast_cell.h"
 #include "core/numpy_random.h"
 
 namespace rnn_lesson {

@@ -6,7 +6,6 @@
 
 #include <Eigen/Cholesky>
 
-#include "core/fast_math.h"
 #include "core/numpy_random.h"
 #include "core/rnn.h"
 
@@ -70,42 +69,6 @@ double readout_r_squared(const Eigen::MatrixXd& states, const Eigen::MatrixXd& s
   const double ss_res = (Yt - Xt * W).squaredNorm();
   const double ss_tot = (Yt.rowwise() - Yt.colwise().mean()).squaredNorm();
   return ss_tot > 0 ? 1.0 - ss_res / ss_tot : 0.0;
-}
-
-// One step of M networks side by side: next = tanh(states Wh + inputs Wx).
-// states, next: (M, H), trial-major (column i is unit i across the trials); inputs: (M, D).
-// Eight trials at a time are summed in registers over every input and unit, reading each
-// column once: contiguous, vectorised loops (SSE2 natively, SIMD128 in wasm, where Eigen has
-// no vector code) and no temporaries.
-RNN_LESSON_STEP_FUNCTION void step_all(const TanhRnn& rnn, const Eigen::MatrixXd& states, const Eigen::MatrixXd& inputs,
-              Eigen::MatrixXd& next) {
-  constexpr Eigen::Index kBlock = 8;
-  const Eigen::Index M = states.rows(), H = states.cols(), D = inputs.cols();
-  for (Eigen::Index i = 0; i < H; ++i) {
-    double* out = next.col(i).data();
-    Eigen::Index m0 = 0;
-    for (; m0 + kBlock <= M; m0 += kBlock) {
-      double acc[kBlock] = {};
-      for (Eigen::Index d = 0; d < D; ++d) {
-        const double w = rnn.Wx(d, i);
-        const double* x = inputs.col(d).data() + m0;
-        for (Eigen::Index k = 0; k < kBlock; ++k) acc[k] += w * x[k];
-      }
-      for (Eigen::Index j = 0; j < H; ++j) {
-        const double w = rnn.Wh(j, i);
-        const double* h = states.col(j).data() + m0;
-        for (Eigen::Index k = 0; k < kBlock; ++k) acc[k] += w * h[k];
-      }
-      for (Eigen::Index k = 0; k < kBlock; ++k) out[m0 + k] = acc[k];
-    }
-    for (Eigen::Index m = m0; m < M; ++m) {  // the last M % 8 trials
-      double acc = 0;
-      for (Eigen::Index d = 0; d < D; ++d) acc += rnn.Wx(d, i) * inputs(m, d);
-      for (Eigen::Index j = 0; j < H; ++j) acc += rnn.Wh(j, i) * states(m, j);
-      out[m] = acc;
-    }
-  }
-  tanh_in_place(next.data(), next.size());
 }
 
 }  // namespace
@@ -234,12 +197,12 @@ RetentionResult run_retention(const RetentionParams& p, const Progress& progress
     const int M = p.readout_trials;
     const Eigen::MatrixXd signals = rng.randn(D, M);  // (D, M), column m is signal m
     Eigen::MatrixXd states(M, H), next_states(M, H), inputs = signals.transpose();  // (M, H), (M, D)
-    step_all(rnn, Eigen::MatrixXd::Zero(M, H), inputs, states);
+    rnn.step_batch(Eigen::MatrixXd::Zero(M, H), inputs, states);
     std::size_t next = 0;
     for (int n = 0; n <= N; ++n) {
       if (n > 0) {
         inputs = rng.randn(D, M).transpose() * p.noise_scale;
-        step_all(rnn, states, inputs, next_states);
+        rnn.step_batch(states, inputs, next_states);
         states.swap(next_states);
       }
       if (next < r.readout_steps.size() && r.readout_steps[next] == n) {

@@ -28,6 +28,13 @@ struct TanhRnn {
 
   // d h_t / d h_{t-1} in column convention, (H, H): diag(1 - h_t^2) Wh^T, given h_t.
   Eigen::MatrixXd step_jacobian(const Eigen::VectorXd& h) const;
+
+  // One step of M networks side by side (retention's read-out), the fast kernel of step():
+  //     next = tanh(states Wh + inputs Wx)
+  // states, next: (M, H), row m is trial m; inputs: (M, D). `next` is (M, H) already and is
+  // not `states`. Eight trials at a time in registers, tanh by fast_math.h's tanh_in_place;
+  // checked against step() in tests/kernels_test.cpp.
+  void step_batch(const Eigen::MatrixXd& states, const Eigen::MatrixXd& inputs, Eigen::MatrixXd& next) const;
 };
 
 // Largest |eigenvalue| of a square matrix (the spectral radius, lambda_1 in Pascanu et al.).
@@ -57,6 +64,10 @@ class FastRnnForward {
 
   // "avx2-fma", "vector128" or "eigen": which kernel run() uses.
   const char* kernel_name() const;
+
+  // The hidden state h after the last run(): (H), zeros before the first. The experiment only
+  // needs the checksum; tests/kernels_test.cpp compares every kernel's state with step().
+  Eigen::VectorXf state() const;
 
  private:
   struct Impl;
