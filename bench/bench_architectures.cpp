@@ -8,8 +8,8 @@
 //   build/bench/bench_architectures --benchmark_repetitions=9 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
-#include "core/architectures.h"
-#include "core/memory_capacity.h"
+#include "core/experiments/architectures.h"
+#include "core/experiments/memory_capacity.h"
 
 namespace {
 

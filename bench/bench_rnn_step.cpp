@@ -15,8 +15,8 @@
 
 #include <Eigen/Core>
 
-#include "core/numpy_random.h"
-#include "core/rnn.h"
+#include "core/blocks/numpy_random.h"
+#include "core/blocks/rnn.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // The architectures experiment: reverse-mode input gradients against finite differences
 // for every cell, and run_architectures' shape, determinism and validation.
-#include "core/architectures.h"
+#include "core/experiments/architectures.h"
 
 #include <cmath>
 #include <cstdio>
@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/cells.h"
-#include "core/numpy_random.h"
+#include "core/blocks/cells.h"
+#include "core/blocks/numpy_random.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // The causal self-attention layer against a plain O(n^2) loop written here, and its
 // closed-form input gradients against central finite differences.
-#include "core/attention.h"
+#include "core/blocks/attention.h"
 
 #include <cmath>
 #include <cstdio>
@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/numpy_random.h"
+#include "core/blocks/numpy_random.h"
 
 namespace {
 

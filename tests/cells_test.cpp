@@ -1,7 +1,7 @@
 // The recurrent cells: every cell's step Jacobians (built from its vector-Jacobian
 // product) against central finite differences of its forward step.
-#include "core/cells.h"
-#include "core/fast_cell.h"
+#include "core/blocks/cells.h"
+#include "core/blocks/fast_cell.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/numpy_random.h"
-#include "core/rnn.h"
+#include "core/blocks/numpy_random.h"
+#include "core/blocks/rnn.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // The vectorised double tanh against std::tanh (the C library's, correctly rounded to within
 // an ulp or so), in relative error, over every range its branches cover.
-#include "core/fast_math.h"
+#include "core/blocks/fast_math.h"
 
 #include <cmath>
 #include <limits>
@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/numpy_random.h"
+#include "core/blocks/numpy_random.h"
 
 namespace {
 

@@ -9,13 +9,13 @@
 
 #include <gtest/gtest.h>
 
-#include "core/architectures.h"
-#include "core/gradient.h"
-#include "core/memory_capacity.h"
-#include "core/parallel.h"
+#include "core/experiments/architectures.h"
+#include "core/experiments/gradient.h"
+#include "core/experiments/memory_capacity.h"
+#include "core/experiments/parallel.h"
 #include "core/params.h"
-#include "core/retention.h"
-#include "core/timing.h"
+#include "core/experiments/retention.h"
+#include "core/experiments/timing.h"
 
 namespace {
 

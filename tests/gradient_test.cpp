@@ -1,6 +1,6 @@
 // The gradient experiment: BPTT Jacobians against finite differences, spectra against
 // closed forms, and run_gradient's summary against an independent recomputation.
-#include "core/gradient.h"
+#include "core/experiments/gradient.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,8 +9,8 @@
 #include <Eigen/Eigenvalues>
 #include <gtest/gtest.h>
 
-#include "core/numpy_random.h"
-#include "core/rnn.h"
+#include "core/blocks/numpy_random.h"
+#include "core/blocks/rnn.h"
 
 namespace {
 

@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/gradient.h"
-#include "core/retention.h"
+#include "core/experiments/gradient.h"
+#include "core/experiments/retention.h"
 
 namespace {
 

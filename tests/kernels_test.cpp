@@ -25,12 +25,12 @@
 #include <Eigen/Core>
 #include <gtest/gtest.h>
 
-#include "core/attention.h"
-#include "core/cells.h"
-#include "core/fast_cell.h"
-#include "core/numpy_random.h"
-#include "core/parallel.h"
-#include "core/rnn.h"
+#include "core/blocks/attention.h"
+#include "core/blocks/cells.h"
+#include "core/blocks/fast_cell.h"
+#include "core/blocks/numpy_random.h"
+#include "core/experiments/parallel.h"
+#include "core/blocks/rnn.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // Memory capacity: a delay line's read-out, Jaeger's bound MC <= N, r^2 ranges, attention's
 // retrieval, determinism and parameter errors.
-#include "core/memory_capacity.h"
+#include "core/experiments/memory_capacity.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,9 +10,9 @@
 #include <Eigen/Eigenvalues>
 #include <gtest/gtest.h>
 
-#include "core/cells.h"
-#include "core/numpy_random.h"
-#include "core/rnn.h"
+#include "core/blocks/cells.h"
+#include "core/blocks/numpy_random.h"
+#include "core/blocks/rnn.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // NumpyRandom against numpy's legacy np.random (numpy 1.24.2). Golden values printed by
 // tests/golden/make_goldens.py with repr(), i.e. round-trip exact.
-#include "core/numpy_random.h"
+#include "core/blocks/numpy_random.h"
 
 #include <cmath>
 #include <cstdint>

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/parallel.h"
+#include "core/experiments/parallel.h"
 
 namespace {
 

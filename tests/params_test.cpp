@@ -10,9 +10,9 @@
 
 #include <gtest/gtest.h>
 
-#include "core/gradient.h"
-#include "core/retention.h"
-#include "core/timing.h"
+#include "core/experiments/gradient.h"
+#include "core/experiments/retention.h"
+#include "core/experiments/timing.h"
 
 namespace {
 

@@ -1,13 +1,13 @@
 // The retention experiment: attention against a plain-loop reference, and the shape of the
 // measured curves for the kata's defaults.
-#include "core/retention.h"
+#include "core/experiments/retention.h"
 
 #include <cmath>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "core/numpy_random.h"
+#include "core/blocks/numpy_random.h"
 
 namespace {
 

@@ -1,15 +1,15 @@
 // The timing protocol on a scripted clock (exact answers known in advance), the statistics
 // it relies on, and the float32 forward pass it times.
-#include "core/timing.h"
+#include "core/experiments/timing.h"
 
 #include <cmath>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "core/numpy_random.h"
-#include "core/rnn.h"
-#include "core/stats.h"
+#include "core/blocks/numpy_random.h"
+#include "core/blocks/rnn.h"
+#include "core/blocks/stats.h"
 
 namespace {
 

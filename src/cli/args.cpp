@@ -1,12 +1,12 @@
 // Reading and checking rnn-lesson's arguments; see args.h.
 #include "cli/args.h"
 
-#include "core/architectures.h"
-#include "core/gradient.h"
-#include "core/memory_capacity.h"
-#include "core/parallel.h"
-#include "core/retention.h"
-#include "core/timing.h"
+#include "core/experiments/architectures.h"
+#include "core/experiments/gradient.h"
+#include "core/experiments/memory_capacity.h"
+#include "core/experiments/parallel.h"
+#include "core/experiments/retention.h"
+#include "core/experiments/timing.h"
 
 namespace rnn_lesson::cli {
 namespace {

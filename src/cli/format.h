@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "core/architectures.h"
+#include "core/experiments/architectures.h"
 #include "core/fields.h"
-#include "core/gradient.h"
-#include "core/memory_capacity.h"
-#include "core/parallel.h"
+#include "core/experiments/gradient.h"
+#include "core/experiments/memory_capacity.h"
+#include "core/experiments/parallel.h"
 #include "core/params.h"
-#include "core/retention.h"
-#include "core/timing.h"
+#include "core/experiments/retention.h"
+#include "core/experiments/timing.h"
 
 namespace rnn_lesson::cli {
 

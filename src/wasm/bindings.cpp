@@ -7,7 +7,7 @@
 //   parameterSpecs(experiment)        -> [{name, type, min, max, maxCount, defaultValue,
 //                                          choices, help, range}, ...] or {error}
 //   runTiming(params, progress?)      -> {experiment, params, ...the result's fields (its
-//                                          visit_fields in core/timing.h), error: ''} or {error}
+//                                          visit_fields in core/experiments/timing.h), error: ''} or {error}
 //   runGradient, runRetention, runArchitectures, runMemory, runWorkDepth (params, progress?)
 //                                     -> likewise (`rnn-lesson <experiment> --json`)
 //   parameterSpecs('workdepth' | 'scaling') -> the specs of those parameter tables
@@ -43,14 +43,14 @@
 #include <string>
 #include <vector>
 
-#include "core/architectures.h"
-#include "core/gradient.h"
+#include "core/experiments/architectures.h"
+#include "core/experiments/gradient.h"
 #include "core/limits.h"
-#include "core/memory_capacity.h"
-#include "core/parallel.h"
+#include "core/experiments/memory_capacity.h"
+#include "core/experiments/parallel.h"
 #include "core/params.h"
-#include "core/retention.h"
-#include "core/timing.h"
+#include "core/experiments/retention.h"
+#include "core/experiments/timing.h"
 #include "wasm/js_input.h"
 #include "wasm/js_writer.h"
 

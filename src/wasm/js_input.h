@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/params.h"
-#include "core/timing.h"  // Progress
+#include "core/experiments/timing.h"  // Progress
 
 namespace rnn_lesson::wasm {
 

@@ -35,11 +35,14 @@ function loadModule() {
 
 function newestSourceMtime() {
   let newest = fs.statSync(path.join(ROOT, 'CMakeLists.txt')).mtimeMs;
-  for (const dir of ['src/core', 'src/cli']) {
-    for (const name of fs.readdirSync(path.join(ROOT, dir))) {
-      newest = Math.max(newest, fs.statSync(path.join(ROOT, dir, name)).mtimeMs);
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else newest = Math.max(newest, fs.statSync(full).mtimeMs);
     }
-  }
+  };
+  for (const dir of ['src/core', 'src/cli']) walk(path.join(ROOT, dir));
   return newest;
 }
 

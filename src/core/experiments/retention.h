@@ -24,8 +24,8 @@
 
 #include "core/fields.h"
 #include "core/params.h"
-#include "core/stats.h"
-#include "core/timing.h"  // Progress
+#include "core/blocks/stats.h"
+#include "core/experiments/timing.h"  // Progress
 
 namespace rnn_lesson {
 

@@ -21,9 +21,9 @@
 
 #include "core/fields.h"
 #include "core/params.h"
-#include "core/rnn.h"
-#include "core/stats.h"
-#include "core/timing.h"  // Progress
+#include "core/blocks/rnn.h"
+#include "core/blocks/stats.h"
+#include "core/experiments/timing.h"  // Progress
 
 namespace rnn_lesson {
 

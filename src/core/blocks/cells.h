@@ -29,8 +29,8 @@
 
 #include <Eigen/Core>
 
-#include "core/numpy_random.h"
-#include "core/rnn.h"
+#include "core/blocks/numpy_random.h"
+#include "core/blocks/rnn.h"
 
 namespace rnn_lesson {
 

@@ -1,14 +1,14 @@
 // Experiment 4, gradient vs distance by architecture; see architectures.h.
-#include "core/architectures.h"
+#include "core/experiments/architectures.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
 
-#include "core/attention.h"
-#include "core/fast_cell.h"
-#include "core/numpy_random.h"
+#include "core/blocks/attention.h"
+#include "core/blocks/fast_cell.h"
+#include "core/blocks/numpy_random.h"
 
 namespace rnn_lesson {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <Eigen/Core>
 
-#include "core/numpy_random.h"
+#include "core/blocks/numpy_random.h"
 
 namespace rnn_lesson {
 

@@ -1,6 +1,6 @@
 // The tanh RNN, LSTM and GRU cells: forward steps and their vector-Jacobian products; see
 // cells.h for the equations and the initialisation.
-#include "core/cells.h"
+#include "core/blocks/cells.h"
 
 #include <cmath>
 

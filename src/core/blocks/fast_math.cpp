@@ -1,5 +1,5 @@
 // Vectorised double tanh; see fast_math.h.
-#include "core/fast_math.h"
+#include "core/blocks/fast_math.h"
 
 #include <cmath>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // numpy-compatible random draws; see numpy_random.h for why this exists.
-#include "core/numpy_random.h"
+#include "core/blocks/numpy_random.h"
 
 #include <cmath>
 

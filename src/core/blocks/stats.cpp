@@ -1,5 +1,5 @@
 // Order statistics and least squares; see stats.h.
-#include "core/stats.h"
+#include "core/blocks/stats.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,10 +1,10 @@
 // Experiment 2, gradient vs distance; see gradient.h.
-#include "core/gradient.h"
+#include "core/experiments/gradient.h"
 
 #include <cmath>
 #include <limits>
 
-#include "core/numpy_random.h"
+#include "core/blocks/numpy_random.h"
 
 namespace rnn_lesson {
 namespace {

@@ -1,6 +1,6 @@
 // The tanh RNN: kata-compatible weights, exact steps and Jacobians in double, a batched double
 // step (retention's read-out), and a fast float32 forward pass for the timing experiment; see rnn.h.
-#include "core/rnn.h"
+#include "core/blocks/rnn.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,7 @@
 
 #include <Eigen/Eigenvalues>
 
-#include "core/fast_math.h"
+#include "core/blocks/fast_math.h"
 
 namespace rnn_lesson {
 

@@ -25,11 +25,11 @@
 
 #include <Eigen/Core>
 
-#include "core/cells.h"
+#include "core/blocks/cells.h"
 #include "core/fields.h"
 #include "core/params.h"
-#include "core/stats.h"
-#include "core/timing.h"  // Progress
+#include "core/blocks/stats.h"
+#include "core/experiments/timing.h"  // Progress
 
 namespace rnn_lesson {
 

@@ -1,5 +1,5 @@
 // Single-head causal self-attention; see attention.h.
-#include "core/attention.h"
+#include "core/blocks/attention.h"
 
 #include <cmath>
 

@@ -1,13 +1,13 @@
 // Experiment 3, retention; see retention.h.
-#include "core/retention.h"
+#include "core/experiments/retention.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include <Eigen/Cholesky>
 
-#include "core/numpy_random.h"
-#include "core/rnn.h"
+#include "core/blocks/numpy_random.h"
+#include "core/blocks/rnn.h"
 
 namespace rnn_lesson {
 namespace {

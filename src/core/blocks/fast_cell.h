@@ -29,7 +29,7 @@
 
 #include <Eigen/Core>
 
-#include "core/cells.h"
+#include "core/blocks/cells.h"
 
 namespace rnn_lesson {
 

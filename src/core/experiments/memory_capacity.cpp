@@ -1,5 +1,5 @@
 // Experiment 5, memory capacity and attention's retrieval; see memory_capacity.h.
-#include "core/memory_capacity.h"
+#include "core/experiments/memory_capacity.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,9 +7,9 @@
 
 #include <Eigen/Cholesky>
 
-#include "core/attention.h"
-#include "core/fast_cell.h"
-#include "core/numpy_random.h"
+#include "core/blocks/attention.h"
+#include "core/blocks/fast_cell.h"
+#include "core/blocks/numpy_random.h"
 
 namespace rnn_lesson {
 namespace {

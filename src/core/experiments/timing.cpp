@@ -1,14 +1,14 @@
 // Experiment 1, timing; see timing.h.
-#include "core/timing.h"
+#include "core/experiments/timing.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <set>
 
-#include "core/numpy_random.h"
-#include "core/rnn.h"
-#include "core/stats.h"
+#include "core/blocks/numpy_random.h"
+#include "core/blocks/rnn.h"
+#include "core/blocks/stats.h"
 
 namespace rnn_lesson {
 namespace {

@@ -1,5 +1,5 @@
 // Work, depth and the worker slices; see parallel.h for the counting rules.
-#include "core/parallel.h"
+#include "core/experiments/parallel.h"
 
 #include <algorithm>
 #include <chrono>
@@ -7,9 +7,9 @@
 
 #include <Eigen/Core>
 
-#include "core/attention.h"
-#include "core/numpy_random.h"
-#include "core/rnn.h"
+#include "core/blocks/attention.h"
+#include "core/blocks/numpy_random.h"
+#include "core/blocks/rnn.h"
 
 namespace rnn_lesson {
 namespace {
