@@ -152,47 +152,8 @@ TEST(Cells, LstmStepMatchesTheEquationsByHand) {
   EXPECT_NEAR(next(1), 0.5 * std::tanh(f * -0.4), 1e-15);
 }
 
-// The float32 fast path against the double cells, step by step: hidden sizes that fill the
-// 4-float vectors and 8-vector row blocks exactly (32) and ones that need padding and tails
-// (5, 37), states in the nonlinear range, and pre-activations far into saturation (no NaN,
-// gates at their limits). Float rounding through one step: ~1e-7 relative; tolerance 1e-5
-// relative to each vector's norm. In saturation a derivative like 1 - tanh^2 falls below
-// float resolution (1 - h^2 is then 0 or a few 1e-8 where double has 1e-20): there the
-// check is absolute, 1e-6 |v|, i.e. float's resolution of a derivative of order 1.
-class FastCellMatchesDouble : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(FastCellMatchesDouble, ForwardAndVjp) {
-  for (int H : {5, 32, 37})
-    for (int D : {1, 3, 8}) {
-      NumpyRandom rng(11 + H + D);
-      CellInit init;
-      init.recurrent_scale = 1.2;
-      init.input_scale = 1.0;
-      init.update_bias = -0.7;
-      const std::unique_ptr<RecurrentCell> cell = draw_cell(GetParam(), rng, H, D, init);
-      FastCell fast(*cell);
-      EXPECT_EQ(fast.padded_hidden() % 4, 0);
-      for (double input_scale : {1.0, 60.0}) {  // 60: saturated gates
-        const Eigen::VectorXd state = rng.randn(cell->state_size()) * 0.7;
-        const Eigen::VectorXd x = rng.randn(D) * input_scale;
-        const Eigen::VectorXd v = rng.randn(cell->state_size());
-        const Eigen::VectorXd next = cell->step(state, x), next_f = fast.step(state, x);
-        ASSERT_TRUE(next_f.allFinite());
-        EXPECT_LT((next - next_f).norm(), 1e-5 * next.norm()) << "H=" << H << " D=" << D;
-        const CellVjp exact = cell->vjp(state, x, next, v), got = fast.vjp(state, x, v);
-        ASSERT_TRUE(got.state_prev.allFinite() && got.x.allFinite());
-        const bool saturated = input_scale > 1;
-        const double floor = saturated ? 1e-6 * v.norm() : 0.0;
-        EXPECT_LT((exact.state_prev - got.state_prev).norm(), 1e-5 * exact.state_prev.norm() + floor)
-            << "H=" << H << " D=" << D << " scale " << input_scale;
-        EXPECT_LT((exact.x - got.x).norm(), 1e-5 * exact.x.norm() + floor)
-            << "H=" << H << " D=" << D << " scale " << input_scale;
-      }
-    }
-}
-
-INSTANTIATE_TEST_SUITE_P(EveryArchitecture, FastCellMatchesDouble, ::testing::Values("rnn", "lstm", "gru"),
-                         [](const auto& info) { return info.param; });
+// The float32 fast path against the double cells, at every size around the padding and
+// block thresholds: tests/kernels_test.cpp (FastCellKernel).
 
 // The gate functions themselves. tanh through an RNN cell with h = tanh(x) (Wh = 0, Wx = 1);
 // the logistic function through an LSTM whose input gate is shut (bias -100, so i g = 0)

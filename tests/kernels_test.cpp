@@ -130,11 +130,14 @@ TEST(StepBatchKernel, MatchesStepForEveryTrial) {
 
 // ---- FastCell ------------------------------------------------------------------------------
 //
-// The float32 cells against the double cells, one step and one vjp, with the tolerances of
-// tests/cells_test.cpp (which explains them): 1e-5 relative to each vector's norm, plus a
-// floor of 1e-6 |v| (float's resolution of derivative terms of order |v|). cells_test needs
-// the floor only in saturation; over this many sizes it is also needed where a gradient is
-// small by cancellation (measured: GRU, H=31, D=1: |g_x| 1e-2, error 1.7e-7, from terms of
+// The float32 cells against the double cells, one step and one vjp, at hidden sizes that
+// fill the 4-float vectors and 8-vector row blocks exactly and ones that need padding and
+// tails, states in the nonlinear range and pre-activations far into saturation (no NaN,
+// gates at their limits). Float rounding through one step is ~1e-7 relative: tolerance 1e-5
+// relative to each vector's norm, plus a floor of 1e-6 |v|, float's resolution of derivative
+// terms of order |v|. The floor is needed in saturation (1 - tanh^2 falls below float
+// resolution: 0 or a few 1e-8 where double has 1e-20) and where a gradient is small by
+// cancellation (measured: GRU, H=31, D=1: |g_x| 1e-2, error 1.7e-7, from terms of
 // order |v| ~ 5, which float's unit roundoff 6e-8 rounds by ~3e-7).
 class FastCellKernel : public ::testing::TestWithParam<std::string> {};
 

@@ -1,19 +1,19 @@
 // FastCell, the float32 path of the recurrent cells (see fast_cell.h): a blocked matrix-vector
 // product and the padded forward and backward steps, on the 4-float vectors and gate
-// functions of float4.h.
+// functions of fast_gates.h (on simd.h).
 #include "core/blocks/fast_cell.h"
 
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 
-#include "core/blocks/float4.h"
+#include "core/blocks/fast_gates.h"
 
 namespace rnn_lesson {
 
 using Eigen::VectorXd;
 
-namespace fast {  // with core/blocks/float4.h
+namespace fast {  // with core/blocks/fast_gates.h
 
 // Columns of a product, in the order they are summed: for each of `chunks` chunks c, columns
 // c * stride + lo .. c * stride + hi - 1 (all columns: chunks = 1, lo = 0, hi = cols).

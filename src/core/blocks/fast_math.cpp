@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/blocks/simd.h"
+
 namespace rnn_lesson {
 namespace {
 
@@ -22,54 +24,16 @@ constexpr double kLog2e = 1.4426950408889634073599;
 constexpr double kLn2Hi = 6.93145751953125E-1, kLn2Lo = 1.42860682030941723212E-6;
 constexpr double kMagic = 6755399441055744.0;  // 1.5 * 2^52: adding it rounds to an integer
 constexpr double kSmall = 0.625, kLarge = 22.0;  // tanh(22) = 1 - 1.6e-19: 1 in double
-constexpr std::int64_t kSignBit = static_cast<std::int64_t>(0x8000000000000000ull);
 
-#if defined(__GNUC__)  // GCC and Clang, including em++
-typedef double V __attribute__((vector_size(16)));
-typedef std::int64_t VI __attribute__((vector_size(16)));
-inline V splat(double a) { return V{a, a}; }
-inline V select_lt(V a, V b, V x, V y) { return a < b ? x : y; }
-// |x| and x's sign bit, by bits (so -0 and NaN keep theirs).
-inline VI bits_of(V x) {
-  VI b;
-  std::memcpy(&b, &x, sizeof b);
-  return b;
-}
-inline V from_bits(VI b) {
-  V x;
-  std::memcpy(&x, &b, sizeof x);
-  return x;
-}
-inline V vabs(V x) { return from_bits(bits_of(x) & ~kSignBit); }
-inline V with_sign_of(V magnitude, V x) { return from_bits(bits_of(magnitude) | (bits_of(x) & kSignBit)); }
-// 2^n for t = n + 1.5 * 2^52 (n an integer, |n| <= 1022), from t's low bits.
-inline V pow2_from_magic(V t) { return from_bits((bits_of(t) - bits_of(splat(kMagic)) + 1023) << 52); }
-inline V load(const double* p) {
-  V v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void store(double* p, V v) { std::memcpy(p, &v, sizeof v); }
-#else  // one lane, the same operations
-typedef double V;
-inline V splat(double a) { return a; }
-inline V select_lt(V a, V b, V x, V y) { return a < b ? x : y; }
-inline V vabs(V x) { return std::fabs(x); }
-inline V with_sign_of(V magnitude, V x) { return std::copysign(magnitude, x); }
-inline V pow2_from_magic(V t) {
-  std::int64_t bits, magic;
-  const double m = kMagic;
-  std::memcpy(&bits, &t, sizeof bits);
-  std::memcpy(&magic, &m, sizeof magic);
-  bits = static_cast<std::int64_t>(static_cast<std::uint64_t>(bits - magic + 1023) << 52);
-  V out;
-  std::memcpy(&out, &bits, sizeof out);
-  return out;
-}
-inline V load(const double* p) { return *p; }
-inline void store(double* p, V v) { *p = v; }
-#endif
-constexpr int kLanes = sizeof(V) / sizeof(double);
+using V = simd::D2;
+inline V splat(double a) { return simd::splat<V>(a); }
+inline V load(const double* p) { return simd::load<V>(p); }
+inline void store(double* p, V v) { simd::store<V>(p, v); }
+using simd::pow2_from_magic;
+using simd::select_lt;
+using simd::vabs;
+using simd::with_sign_of;
+constexpr int kLanes = simd::lanes<V>();
 
 // exp(y) for 0 <= y <= 2 * kLarge (all the large branch needs).
 inline V exp_v(V y) {

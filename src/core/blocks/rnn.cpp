@@ -12,6 +12,7 @@
 #include <Eigen/Eigenvalues>
 
 #include "core/blocks/fast_math.h"
+#include "core/blocks/simd.h"
 
 namespace rnn_lesson {
 
@@ -98,7 +99,7 @@ double largest_singular_value(const Eigen::MatrixXd& m) {
 
 namespace {
 
-#if defined(__GNUC__)  // GCC and Clang, including em++
+#ifdef RNN_SIMD_VECTORS  // GCC and Clang, including em++
 #define RNN_FAST_VECTORS 1
 #if (defined(__x86_64__) || defined(__i386__)) && !defined(__EMSCRIPTEN__) && !defined(RNN_LESSON_NO_AVX2_DISPATCH)
 #define RNN_FAST_AVX2 1
@@ -151,34 +152,15 @@ std::unique_ptr<Kernel> make_eigen_kernel(const TanhRnn& rnn) {
 
 #ifdef RNN_FAST_VECTORS
 
-// GCC warns that 32-byte vectors change the calling convention without AVX; they never cross
-// a call here (every helper is always inlined into the AVX2 function). GCC reports it at the
-// end of the file, so the warning stays off from here on (nothing else follows but glue).
-#pragma GCC diagnostic ignored "-Wpsabi"
-
-#define RNN_INLINE inline __attribute__((always_inline))
-typedef float Float4 __attribute__((vector_size(16)));
+// The helpers are simd.h's (the -Wpsabi note for F8 is there too).
+#define RNN_INLINE RNN_SIMD_INLINE
+using simd::load;
+using simd::splat;
+using simd::store;
+using Float4 = simd::F4;
 #ifdef RNN_FAST_AVX2
-typedef float Float8 __attribute__((vector_size(32)));
+using Float8 = simd::F8;
 #endif
-
-// Helpers are always inlined, so each kernel copy gets them compiled for its own target.
-// Clang (em++): a - 0 is exactly a for every a, so it folds to a bare splat, where `V{} + a`
-// costs an add and a shuffle per splat (adding +0 turns -0 into +0, so it may not be dropped):
-// measured in a Chromium worker at H=32, 135 -> 117 ns/step. GCC does the opposite: `V{} + a`
-// is its bare splat, and `a - V{}` measured 57 -> 77 ns/step natively.
-template <class V>
-RNN_INLINE V splat(float a) {
-#if defined(__clang__)
-  return a - V{};
-#else
-  return V{} + a;
-#endif
-}
-template <class V>
-RNN_INLINE V load(const float* p) { V v; std::memcpy(&v, p, sizeof v); return v; }
-template <class V>
-RNN_INLINE void store(float* p, V v) { std::memcpy(p, &v, sizeof v); }
 
 // tanh as an odd rational function on [-7, 7], x P(x^2) / Q(x^2) with P, Q cubic, the input
 // clamped to that range first. Coefficients fitted for this project (iteratively reweighted

@@ -1,72 +1,23 @@
-// 4-float vectors and float gate functions (exp, logistic, tanh) for FastCell (fast_cell.cpp).
-// GCC/Clang generic vectors where available (SSE on x86-64, SIMD128 under Emscripten with
-// -msimd128), a plain 4-lane struct otherwise: the same operations in the same order, so the
-// same floats, only slower. Header-only and inline, so each kernel loop gets them inlined.
+// Float gate functions (exp, logistic, tanh) on 4-float vectors for FastCell (fast_cell.cpp),
+// written on simd.h's F4: SSE natively, SIMD128 in wasm, a plain 4-lane struct elsewhere (the
+// same operations in the same order, so the same floats). Header-only and inline, so each
+// kernel loop gets them inlined.
 #pragma once
 
-#include <cstdint>
-#include <cstring>
+#include "core/blocks/simd.h"
 
 namespace rnn_lesson {
 namespace fast {
 
-#if defined(__GNUC__)  // GCC and Clang, including em++
-typedef float V __attribute__((vector_size(16)));
-typedef std::int32_t VI __attribute__((vector_size(16)));
-inline V splat(float a) { return V{a, a, a, a}; }
-inline V vmin(V a, V b) { return a < b ? a : b; }
-inline V vmax(V a, V b) { return a > b ? a : b; }
-// a < b ? x : y, per lane.
-inline V select_lt(V a, V b, V x, V y) { return a < b ? x : y; }
-// 2^n for t = n + 1.5 * 2^23 (n an integer, |n| <= 127), from t's bits.
-inline V pow2_from_magic(V t) {
-  VI bits;
-  std::memcpy(&bits, &t, sizeof bits);
-  bits = (bits - 0x4B400000 + 127) << 23;
-  V out;
-  std::memcpy(&out, &bits, sizeof out);
-  return out;
-}
-#else
-struct V {
-  float l[4];
-};
-inline V splat(float a) { return V{{a, a, a, a}}; }
-#define RNN_LANEWISE(op)                                                              \
-  inline V operator op(V a, V b) { return V{{a.l[0] op b.l[0], a.l[1] op b.l[1], a.l[2] op b.l[2], a.l[3] op b.l[3]}}; } \
-  inline V operator op(V a, float b) { return a op splat(b); }
-RNN_LANEWISE(+)
-RNN_LANEWISE(-)
-RNN_LANEWISE(*)
-RNN_LANEWISE(/)
-#undef RNN_LANEWISE
-inline V operator-(V a) { return V{{-a.l[0], -a.l[1], -a.l[2], -a.l[3]}}; }
-inline V& operator+=(V& a, V b) { return a = a + b; }
-inline V select_lt(V a, V b, V x, V y) {
-  V out;
-  for (int i = 0; i < 4; ++i) out.l[i] = a.l[i] < b.l[i] ? x.l[i] : y.l[i];
-  return out;
-}
-inline V vmin(V a, V b) { return select_lt(a, b, a, b); }
-inline V vmax(V a, V b) { return select_lt(b, a, a, b); }
-inline V pow2_from_magic(V t) {
-  V out;
-  for (int i = 0; i < 4; ++i) {
-    std::int32_t bits;
-    std::memcpy(&bits, &t.l[i], sizeof bits);
-    bits = static_cast<std::int32_t>(static_cast<std::uint32_t>(bits - 0x4B400000 + 127) << 23);
-    std::memcpy(&out.l[i], &bits, sizeof bits);
-  }
-  return out;
-}
-#endif
+using V = simd::F4;
+inline V splat(float a) { return simd::splat<V>(a); }
+inline V load(const float* p) { return simd::load<V>(p); }
+inline void store(float* p, V v) { simd::store<V>(p, v); }
+using simd::pow2_from_magic;
+using simd::select_lt;
+using simd::vmax;
+using simd::vmin;
 
-inline V load(const float* p) {
-  V v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void store(float* p, V v) { std::memcpy(p, &v, sizeof v); }
 // Copies n floats (n a multiple of 4) by vectors: small std::memcpy calls are out-of-line
 // calls in wasm.
 inline void copy(float* dst, const float* src, int n) {
