@@ -21,6 +21,8 @@ namespace rnn_lesson {
 
 enum class ParamType { Integer, Real, IntegerList, Choice };
 
+// A table row spells these in order: {name, type, min, max, max_count, default, choices, help,
+// label[, advanced[, slider[, choice_labels]]]}.
 struct ParamSpec {
   std::string name;            // CLI flag (--name) and JS key
   ParamType type = ParamType::Integer;
