@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cli/format.h"
 #include "core/experiments/registry.h"
 
 namespace {
@@ -96,6 +97,25 @@ TEST(Slices, RefusedArgumentsAreNamedInOneSentence) {
   EXPECT_EQ(slice_part("rnn_batch", p, -1, 3, {}).error, "part must be an integer from 0 to parts - 1 (2) (got -1)");
   EXPECT_EQ(slice_part("rows", p, 0, 1, {}).error, "kind must be one of attention, rnn_batch, rnn_relay (got 'rows')");
   EXPECT_NE(slice_part("rnn_relay", p, 0, 1, {1.0}).error.find("state must hold"), std::string::npos);
+}
+
+// A result the CLI has a table for prints that table; any other prints its fields.
+TEST(CliText, AResultWithoutATableIsPrintedFromItsFields) {
+  GradientResult g;
+  g.mode = "kata";
+  EXPECT_EQ(cli::text_of(g), cli::to_text(g));
+  SliceResult r;
+  r.checksum = 1.5;
+  r.state = {0.25, -2};
+  r.begin = 3;
+  r.end = 9;
+  EXPECT_EQ(cli::text_of(r), "  checksum: 1.5\n  operations: 0\n  state: 0.25, -2\n  begin: 3\n  end: 9\n");
+  WorkDepthResult w;
+  w.counts.resize(1);
+  w.counts[0].architecture = "rnn";
+  w.counts[0].work = {1e9};
+  const std::string text = cli::fields_text([&](FieldVisitor& v) { visit_fields(w, v); });
+  EXPECT_NE(text.find("  counts:\n    -\n      architecture: rnn\n      work: 1e+09\n"), std::string::npos) << text;
 }
 
 }  // namespace
