@@ -1,8 +1,8 @@
 // rnn-lesson: the lesson's experiments from the command line.
 //
-//   rnn-lesson kata [--json]                      the kata's three sections, reproduced
-//   rnn-lesson <experiment> [--param value ...] [--json]   each experiment of the core's list
-//   rnn-lesson [<experiment>] --help                         (core/experiments/registry.h)
+//   rnn-lesson kata [--json]                              the kata's three sections, reproduced
+//   rnn-lesson <experiment> [--param value ...] [--json]  each experiment of the core's list
+//   rnn-lesson [<experiment>] --help                      (core/experiments/registry.h)
 //
 // Commands, usage lines, --help, parsing and running all walk that list; nothing here names
 // an experiment.
@@ -24,12 +24,13 @@ namespace {
 using namespace rnn_lesson;
 
 constexpr int kBadInput = 2;
+constexpr std::size_t kUsageColumn = 37;  // where a usage line's description starts
 
 // The usage text: one line per experiment of the list, its summary in the column.
 std::string usage() {
   const auto line = [](const std::string& command, const std::string& what) {
     const std::string left = "  rnn-lesson " + command;
-    return left + std::string(left.size() < 37 ? 37 - left.size() : 1, ' ') + what + "\n";
+    return left + std::string(left.size() < kUsageColumn ? kUsageColumn - left.size() : 1, ' ') + what + "\n";
   };
   std::string text =
       "rnn-lesson: why recurrence struggles at scale, measured on this machine.\n"
