@@ -407,6 +407,19 @@ TEST(RunTiming, RealClockSmokeRun) {
     EXPECT_LE(r.median_ms[i], r.max_ms[i]);
   }
   EXPECT_TRUE(std::isfinite(r.checksum));
+  // state_sum is computed, not measured: the double-precision steps of the same network on
+  // the same inputs (run_timing's draws: the RNN, then randn(D) * 0.1 per step), within the
+  // float32 kernel's rounding and its tanh's 1.2e-6 (as MatchesDoublePrecisionSteps).
+  NumpyRandom rng(static_cast<std::uint32_t>(p.seed));
+  const TanhRnn rnn = TanhRnn::draw(rng, p.hidden_size, p.input_size, 0.5);
+  Eigen::MatrixXf inputs(p.input_size, 200);
+  for (int t = 0; t < 200; ++t)
+    for (int d = 0; d < p.input_size; ++d) inputs(d, t) = static_cast<float>(rng.standard_normal() * 0.1);
+  ASSERT_EQ(r.state_sum.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const double ref = double_forward_sum(rnn, inputs, p.lengths[i]);
+    EXPECT_NEAR(r.state_sum[i], ref, 1e-4 * (1 + std::fabs(ref))) << "L = " << p.lengths[i];
+  }
 }
 
 }  // namespace

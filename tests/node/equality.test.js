@@ -90,7 +90,7 @@ test('retention, H=32 with 256 read-out trials, 2 seeds, other seed', () => {
     (p) => m.run('retention', p), retentionTolerance);
 });
 
-test('timing: same keys, shapes and lengths as the CLI; a positive slope and R^2 in [0, 1]', () => {
+test('timing: same keys, shapes and lengths as the CLI, the same final states; a positive slope and R^2 in [0, 1]', () => {
   const params = { lengths: [200, 1000, 2000], trials: 3, min_interval_ms: 1 };
   const expected = h.cliJson('timing', params);
   const actual = m.run('timing', params);
@@ -98,7 +98,13 @@ test('timing: same keys, shapes and lengths as the CLI; a positive slope and R^2
   // Times differ between runs and machines: compare the shape, the params and the lengths
   // only (and so the verdict `disturbed` only as a boolean).
   assert.equal(typeof actual.disturbed, 'boolean');
-  h.assertSameShapeAndClose(expected, { ...h.withoutError(actual), disturbed: expected.disturbed }, () => true);
+  h.assertSameShapeAndClose(expected, h.withoutError(actual), h.anyValue);
+  // What timing computes rather than measures, by value: the sum of the final hidden state
+  // after one pass of each length. The CLI's kernel (AVX2 with FMA here) and the module's
+  // (128-bit, no FMA) round differently and share the tanh approximation (1.2e-6): relative
+  // 1e-4, as tests/timing_test.cpp against double steps. A wrong recurrence is off by O(0.1).
+  assert.equal(actual.state_sum.length, 3);
+  h.assertSameShapeAndClose(expected.state_sum, actual.state_sum, h.relativelyClose(1e-4, 1e-4), 'state_sum');
   assert.equal(actual.r_squared_threshold, expected.r_squared_threshold);
   assert.equal(actual.spread_threshold, expected.spread_threshold);
   assert.deepEqual(h.plain(actual.params), expected.params);
@@ -155,7 +161,7 @@ test('every experiment of the list is a CLI command whose --json the module equa
     for (const [where, v] of typedArrays(actual)) assert.notEqual(v.buffer, m.HEAPU8.buffer, `${name}${where} is a copy`);
     const result = h.withoutError(actual);
     assert.deepEqual(h.plain(result.params), expected.params, `${name} params`);
-    h.assertSameShapeAndClose(expected, result, measures ? () => true : h.relativelyClose(1e-9, 1e-9));
+    h.assertSameShapeAndClose(expected, result, measures ? h.anyValue : h.relativelyClose(1e-9, 1e-9));
     t.diagnostic(`${name}: module = CLI (${measures ? 'measures: keys, shapes and params' : 'every value'})`);
   }
 });

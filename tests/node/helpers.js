@@ -127,7 +127,19 @@ function assertSameShapeAndClose(expected, actual, tolerance, where = '') {
     assert.ok(tolerance(where, expected, actual), `${where}: CLI ${expected} vs module ${actual} (difference ${Math.abs(expected - actual)})`);
     return;
   }
+  // A flag derived from measured times (timing's `disturbed`) is compared by type when the
+  // numbers are (tolerance anyValue).
+  if (typeof expected === 'boolean' && tolerance === anyValue) {
+    assert.equal(typeof actual, 'boolean', `${where}: type`);
+    return;
+  }
   assert.equal(actual, expected, where);
+}
+
+// The tolerance for results that measure the machine: any number, any flag (shapes and keys
+// are still compared).
+function anyValue() {
+  return true;
 }
 
 // A tolerance for assertSameShapeAndClose: |a - b| <= rel * max(|a|, |b|) + absFloor.
@@ -157,5 +169,5 @@ function experimentNames(m) {
 
 module.exports = {
   ROOT, GLUE, WASM, DIST, requireBuilt, loadModule, cli, cliJson, cliHelp, plain,
-  assertSameShapeAndClose, relativelyClose, withoutError, runner, experimentNames,
+  assertSameShapeAndClose, relativelyClose, anyValue, withoutError, runner, experimentNames,
 };

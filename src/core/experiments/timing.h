@@ -63,6 +63,9 @@ struct TimingResult {
   std::vector<double> spread;    // per length: 80th / 20th percentile of its trials (>= 1;
                                  // 2 * kMaxSpread if the 20th is 0 ms and the 80th is not)
   std::vector<int> repeats;      // per length: forward passes in each measured interval
+  std::vector<double> state_sum; // per length: sum of h after one pass from h = 0 (what run_once
+                                 // returns): computed, not measured, so the same on every run;
+                                 // kernels on other machines agree within float rounding
   double ns_per_step = 0;        // fitted slope b, nanoseconds per recurrent step
   double intercept_ms = 0;       // fitted a
   double r_squared = 0;          // of the fit, on the medians
@@ -79,6 +82,7 @@ inline void visit_fields(const TimingResult& r, FieldVisitor& v) {
   v.field("max_ms", r.max_ms);
   v.field("spread", r.spread);
   v.field("repeats", r.repeats);
+  v.field("state_sum", r.state_sum);
   v.field("ns_per_step", r.ns_per_step);
   v.field("intercept_ms", r.intercept_ms);
   v.field("r_squared", r.r_squared);
@@ -112,7 +116,7 @@ struct TimingExperiment {
 };
 
 // The measuring protocol alone: `run_once(L)` performs one pass of length L and returns a
-// value to fold into the checksum. Used by run_timing and by tests with a scripted clock.
+// value to fold into the checksum (the same value on every call: reported as state_sum). Used by run_timing and by tests with a scripted clock.
 TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
                              const std::function<double(int length)>& run_once,
                              const Progress& progress = nullptr);
