@@ -95,13 +95,19 @@
       return lastRun ? 'stale' : 'none';
     }
 
+    // The run shown is stale: there is one, and it is neither current nor being replaced.
+    function isStale() {
+      const now = result();
+      return !!lastRun && now !== 'current' && now !== 'running';
+    }
+
     // Marks (or unmarks) the shown run as computed for other settings, and tells the page.
     // While a run computes the mark is left off (the progress bar says a new result is coming,
     // and a mark flashing on every change would move the page).
     staleNote.id = section.id + '-stale';
     function settle() {
       const now = result();
-      const stale = !!lastRun && now !== 'current' && now !== 'running';
+      const stale = isStale();
       section.classList.toggle('is-stale', stale);
       section.dataset.result = now;
       staleNote.hidden = !stale;
@@ -342,6 +348,7 @@
       cancel: cancel,
       lastRun: () => lastRun,
       result: result,
+      isStale: isStale,
       // Draws the last run again (after a setting that changes only how it is drawn).
       redraw() { if (lastRun) show(lastRun); },
       applyTheme(newTheme) {

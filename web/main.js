@@ -78,8 +78,7 @@
     const othersFinished = new Promise((resolve) => { othersDone = resolve; });
     const settled = (experiment, result) => {
       if (result !== 'running') settledOnce[experiment] = true;
-      const panel = panels[experiment];
-      ns.summary.update(experiment, panel.lastRun(), values, result);
+      ns.summary.update(experiment, panels[experiment], values);
       if (visible.every((e) => e === 'parallel' || settledOnce[e])) othersDone();
       showLessonState();
     };
@@ -92,8 +91,7 @@
       const results = visible.map((e) => (panels[e] ? panels[e].result() : 'running'));
       const named = (...which) => visible.filter((e, i) => which.indexOf(results[i]) >= 0).join(' ');
       root.dataset.lessonCurrent = named('current');
-      root.dataset.lessonStale = visible.filter((e) => panels[e] && panels[e].lastRun() && results[visible.indexOf(e)] !== 'current' &&
-        results[visible.indexOf(e)] !== 'running').join(' ');
+      root.dataset.lessonStale = visible.filter((e) => panels[e] && panels[e].isStale()).join(' ');
       if (results.some((r) => r === 'running' || r === 'none')) setLessonState('loading');
       else if (results.some((r) => r === 'refused' || r === 'failed')) setLessonState('error');
       else if (results.every((r) => r === 'current')) setLessonState('ready');
@@ -139,7 +137,7 @@
           updateUrl();
           if (redrawOnly.has(key)) {
             panels[experiment].redraw();
-            ns.summary.update(experiment, panels[experiment].lastRun(), values, panels[experiment].result());
+            ns.summary.update(experiment, panels[experiment], values);
           } else panels[experiment].schedule(how.immediate);
         } });
       gate.refresh();  // each slider's range: what the other settings allow

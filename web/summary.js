@@ -73,12 +73,14 @@
   const FILL = { timing: timing, gradient: gradient, retention: retention, architectures: architectures, memory: memory, parallel: parallel };
   const last = {};
 
-  // `run` is a panel's last run ({main, ...}); `values` the page's settings; `result` the
-  // panel's result(): a run for earlier settings than the current ones is marked as such, and
-  // a panel with no run whose attempt ended says so instead of "waiting".
-  function update(experiment, run, values, result) {
+  // `panel` is the experiment's panel (lastRun(), result(), isStale()); `values` the page's
+  // settings: a run for earlier settings than the current ones is marked as such, and a panel
+  // with no run whose attempt ended says so instead of "waiting".
+  function update(experiment, panel, values) {
+    const run = panel.lastRun();
+    const result = panel.result();
     const row = document.getElementById('summary-' + experiment + '-rnn');
-    const stale = Boolean(run) && result !== 'current' && result !== 'running';
+    const stale = panel.isStale();
     if (row && row.parentNode) row.parentNode.classList.toggle('is-stale', stale);
     if (!run || !run.main) {
       const text = result === 'running' || result === 'none' ? 'waiting for experiment ' + NUMBER[experiment] + '…'
