@@ -91,13 +91,11 @@
   }
 
   // The core parameter sets an experiment's run hands to the module (gradient's kata overlay
-  // is a second one); the parallel section's are the 'scaling' table's.
+  // is a second one), each with the name of the core's table that judges it.
   function coreRequests(table, values, experiment) {
-    const params = state.moduleParams(table, values, experiment);
-    if (experiment === 'parallel') return [{ coreName: 'scaling', params: params }];
-    const module = ns.charts[experiment];
-    const requests = module && module.requests ? module.requests(params, values) : [{ params: params }];
-    return requests.map((r) => ({ coreName: experiment, params: r.params }));
+    const own = ns.experiments[experiment];
+    return own.requests(state.moduleParams(table, values, experiment), values)
+      .map((r) => ({ coreName: own.coreName || experiment, params: r.params }));
   }
 
   async function verdict(checker, table, values, experiment) {
@@ -135,13 +133,13 @@
 
   function shownValue(row, v) {
     if (row.type === 'boolean') return v ? 'on' : 'off';
-    if (row.type === 'choice') return ns.controls.CHOICE_LABELS[v] || String(v);
+    if (row.type === 'choice') return ns.controls.choiceLabel(row, String(v));
     return format(row, v);
   }
 
   // One plain sentence: why `value` was not applied, and what was kept.
   function refusalText(row, value, kept, limit) {
-    const label = ns.controls.label(row.name);
+    const label = ns.controls.label(row);
     const keptText = '; kept ' + shownValue(row, kept) + '.';
     if (limit && numeric(row) && value > limit[1]) return label + ' can be at most ' + num(limit[1]) + ' ' + OTHERS + keptText;
     if (limit && numeric(row) && value < limit[0]) return label + ' must be at least ' + num(limit[0]) + ' ' + OTHERS + keptText;
@@ -234,7 +232,7 @@
           now[now.indexOf(largest(now))] = hi;
         } else now = state.canonicalValue(fix, Math.min(hi, Math.max(lo, was)));
         values[fix.key] = now;
-        messages.push(fix.key + '=' + format(fix, was) + ': ' + ns.controls.label(fix.name) +
+        messages.push(fix.key + '=' + format(fix, was) + ': ' + ns.controls.label(fix) +
           (fix.type === 'integer_list' ? ': the largest value can be at most ' + num(hi)
             : now < was ? ' can be at most ' + num(hi) : ' must be at least ' + num(lo)) +
           ' with the other settings, so ' + format(fix, now) + ' is used.');
@@ -242,7 +240,7 @@
       }
       const back = changed()[0];
       if (!back) break;
-      messages.push(back.key + '=' + format(back, values[back.key]) + ': ' + ns.controls.label(back.name) +
+      messages.push(back.key + '=' + format(back, values[back.key]) + ': ' + ns.controls.label(back) +
         ' cannot be ' + shownValue(back, values[back.key]) + ' with the other settings, so the default ' +
         shownValue(back, back.default) + ' is used.');
       values[back.key] = back.default;
