@@ -25,66 +25,40 @@
   const ANSWER_MS = 3000;
   function createChecker(source, core) {
     const url = ns.core.workerUrl(source);
-    let worker = null;
-    let nextId = 1;
-    const pending = new Map();  // id -> {resolve, reject, experiment, params, retried}
-    const watchdog = ns.core.watch(() => replace('the checker stopped answering'));
-
-    function post(id, p) {
-      worker.postMessage({ id: id, op: 'limits', experiment: p.experiment, params: p.params });
-    }
+    let bridge = null;
 
     function replace(why) {
-      worker.terminate();
-      worker = null;
-      watchdog.clear();
-      const open = Array.from(pending.entries());
-      pending.clear();
-      for (const [, p] of open.filter(([, q]) => q.retried)) p.reject(new Error(why));
-      const again = open.filter(([, q]) => !q.retried);
+      const open = bridge.calls();
+      bridge = null;
+      for (const p of open.filter((q) => q.retried)) p.reject(new Error(why));
+      const again = open.filter((q) => !q.retried);
       if (!again.length) return;
       start();
-      for (const [id, p] of again) {
+      for (const p of again) {
         p.retried = true;
-        pending.set(id, p);
-        post(id, p);
+        bridge.post(p);
       }
-      watchdog.set(ns.core.DEADLINES.start);
     }
 
     function start() {
-      worker = ns.core.startWorker(url, core, 'checker');
-      worker.onmessage = (event) => {
-        const d = event.data || {};
-        const p = pending.get(d.id);
-        if (!p) return;
+      bridge = ns.bridge.connect(url, core, 'checker', {
         // Started: the module is ready, and limits() answers in milliseconds (a slow phone in
         // well under a second), so from here a few seconds of silence mean a stopped checker.
-        if (d.started) {
-          watchdog.set(ANSWER_MS);
-          return;
-        }
-        pending.delete(d.id);
-        if (pending.size) watchdog.set(ns.core.DEADLINES.start);
-        else watchdog.clear();
-        if (d.ok && d.result && !d.result.error) p.resolve(d.result);
-        else p.reject(new Error((d.result && d.result.error) || d.error || 'no answer'));
-      };
-      worker.onerror = (event) => {
-        event.preventDefault();
-        replace('the checker stopped');
-      };
+        started: () => ANSWER_MS,
+        replied(p, d) {
+          if (d.ok && d.result && !d.result.error) p.resolve(d.result);
+          else p.reject(new Error((d.result && d.result.error) || d.error || 'no answer'));
+          return true;
+        },
+        lost: (detail) => replace(detail === null ? 'the checker stopped answering' : 'the checker stopped'),
+      });
     }
 
     return {
       ask(coreName, params) {
-        if (!worker) start();
+        if (!bridge) start();
         return new Promise((resolve, reject) => {
-          const id = nextId++;
-          const p = { resolve: resolve, reject: reject, experiment: coreName, params: params, retried: false };
-          if (!pending.size) watchdog.set(ns.core.DEADLINES.start);
-          pending.set(id, p);
-          post(id, p);
+          bridge.post({ message: { op: 'limits', experiment: coreName, params: params }, resolve: resolve, reject: reject, retried: false });
         });
       },
     };
