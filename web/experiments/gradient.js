@@ -1,6 +1,6 @@
-// Experiment 2, "the learning signal fades with distance": what it asks the core, the figures its words quote (facts, computed once per
-// shown run) and its words: the readout, notice, chart description, status line, summary row
-// and prediction. Its section's prose is gradient.html, its chart(s) charts/gradient.js.
+// Experiment 2, "the learning signal fades with distance": the gradient by distance (and
+// the kata's simulation beside it when the overlay is on), its factor per step in words.
+// (What an experiment's file holds: docs/architecture.md, "Adding an experiment".)
 (function () {
   'use strict';
   const ns = window.RnnLesson;

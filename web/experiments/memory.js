@@ -1,6 +1,6 @@
-// Experiment 5, "how much of the past fits in H numbers?": what it asks the core, the figures its words quote (facts, computed once per
-// shown run) and its words: the readout, notice, chart description, status line, summary row
-// and prediction. Its section's prose is memory.html, its chart(s) charts/memory.js.
+// Experiment 5, "how much of the past fits in H numbers?": memory capacity by hidden size,
+// recall by delay, attention's retrieval, set beside Jaeger's bound.
+// (What an experiment's file holds: docs/architecture.md, "Adding an experiment".)
 (function () {
   'use strict';
   const ns = window.RnnLesson;

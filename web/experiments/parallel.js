@@ -1,6 +1,6 @@
-// Experiment 6, "sequential vs parallel" (its run uses the page's pool of workers, web/pool.js, rather than the main worker): what it asks the core, the figures its words quote (facts, computed once per
-// shown run) and its words: the readout, notice, chart description, status line, summary row
-// and prediction. Its section's prose is parallel.html, its chart(s) charts/parallel.js.
+// Experiment 6, "sequential vs parallel": measured with the page's pool of workers
+// (web/pool.js) rather than the main worker, then counted and projected by the core.
+// (What an experiment's file holds: docs/architecture.md, "Adding an experiment".)
 (function () {
   'use strict';
   const ns = window.RnnLesson;

@@ -1,6 +1,6 @@
-// Experiment 3, "one vector cannot hold everything": what it asks the core, the figures its words quote (facts, computed once per
-// shown run) and its words: the readout, notice, chart description, status line, summary row
-// and prediction. Its section's prose is retention.html, its chart(s) charts/retention.js.
+// Experiment 3, "one vector cannot hold everything": what is left of a stored signal after
+// n noise steps, for the RNN and for attention, in words.
+// (What an experiment's file holds: docs/architecture.md, "Adding an experiment".)
 (function () {
   'use strict';
   const ns = window.RnnLesson;

@@ -1,7 +1,6 @@
-// Experiment 1, "every step waits for the one before": what it asks the core (one timing
-// run), the figures its words quote (facts, computed once per shown run) and its words: the
-// readout, notice, chart description, status line, summary row and prediction. Its section's
-// prose is timing.html, its chart charts/timing.js.
+// Experiment 1, "every step waits for the one before": one timing run; the per-step cost
+// and the straight line's fit in words.
+// (What an experiment's file holds: docs/architecture.md, "Adding an experiment".)
 (function () {
   'use strict';
   const ns = window.RnnLesson;
