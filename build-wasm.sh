@@ -5,7 +5,8 @@
 #
 # Outputs:
 #   build-wasm/rnn_lesson_wasm.js + .wasm   the module (used by the Node tests)
-#   dist/                                   the page: web/ + vendor/chart.umd.min.js +
+#   dist/                                   the page: web/ + index.html (from index.in.html
+#                                           and web/experiments/) + vendor/chart.umd.min.js +
 #                                           core-wasm.js (the module's bytes as a string) +
 #                                           worker-source.js (glue + web/worker.js as a string)
 #
@@ -65,10 +66,11 @@ fi
 cp node_modules/chart.js/dist/chart.umd.min.js "$DIST/vendor/chart.umd.min.js"
 echo "copied vendor/chart.umd.min.js"
 
-# dist/index.html: web/index.html with each experiment of web/experiments/list.js put in, in
-# list order: its two scripts, its section (experiments/<name>.html, whose {{n}} is its
+# dist/index.html: web/index.in.html with each experiment of web/experiments/list.js put in,
+# in list order: its two scripts, its section (experiments/<name>.html, whose {{n}} is its
 # number), its row of the summary table and its embed snippet. Adding an experiment is its
-# files plus one line of the list; no edit here or in index.html.
+# files plus one line of the list; no edit here or in index.in.html. (Every file of web/ is
+# also copied as it is.)
 node - "$DIST" <<'JS'
 const fs = require('fs');
 const path = require('path');
@@ -91,7 +93,6 @@ list.forEach((name, i) => {
   const th = fragment.match(/<th scope="row" data-summary>([\s\S]*?)<\/th>/);
   const snippet = fragment.match(/<!-- snippet: (.*?) -->/);
   if (!section || !th || !snippet) throw new Error(file + ': needs a <section>, a summary <th> and a snippet name');
-  fs.unlinkSync(file);
   parts.scripts += '<script src="charts/' + name + '.js" defer></script>\n<script src="experiments/' + name + '.js" defer></script>\n';
   parts.sections += section[0] + '\n';
   const waiting = 'waiting for experiment ' + n + '…';
@@ -101,7 +102,7 @@ list.forEach((name, i) => {
   parts.snippets += '    <div class="snippet">\n      <pre><code id="snippet-' + name + '" data-embed-snippet="' + name + '"></code></pre>\n' +
     '      <button type="button" class="quiet" data-copy="snippet-' + name + '" data-copy-name="' + what + '">Copy ' + what + '</button>\n    </div>\n';
 });
-let html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+let html = fs.readFileSync(path.join(dist, 'index.in.html'), 'utf8');
 html = marker(html, 'experiment scripts', parts.scripts);
 html = marker(html, 'experiment sections', parts.sections);
 html = marker(html, 'summary rows', parts.rows);
