@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Nanoseconds per recurrent step of the WebAssembly core, to compare with the native
-// benchmark. Uses the module's own timing experiment (runTiming: float32 forward pass, the
+// benchmark. Uses the module's own timing experiment (run('timing'): float32 forward pass, the
 // same protocol as the page) at the kata's size, H=32, D=8, and reports the median of the
 // fitted ns/step over several runs.
 //
@@ -47,14 +47,14 @@ async function main() {
   }
   const m = await require(glue)({ wasmBinary: fs.readFileSync(wasm) });
   const params = { hidden_size: Number(o.hidden), input_size: Number(o.input), lengths: o.lengths, trials: 7, min_interval_ms: 5 };
-  const warm = m.runTiming({ ...params, trials: 1 });  // JIT tiers up, heap settles
+  const warm = m.run('timing', { ...params, trials: 1 });  // JIT tiers up, heap settles
   if (warm.error) {
-    console.error(`runTiming: ${warm.error}`);
+    console.error(`run('timing'): ${warm.error}`);
     process.exit(2);
   }
   const perRun = [];
   for (let i = 0; i < o.runs; ++i) {
-    const r = m.runTiming(params);
+    const r = m.run('timing', params);
     perRun.push({ ns_per_step: r.ns_per_step, r_squared: r.r_squared });
   }
   const ns = median(perRun.map((r) => r.ns_per_step));

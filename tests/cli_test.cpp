@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/experiments/registry.h"
+
 namespace {
 
 struct CliRun {
@@ -160,6 +162,19 @@ TEST(Cli, HelpExitsZero) {
   EXPECT_EQ(timing.status, 0);
   EXPECT_NE(timing.out.find("--hidden_size"), std::string::npos) << timing.out;
   EXPECT_NE(timing.out.find("an integer from 1 to 1024; default 32"), std::string::npos) << timing.out;
+}
+
+// Every experiment of the core's list is a command, with a usage line and its own --help.
+TEST(Cli, EveryListedExperimentIsACommand) {
+  const std::string usage = run("--help").out;
+  rnn_lesson::for_each_experiment([&](auto e) {
+    EXPECT_NE(usage.find(std::string("rnn-lesson ") + e.name + " [options]"), std::string::npos) << e.name;
+    EXPECT_NE(usage.find(e.summary), std::string::npos) << e.name;
+    const CliRun help = run(std::string(e.name) + " --help");
+    EXPECT_EQ(help.status, 0) << e.name;
+    for (const auto& f : e.fields()) EXPECT_NE(help.out.find("--" + f.spec.name + " "), std::string::npos) << f.spec.name;
+  });
+  EXPECT_EQ(run("scaling").status, 2);  // a parameter table, not a command
 }
 
 TEST(Cli, TimingJson) {

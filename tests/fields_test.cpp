@@ -120,7 +120,18 @@ TEST(Fields, ASpecAsThePageReadsIt) {
     if (f.spec.name == "mode") mode = &f.spec;
   ASSERT_NE(mode, nullptr);
   EXPECT_EQ(trace(*mode), "-:{ name:'mode' type:'choice' min:n max:n maxCount:i defaultValue:'bptt' choices:[ -:'bptt'"
-                          " -:'kata' ] help:'" + mode->help + "' range:'" + describe_range(*mode) + "' }");
+                          " -:'kata' ] help:'" + mode->help + "' range:'" + describe_range(*mode) +
+                          "' label:'Gradient computed by' advanced:false slider:true choiceLabels:[ -:'real backprop (bptt)'"
+                          " -:'the kata\u2019s simulation (kata)' ] }");
+  // A choice without labels of its own is labelled by its text; a seed has no slider.
+  ParamSpec plain = *mode;
+  plain.choice_labels.clear();
+  EXPECT_NE(trace(plain).find("choiceLabels:[ -:'bptt' -:'kata' ]"), std::string::npos);
+  for (const auto& f : gradient_fields()) {
+    if (f.spec.name == "seed") {
+      EXPECT_FALSE(f.spec.slider);
+    }
+  }
 }
 
 }  // namespace

@@ -10,19 +10,22 @@
 //               {id, op: 'limits', experiment, params} -> {id, ok, result} (result: the module's
 //                                                      limits(): {error, refused, limits}); the
 //                                                      page's checker worker (web/checker.js)
-//               {id, op: 'slice', kind, params, begin, end, state}
+//               {id, op: 'slice', kind, params, part, parts, state}
 //                                                      -> {id, ok, result, ms}
-//                 kind: 'attention' (query rows), 'rnn_batch' (sequences), 'rnn_relay' (steps,
-//                 from `state`); ms is measured here around the core call only.
+//                 the module's slice(): part `part` of `parts`, its bounds (result.begin,
+//                 result.end) computed by the core; kind: 'attention' (query rows),
+//                 'rnn_batch' (sequences), 'rnn_relay' (steps, from `state`); ms is measured
+//                 here around the core call only.
+// The experiments are the module's (m.experiments()); specs are those of every experiment
+// plus the parallel section's 'scaling' table.
 // Every request is first acknowledged with {id, started: true} once the module is ready.
 // Failures answer {id, ok: false, error}. One request runs at a time (the module is
 // synchronous); the page stops a run by terminating this worker.
 (function () {
   'use strict';
 
-  const RUNNERS = { timing: 'runTiming', gradient: 'runGradient', retention: 'runRetention',
-    architectures: 'runArchitectures', memory: 'runMemory', workdepth: 'runWorkDepth' };
-  const SLICES = { attention: 'attentionRows', rnn_batch: 'rnnSequences', rnn_relay: 'rnnRelaySegment' };
+  // The parameter table of the parallel section's slices (no run of its own).
+  const SLICE_TABLE = 'scaling';
   // At most 4 progress messages a second: each makes the page draw its bar, on the core a
   // timing run may be sharing; the page's watch only needs one per deadline (web/core.js).
   const PROGRESS_INTERVAL_MS = 250;
@@ -66,11 +69,9 @@
       self.postMessage({ id: message.id, ok: true, ms: instantiateMs });
       return;
     }
-    if (message.op === 'slice' && Object.prototype.hasOwnProperty.call(SLICES, message.kind)) {
+    if (message.op === 'slice') {
       const start = performance.now();
-      const result = message.kind === 'rnn_relay'
-        ? m.rnnRelaySegment(message.params, message.begin, message.end, message.state)
-        : m[SLICES[message.kind]](message.params, message.begin, message.end);
+      const result = m.slice(message.kind, message.params, message.part, message.parts, message.state);
       const ms = performance.now() - start;
       self.postMessage({ id: message.id, ok: true, result: result, ms: ms }, transferables(result, []));
       return;
@@ -81,7 +82,8 @@
     }
     if (message.op === 'specs') {
       const specs = {};
-      for (const experiment of Object.keys(RUNNERS).concat(['scaling'])) {
+      const names = m.experiments().map((e) => e.name).concat([SLICE_TABLE]);
+      for (const experiment of names) {
         const list = m.parameterSpecs(experiment);
         if (!Array.isArray(list)) throw new Error(list && list.error ? list.error : 'no parameter specs');
         specs[experiment] = list;
@@ -89,7 +91,7 @@
       self.postMessage({ id: message.id, ok: true, version: m.version(), specs: specs });
       return;
     }
-    if (message.op === 'run' && Object.prototype.hasOwnProperty.call(RUNNERS, message.experiment)) {
+    if (message.op === 'run') {
       let last = -Infinity;  // the first report always goes (a new worker's clock starts near 0)
       const progress = (fraction) => {
         const now = performance.now();
@@ -100,7 +102,7 @@
         return true;
       };
       const start = performance.now();
-      const result = m[RUNNERS[message.experiment]](message.params, progress);
+      const result = m.run(message.experiment, message.params, progress);
       const ms = performance.now() - start;
       const reply = { id: message.id, ok: true, result: result, ms: ms };
       self.postMessage(reply, transferables(result, []));

@@ -1,24 +1,9 @@
 // Reading and checking rnn-lesson's arguments; see args.h.
 #include "cli/args.h"
 
-#include "core/experiments/architectures.h"
-#include "core/experiments/gradient.h"
-#include "core/experiments/memory_capacity.h"
-#include "core/experiments/parallel.h"
-#include "core/experiments/retention.h"
-#include "core/experiments/timing.h"
+#include "core/experiments/registry.h"
 
 namespace rnn_lesson::cli {
-namespace {
-
-template <class Params>
-std::string parse_and_validate(const std::vector<Field<Params>>& table, const ParamInputs& inputs) {
-  Params p;
-  std::string error = parse_params(table, inputs, p);
-  return error.empty() ? validate(p) : error;
-}
-
-}  // namespace
 
 std::string parse_args(int argc, const char* const* argv, Args& args) {
   for (int i = 2; i < argc; ++i) {
@@ -46,14 +31,16 @@ std::string parse_args(int argc, const char* const* argv, Args& args) {
 std::string check_args(const Args& args) {
   const std::string& c = args.command;
   if (c == "kata") return args.inputs.empty() ? "" : "kata takes no parameters (only --json); it uses the kata's own";
-  if (c == "timing") return parse_and_validate(timing_fields(), args.inputs);
-  if (c == "gradient") return parse_and_validate(gradient_fields(), args.inputs);
-  if (c == "retention") return parse_and_validate(retention_fields(), args.inputs);
-  if (c == "architectures") return parse_and_validate(architectures_fields(), args.inputs);
-  if (c == "memory") return parse_and_validate(memory_fields(), args.inputs);
-  if (c == "workdepth") return parse_and_validate(work_depth_fields(), args.inputs);
-  return "unknown command '" + shown_text(c) +
-         "' (kata, timing, gradient, retention, architectures, memory, workdepth; see --help)";
+  std::string error;
+  const bool known = visit_experiment(c, [&](auto e) {
+    typename decltype(e)::Params p;
+    error = parse_params(e.fields(), args.inputs, p);
+    if (error.empty()) error = validate(p);
+  });
+  if (known) return error;
+  std::string commands = "kata";
+  for (const std::string& name : experiment_names(true)) commands += ", " + name;
+  return "unknown command '" + shown_text(c) + "' (" + commands + "; see --help)";
 }
 
 std::string check_command_line(int argc, const char* const* argv, Args& args) {

@@ -65,6 +65,41 @@ class JsonWriter final : public FieldVisitor {
   }
 };
 
+// The fallback text report: "  key: value" lines, nested objects indented under their key,
+// arrays of numbers on one line, other arrays one element per line; 6 significant digits.
+class TextWriter final : public FieldVisitor {
+ public:
+  std::string out;
+
+  void number(const char* key, double x) override { line(key, short_num(x)); }
+  void integer(const char* key, int x) override { line(key, std::to_string(x)); }
+  void boolean(const char* key, bool x) override { line(key, x ? "true" : "false"); }
+  void text(const char* key, const std::string& s) override { line(key, s); }
+  void numbers(const char* key, const std::vector<double>& x) override { list(key, x); }
+  void integers(const char* key, const std::vector<int>& x) override { list(key, x); }
+  void begin_object(const char* key) override { line(key, ""); depth_ += 1; }
+  void end_object() override { depth_ -= 1; }
+  void begin_array(const char* key) override { begin_object(key); }
+  void end_array() override { end_object(); }
+
+ private:
+  int depth_ = 1;
+  static std::string short_num(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", x);
+    return buf;
+  }
+  void line(const char* key, const std::string& value) {
+    out += std::string(2 * depth_, ' ') + (key ? std::string(key) + ":" : "-") + (value.empty() ? "" : " " + value) + "\n";
+  }
+  template <class T>
+  void list(const char* key, const std::vector<T>& x) {
+    std::string s;
+    for (std::size_t i = 0; i < x.size(); ++i) s += (i ? ", " : "") + short_num(static_cast<double>(x[i]));
+    line(key, s);
+  }
+};
+
 std::string fixed(double x, int width, int decimals, bool plus = false) {
   char buf[64];
   std::snprintf(buf, sizeof buf, plus ? "%+*.*f" : "%*.*f", width, decimals, x);
@@ -305,6 +340,12 @@ std::string kata_text(const KataRun& k) {
   o << "  +-------------------+--------+-------------+\n";
   o << "  * attention does O(n^2) work, but all of it in parallel.\n";
   return o.str();
+}
+
+std::string fields_text(const std::function<void(FieldVisitor&)>& fill) {
+  TextWriter w;
+  fill(w);
+  return w.out;
 }
 
 std::string json_object(const std::function<void(FieldVisitor&)>& fill) {

@@ -29,13 +29,30 @@ std::string to_json(const std::string& experiment, const std::vector<Field<Param
   return json_object([&](FieldVisitor& v) { visit_run(experiment, table, p, r, v); });
 }
 
-// Human-readable reports for one experiment.
+// Human-readable reports for one experiment (optional: see text_of()).
 std::string to_text(const TimingResult& r);
 std::string to_text(const GradientResult& r);
 std::string to_text(const RetentionResult& r);
 std::string to_text(const ArchitecturesResult& r);
 std::string to_text(const MemoryResult& r);
 std::string to_text(const WorkDepthResult& r);
+
+// A result as "  key: value" lines from its field table (core/fields.h), for a result with
+// no to_text() above.
+std::string fields_text(const std::function<void(FieldVisitor&)>& fill);
+
+namespace detail {
+template <class Result>
+auto text_of(const Result& r, int) -> decltype(to_text(r)) { return to_text(r); }
+template <class Result>
+std::string text_of(const Result& r, long) {
+  return fields_text([&](FieldVisitor& v) { visit_fields(r, v); });
+}
+}  // namespace detail
+
+// An experiment's text report: its to_text() if the CLI has one, else fields_text().
+template <class Result>
+std::string text_of(const Result& r) { return detail::text_of(r, 0); }
 
 // The kata's three sections and its summary, in the kata's own table layout.
 struct KataRun {

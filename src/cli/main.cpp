@@ -1,8 +1,11 @@
 // rnn-lesson: the lesson's experiments from the command line.
 //
 //   rnn-lesson kata [--json]                      the kata's three sections, reproduced
-//   rnn-lesson timing|gradient|retention|architectures|memory|workdepth [--param value ...] [--json]
-//   rnn-lesson [<experiment>] --help
+//   rnn-lesson <experiment> [--param value ...] [--json]   each experiment of the core's list
+//   rnn-lesson [<experiment>] --help                         (core/experiments/registry.h)
+//
+// Commands, usage lines, --help, parsing and running all walk that list; nothing here names
+// an experiment.
 //
 // Exit status: 0 on success, 2 on bad input (one line on stderr naming the parameter and
 // its range), 1 if an experiment fails unexpectedly.
@@ -14,12 +17,7 @@
 
 #include "cli/args.h"
 #include "cli/format.h"
-#include "core/experiments/architectures.h"
-#include "core/experiments/gradient.h"
-#include "core/experiments/memory_capacity.h"
-#include "core/experiments/parallel.h"
-#include "core/experiments/retention.h"
-#include "core/experiments/timing.h"
+#include "core/experiments/registry.h"
 
 namespace {
 
@@ -27,23 +25,25 @@ using namespace rnn_lesson;
 
 constexpr int kBadInput = 2;
 
-const char* kUsage =
-    "rnn-lesson: why recurrence struggles at scale, measured on this machine.\n"
-    "\n"
-    "Usage:\n"
-    "  rnn-lesson kata [--json]           reproduce the kata's tables (timing, gradient, retention)\n"
-    "  rnn-lesson timing [options]        experiment 1: forward time vs sequence length\n"
-    "  rnn-lesson gradient [options]      experiment 2: gradient norm vs distance\n"
-    "  rnn-lesson retention [options]     experiment 3: what the hidden state keeps vs attention\n"
-    "  rnn-lesson architectures [options] experiment 4: gradient vs distance for rnn, lstm, gru, attention\n"
-    "  rnn-lesson memory [options]        experiment 5: memory capacity (MC <= N) vs attention's retrieval\n"
-    "  rnn-lesson workdepth [options]     work and depth per architecture, projected to P parallel units\n"
-    "  rnn-lesson <experiment> --help     list that experiment's parameters, ranges and defaults\n"
-    "\n"
-    "Options are --name value or --name=value; lists are comma-separated (--lengths 50,100,200).\n"
-    "Numbers are decimal; spaces and tabs around them are ignored, other whitespace is refused.\n"
-    "--json prints the full result as JSON instead of a table.\n"
-    "Exit status: 0 ok, 2 bad input, 1 internal error.\n";
+// The usage text: one line per experiment of the list, its summary in the column.
+std::string usage() {
+  const auto line = [](const std::string& command, const std::string& what) {
+    const std::string left = "  rnn-lesson " + command;
+    return left + std::string(left.size() < 37 ? 37 - left.size() : 1, ' ') + what + "\n";
+  };
+  std::string text =
+      "rnn-lesson: why recurrence struggles at scale, measured on this machine.\n"
+      "\n"
+      "Usage:\n" +
+      line("kata [--json]", "reproduce the kata's tables (timing, gradient, retention)");
+  for_each_experiment([&](auto e) { text += line(std::string(e.name) + " [options]", e.summary); });
+  return text + line("<experiment> --help", "list that experiment's parameters, ranges and defaults") +
+         "\n"
+         "Options are --name value or --name=value; lists are comma-separated (--lengths 50,100,200).\n"
+         "Numbers are decimal; spaces and tabs around them are ignored, other whitespace is refused.\n"
+         "--json prints the full result as JSON instead of a table.\n"
+         "Exit status: 0 ok, 2 bad input, 1 internal error.\n";
+}
 
 using cli::Args;
 
@@ -52,19 +52,22 @@ int bad_input(const std::string& message) {
   return kBadInput;
 }
 
-template <class Params, class Run>
-int run_experiment(const char* name, const std::vector<Field<Params>>& table, const Args& args, Run run) {
+// One experiment of the list: --help, or parse, validate, run and print (its table, or the
+// result's fields where the CLI has no table for it; cli/format.h).
+template <class E>
+int run_experiment(E, const Args& args) {
   if (args.help) {
-    std::printf("rnn-lesson %s [options] [--json]\n\nOptions:\n%s", name, cli::param_help(specs_of(table)).c_str());
+    std::printf("rnn-lesson %s [options] [--json]\n\nOptions:\n%s", E::name, cli::param_help(specs_of(E::fields())).c_str());
     return 0;
   }
-  Params p;
-  std::string error = parse_params(table, args.inputs, p);
+  typename E::Params p;
+  std::string error = parse_params(E::fields(), args.inputs, p);
   if (error.empty()) error = validate(p);
   if (!error.empty()) return bad_input(error);
-  const auto result = run(p);
+  const auto result = E::run(p, nullptr);
   if (!result.error.empty()) return bad_input(result.error);
-  std::fputs(args.json ? (cli::to_json(name, table, p, result) + "\n").c_str() : cli::to_text(result).c_str(), stdout);
+  std::fputs(args.json ? (cli::to_json(E::name, E::fields(), p, result) + "\n").c_str() : cli::text_of(result).c_str(),
+             stdout);
   return 0;
 }
 
@@ -97,12 +100,12 @@ int run_kata(const Args& args) {
 
 int main_checked(int argc, char** argv) {
   if (argc < 2) {
-    std::fputs(kUsage, stderr);
+    std::fputs(usage().c_str(), stderr);
     return kBadInput;
   }
   const std::string command = argv[1];
   if (command == "--help" || command == "-h" || command == "help") {
-    std::fputs(kUsage, stdout);
+    std::fputs(usage().c_str(), stdout);
     return 0;
   }
   if (command == "--version") {
@@ -118,21 +121,8 @@ int main_checked(int argc, char** argv) {
   if (!error.empty()) return bad_input(error);
 
   if (command == "kata") return run_kata(args);
-  if (command == "timing")
-    return run_experiment("timing", timing_fields(), args, [](const TimingParams& p) { return run_timing(p); });
-  if (command == "gradient")
-    return run_experiment("gradient", gradient_fields(), args, [](const GradientParams& p) { return run_gradient(p); });
-  if (command == "retention")
-    return run_experiment("retention", retention_fields(), args,
-                          [](const RetentionParams& p) { return run_retention(p); });
-  if (command == "architectures")
-    return run_experiment("architectures", architectures_fields(), args,
-                          [](const ArchitecturesParams& p) { return run_architectures(p); });
-  if (command == "workdepth")
-    return run_experiment("workdepth", work_depth_fields(), args,
-                          [](const WorkDepthParams& p) { return run_work_depth(p); });
-  if (command == "memory")
-    return run_experiment("memory", memory_fields(), args, [](const MemoryParams& p) { return run_memory(p); });
+  int status = 0;
+  if (visit_experiment(command, [&](auto e) { status = run_experiment(e, args); })) return status;
   return bad_input(cli::check_args(args));  // the unknown command, named
 }
 

@@ -140,6 +140,12 @@ void visit_fields(const ParamSpec& spec, FieldVisitor& v) {
   v.field("choices", spec.choices);
   v.field("help", spec.help);
   v.field("range", describe_range(spec));
+  v.field("label", spec.label);
+  v.field("advanced", spec.advanced);
+  v.field("slider", spec.slider);
+  std::vector<std::string> labels = spec.choices;
+  for (std::size_t i = 0; i < labels.size() && i < spec.choice_labels.size(); ++i) labels[i] = spec.choice_labels[i];
+  v.field("choiceLabels", labels);
 }
 
 std::string check_param(const ParamSpec& spec, const ParamInput& input, CheckedValue& out) {

@@ -29,13 +29,20 @@ struct ParamSpec {
   std::string default_value;   // as text: "32", "0.9", "50,100,200", "bptt"
   std::vector<std::string> choices;  // Choice only
   std::string help;            // one line, in the lesson's words
+  // The page's control (not part of the CLI's --help nor of a run's output):
+  std::string label = "";      // the control's label ("Hidden size H")
+  bool advanced = false;       // shown under "More settings"
+  bool slider = true;          // false: a number field only (values spread over decades, seeds)
+  std::vector<std::string> choice_labels = {};  // Choice only, parallel to `choices`; empty = the choices
 };
 
 // "an integer from 1 to 512", "a list of 1 to 32 integers, each from 1 to 20000", ...
 std::string describe_range(const ParamSpec& spec);
 
 // A spec as the page reads it (core/fields.h): {name, type ("integer", "real",
-// "integer_list" or "choice"), min, max, maxCount, defaultValue, choices, help, range}.
+// "integer_list" or "choice"), min, max, maxCount, defaultValue, choices, help, range,
+// label, advanced, slider, choiceLabels} (choiceLabels: one per choice, the choice itself
+// where the table gives none).
 void visit_fields(const ParamSpec& spec, FieldVisitor& v);
 
 // Untrusted text (a name or value) as it may appear inside a one-line error message: line

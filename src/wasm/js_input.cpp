@@ -63,6 +63,26 @@ JsValue read_value(const val& v, unsigned max_text, bool typed_arrays) {
   return from_record(val::take_ownership(rnn_js_read_value(v.as_handle(), kMaxArrayLength, max_text, typed_arrays)));
 }
 
+std::string read_int(const val& v, const char* name, int& out) {
+  if (v.typeOf().as<std::string>() != "number") return std::string(name) + " must be an integer (got " + type_name(v) + ")";
+  const double x = v.as<double>();
+  if (!(x >= -2147483648.0 && x <= 2147483647.0) || x != static_cast<double>(static_cast<long long>(x)))
+    return std::string(name) + " must be an integer (got " + std::to_string(x) + ")";
+  out = static_cast<int>(x);
+  return "";
+}
+
+std::string read_optional_numbers(const val& v, const char* name, std::vector<double>& out) {
+  out.clear();
+  if (v.isUndefined() || v.isNull()) return "";
+  JsValue in = read_value(v, 0, true);
+  if (in.kind != JsValue::Numbers)
+    return std::string(name) + " must be undefined, a Float64Array or an array of at most " +
+           std::to_string(kMaxArrayLength) + " numbers (got " + (in.kind == JsValue::Bad ? in.text : type_name(v)) + ")";
+  out = std::move(in.numbers);
+  return "";
+}
+
 std::string read_param(const val& params, const ParamSpec& spec, ParamInput& out, bool& present) {
   // One character more than the core accepts, so an over-long text is still refused by
   // check_param with its length in the message.

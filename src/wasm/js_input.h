@@ -33,6 +33,13 @@ struct JsValue {
 };
 JsValue read_value(const emscripten::val& v, unsigned max_text, bool typed_arrays = false);
 
+// An integer argument: "" when `v` is a whole number within int's range, else why not.
+std::string read_int(const emscripten::val& v, const char* name, int& out);
+
+// An optional numeric array argument: "" when `v` is undefined or null (out empty), a
+// Float64Array or an array of at most kMaxArrayLength numbers; else why not.
+std::string read_optional_numbers(const emscripten::val& v, const char* name, std::vector<double>& out);
+
 // A parameter's value as ParamInput, or "" with `present` false, or the refusal.
 std::string read_param(const emscripten::val& params, const ParamSpec& spec, ParamInput& out, bool& present);
 

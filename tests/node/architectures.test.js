@@ -1,4 +1,4 @@
-// Experiments 4 and 5 (issue 4) in the module: runArchitectures and runMemory equal the native
+// Experiments 4 and 5 (issue 4) in the module: run('architectures') and run('memory') equal the native
 // CLI's --json for the same parameters, their nested lists arrive as JS arrays of plain
 // objects holding JS-owned typed arrays, bad parameters come back as {error} naming the
 // parameter, and progress / cancel work as for the other experiments.
@@ -48,9 +48,9 @@ function assertOwnedArrays(result) {
   for (const [k, v] of Object.entries(result)) if (k !== 'params') check(k, v);
 }
 
-function compare(experiment, run, params, tolerance) {
+function compare(experiment, params, tolerance) {
   const expected = h.cliJson(experiment, params);
-  const actual = m[run](params);
+  const actual = m.run(experiment, params);
   assertOwnedArrays(actual);
   h.assertSameShapeAndClose(expected, h.withoutError(actual), tolerance);
   return actual;
@@ -63,7 +63,7 @@ const memoryClose = (where, a, b) =>
 // ---- experiment 4: gradient vs distance for rnn, lstm, gru, attention ----------------------
 
 test('architectures, defaults (H=32, distances to 1000, 16 seeds)', () => {
-  const r = compare('architectures', 'runArchitectures', {}, close);
+  const r = compare('architectures', {}, close);
   assert.deepEqual(r.curves.map((c) => c.architecture), ['rnn', 'lstm', 'gru', 'attention']);
   assert.ok(Array.isArray(r.curves));
   for (const c of r.curves) assert.deepEqual(Object.keys(c), ['architecture', 'norm', 'decay_per_step', 'decay_r_squared']);
@@ -71,13 +71,13 @@ test('architectures, defaults (H=32, distances to 1000, 16 seeds)', () => {
 });
 
 test('architectures, small: H=8, D=3, 60 distances, 3 seeds, forget bias 2, other seed', () => {
-  compare('architectures', 'runArchitectures',
+  compare('architectures',
     { hidden_size: 8, input_size: 3, max_distance: 60, seeds: 3, forget_bias: 2, recurrent_scale: 1.2, seed: 7 }, close);
 });
 
 test('architectures, parameters as URL text', () => {
   const params = { hidden_size: '12', max_distance: '40', seeds: '2', input_scale: '0.5' };
-  const r = compare('architectures', 'runArchitectures', params, close);
+  const r = compare('architectures', params, close);
   assert.equal(r.params.hidden_size, 12);
   assert.equal(r.params.input_scale, 0.5);
 });
@@ -85,7 +85,7 @@ test('architectures, parameters as URL text', () => {
 // ---- experiment 5: memory capacity --------------------------------------------------------
 
 test('memory, defaults (N = 8..128, 100 delays, 3 seeds)', () => {
-  const r = compare('memory', 'runMemory', {}, memoryClose);
+  const r = compare('memory', {}, memoryClose);
   assert.deepEqual(r.networks.map((n) => n.architecture), ['rnn', 'lstm', 'gru']);
   assert.ok(Math.abs(r.chance_capacity - r.params.max_delay / (r.params.test_steps - 1)) < 1e-12);
   for (const n of r.networks) {
@@ -99,14 +99,14 @@ test('memory, defaults (N = 8..128, 100 delays, 3 seeds)', () => {
 });
 
 test('memory, small: N = 4 and 12, 20 delays, 2 seeds, short stretches, 3 attention contexts', () => {
-  compare('memory', 'runMemory', { hidden_sizes: [12, 4], max_delay: 20, washout: 30, train_steps: 200, test_steps: 100,
+  compare('memory', { hidden_sizes: [12, 4], max_delay: 20, washout: 30, train_steps: 200, test_steps: 100,
     seeds: 2, attention_contexts: [2, 8, 32], attention_trials: 8, attention_key_size: 4, seed: 3 }, memoryClose);
 });
 
 test('memory, lists as URL text', () => {
   const params = { hidden_sizes: '6,10', max_delay: '15', washout: '20', train_steps: '100', test_steps: '50', seeds: '1',
     attention_contexts: '1,16', attention_trials: '4' };
-  const r = compare('memory', 'runMemory', params, memoryClose);
+  const r = compare('memory', params, memoryClose);
   assert.deepEqual(r.params.hidden_sizes, [6, 10]);
   assert.deepEqual(Array.from(r.hidden_sizes), [6, 10]);
   assert.deepEqual(Array.from(r.attention_context_lengths), [1, 16]);
@@ -121,31 +121,31 @@ function assertError(result, pattern) {
 }
 
 const cases = [
-  ['runArchitectures', { hidden_size: 0 }, /^hidden_size must be an integer from 1 to 256 \(got 0\)$/],
-  ['runArchitectures', { recurrent_scale: 5 }, /^recurrent_scale must be a number from 0 to 4 \(got 5\)$/],
-  ['runArchitectures', { forget_bias: 'x' }, /^forget_bias must be a number from -5 to 10 \(got 'x', not a number\)$/],
-  ['runArchitectures', { forget_bias: NaN }, /^forget_bias must be .* \(got NaN\)$/],
-  ['runArchitectures', { max_distance: 5001 }, /^max_distance must be an integer from 1 to 5000 \(got 5001\)$/],
-  ['runArchitectures', { seeds: [1, 2] }, /^seeds must be an integer .* \(got a list of 2\)$/],
-  ['runArchitectures', { hidden_size: 256, max_distance: 5000, seeds: 64 }, /^seeds \* \(max_distance \+ 51\) \* hidden_size .* at most 2e9/],
-  ['runArchitectures', { mode: 'bptt' }, /^unknown parameter 'mode' \(known: hidden_size, input_size, max_distance, .*\)$/],
-  ['runMemory', { hidden_sizes: [] }, /^hidden_sizes must be a list of 1 to 8 integers, each from 1 to 256 \(got an empty list\)$/],
-  ['runMemory', { hidden_sizes: [8, 300] }, /^hidden_sizes must be .* \(got 300\)$/],
-  ['runMemory', { hidden_sizes: '8,abc' }, /^hidden_sizes must be .* \(got 'abc', not a number\)$/],
-  ['runMemory', { hidden_sizes: [8, '16'] }, /^hidden_sizes must be .* \(got a string at index 1\)$/],
-  ['runMemory', { max_delay: 200 }, /^max_delay must be at most washout/],
-  ['runMemory', { train_steps: 100 }, /^train_steps must be at least 2\*\(largest hidden size \+ 1\) = 258/],
-  ['runMemory', { ridge: -1 }, /^ridge must be a number from 0 to 1 \(got -1\)$/],
-  ['runMemory', { attention_contexts: [0] }, /^attention_contexts must be a list of 1 to 16 integers, each from 1 to 4096 \(got 0\)$/],
-  ['runMemory', { attention_trials: Infinity }, /^attention_trials must be .* \(got Infinity\)$/],
-  ['runMemory', { hidden_sizes: [256], train_steps: 20000, test_steps: 20000, washout: 5000, seeds: 64 }, /^seeds \* .*hidden_sizes.* at most 2e9/],
-  ['runMemory', { lstm: 1 }, /^unknown parameter 'lstm' \(known: hidden_sizes, max_delay, .*\)$/],
+  ['architectures', { hidden_size: 0 }, /^hidden_size must be an integer from 1 to 256 \(got 0\)$/],
+  ['architectures', { recurrent_scale: 5 }, /^recurrent_scale must be a number from 0 to 4 \(got 5\)$/],
+  ['architectures', { forget_bias: 'x' }, /^forget_bias must be a number from -5 to 10 \(got 'x', not a number\)$/],
+  ['architectures', { forget_bias: NaN }, /^forget_bias must be .* \(got NaN\)$/],
+  ['architectures', { max_distance: 5001 }, /^max_distance must be an integer from 1 to 5000 \(got 5001\)$/],
+  ['architectures', { seeds: [1, 2] }, /^seeds must be an integer .* \(got a list of 2\)$/],
+  ['architectures', { hidden_size: 256, max_distance: 5000, seeds: 64 }, /^seeds \* \(max_distance \+ 51\) \* hidden_size .* at most 2e9/],
+  ['architectures', { mode: 'bptt' }, /^unknown parameter 'mode' \(known: hidden_size, input_size, max_distance, .*\)$/],
+  ['memory', { hidden_sizes: [] }, /^hidden_sizes must be a list of 1 to 8 integers, each from 1 to 256 \(got an empty list\)$/],
+  ['memory', { hidden_sizes: [8, 300] }, /^hidden_sizes must be .* \(got 300\)$/],
+  ['memory', { hidden_sizes: '8,abc' }, /^hidden_sizes must be .* \(got 'abc', not a number\)$/],
+  ['memory', { hidden_sizes: [8, '16'] }, /^hidden_sizes must be .* \(got a string at index 1\)$/],
+  ['memory', { max_delay: 200 }, /^max_delay must be at most washout/],
+  ['memory', { train_steps: 100 }, /^train_steps must be at least 2\*\(largest hidden size \+ 1\) = 258/],
+  ['memory', { ridge: -1 }, /^ridge must be a number from 0 to 1 \(got -1\)$/],
+  ['memory', { attention_contexts: [0] }, /^attention_contexts must be a list of 1 to 16 integers, each from 1 to 4096 \(got 0\)$/],
+  ['memory', { attention_trials: Infinity }, /^attention_trials must be .* \(got Infinity\)$/],
+  ['memory', { hidden_sizes: [256], train_steps: 20000, test_steps: 20000, washout: 5000, seeds: 64 }, /^seeds \* .*hidden_sizes.* at most 2e9/],
+  ['memory', { lstm: 1 }, /^unknown parameter 'lstm' \(known: hidden_sizes, max_delay, .*\)$/],
 ];
 
 for (const [run, params, pattern] of cases) {
-  test(`${run}(${JSON.stringify(params, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)).slice(0, 80)}) -> error`, () => {
-    assertError(m[run](params), pattern);
-    assert.equal(m.runArchitectures({ hidden_size: 4, max_distance: 5, seeds: 1 }).error, '', 'the module still works');
+  test(`run('${run}', ${JSON.stringify(params, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)).slice(0, 80)}) -> error`, () => {
+    assertError(m.run(run, params), pattern);
+    assert.equal(m.run('architectures', { hidden_size: 4, max_distance: 5, seeds: 1 }).error, '', 'the module still works');
   });
 }
 
@@ -160,8 +160,8 @@ test('parameterSpecs for the new experiments, and the refusal naming them all', 
 
 test('progress is called with increasing fractions ending at 1; false cancels', () => {
   for (const [run, params] of [
-    [m.runArchitectures, { hidden_size: 6, max_distance: 30, seeds: 4 }],
-    [m.runMemory, { hidden_sizes: [4, 8], max_delay: 10, washout: 10, train_steps: 40, test_steps: 20, seeds: 3,
+    [h.runner(m, 'architectures'), { hidden_size: 6, max_distance: 30, seeds: 4 }],
+    [h.runner(m, 'memory'), { hidden_sizes: [4, 8], max_delay: 10, washout: 10, train_steps: 40, test_steps: 20, seeds: 3,
       attention_contexts: [2, 4], attention_trials: 4 }],
   ]) {
     const fractions = [];
@@ -177,14 +177,14 @@ test('progress is called with increasing fractions ending at 1; false cancels', 
     assert.equal(stopped.error, 'cancelled');
     assert.equal(calls, 1);
   }
-  const threw = m.runMemory({ seeds: 1, hidden_sizes: [4] , train_steps: 20 }, () => { throw new Error('boom'); });
+  const threw = m.run('memory', { seeds: 1, hidden_sizes: [4] , train_steps: 20 }, () => { throw new Error('boom'); });
   assert.match(threw.error, /progress callback threw/);
-  assert.equal(m.runMemory({ seeds: 1, hidden_sizes: [4], train_steps: 20 }).error, '');
+  assert.equal(m.run('memory', { seeds: 1, hidden_sizes: [4], train_steps: 20 }).error, '');
 });
 
-test('optional arguments: runX(), runX(params), runX(params, undefined)', () => {
-  assert.equal(m.runArchitectures({ seeds: 1, max_distance: 10 }).error, '');
-  assert.equal(m.runArchitectures({ seeds: 1, max_distance: 10 }, undefined).error, '');
-  assert.equal(m.runMemory({ seeds: 1, hidden_sizes: [4], train_steps: 20 }, null).error, '');
-  assert.equal(m.runArchitectures().error, '');
+test('optional arguments: run(name), run(name, params), run(name, params, undefined)', () => {
+  assert.equal(m.run('architectures', { seeds: 1, max_distance: 10 }).error, '');
+  assert.equal(m.run('architectures', { seeds: 1, max_distance: 10 }, undefined).error, '');
+  assert.equal(m.run('memory', { seeds: 1, hidden_sizes: [4], train_steps: 20 }, null).error, '');
+  assert.equal(m.run('architectures').error, '');
 });

@@ -110,10 +110,13 @@ for (const given of ['module', 'bytes']) {
     sandbox.onmessage({ data: { id: 1, op: 'specs' } });
     sandbox.onmessage({ data: { id: 2, op: 'run', experiment: 'gradient', params: { mode: 'kata', distances: [1, 10] } } });
     sandbox.onmessage({ data: { id: 3, op: 'load' } });
+    sandbox.onmessage({ data: { id: 4, op: 'slice', kind: 'rnn_batch', params: { batch: 5, length: 20, hidden_size: 4 }, part: 1, parts: 2 } });
     const specs = await reply(1);
     assert.equal(specs.ok, true, `worker replied ${JSON.stringify(specs).slice(0, 200)}`);
     assert.match(specs.version, /^\d+\.\d+\.\d+$/);
-    for (const e of ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth', 'scaling']) {
+    // Every experiment of the module's list, then the slices' table.
+    assert.deepEqual(Object.keys(specs.specs), ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth', 'scaling']);
+    for (const e of Object.keys(specs.specs)) {
       assert.ok(Array.isArray(specs.specs[e]) && specs.specs[e].length > 0, `specs for ${e}`);
     }
     const run = await reply(2);
@@ -123,5 +126,10 @@ for (const given of ['module', 'bytes']) {
     const load = await reply(3);
     assert.ok(load.ok && load.ms >= 0, 'load reports the instantiation time');
     t.diagnostic(`module instantiated in ${load.ms.toFixed(1)} ms`);
+    const slice = await reply(4);
+    assert.equal(slice.ok, true);
+    assert.equal(slice.result.error, '');
+    assert.deepEqual([slice.result.begin, slice.result.end], [2, 5], 'part 1 of 2 of 5 sequences, bounds from the core');
+    assert.ok(slice.ms >= 0);
   });
 }

@@ -145,7 +145,17 @@ function withoutError(result) {
   return o;
 }
 
+// One experiment of the module as a function: (params, progress?) => m.run(experiment, ...).
+function runner(m, experiment) {
+  return (params, progress) => m.run(experiment, params, progress);
+}
+
+// The experiments' names, in the module's order (m.experiments(): the core's list).
+function experimentNames(m) {
+  return m.experiments().map((e) => e.name);
+}
+
 module.exports = {
   ROOT, GLUE, WASM, DIST, requireBuilt, loadModule, cli, cliJson, cliHelp, plain,
-  assertSameShapeAndClose, relativelyClose, withoutError,
+  assertSameShapeAndClose, relativelyClose, withoutError, runner, experimentNames,
 };

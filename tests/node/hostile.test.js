@@ -16,12 +16,8 @@ before(async () => { m = await h.loadModule(); });
 const CALLS = 6000;
 const SEED = 20261203;
 // The API and each function's argument count (bindings.cpp).
-const API = {
-  version: 0, parameterSpecs: 1, runTiming: 2, runGradient: 2, runRetention: 2, runArchitectures: 2,
-  runMemory: 2, runWorkDepth: 2, attentionRows: 3, rnnSequences: 3, rnnRelaySegment: 4, balancedRowSplits: 2, limits: 2,
-};
-const TABLE_OF = { runTiming: 'timing', runGradient: 'gradient', runRetention: 'retention', runArchitectures: 'architectures',
-  runMemory: 'memory', runWorkDepth: 'workdepth', attentionRows: 'scaling', rnnSequences: 'scaling', rnnRelaySegment: 'scaling' };
+const API = { version: 0, experiments: 0, parameterSpecs: 1, run: 3, limits: 2, slice: 5 };
+const KINDS = ['attention', 'rnn_batch', 'rnn_relay'];
 
 // mulberry32: small, seeded, the same sequence on every run.
 function generator(seed) {
@@ -105,12 +101,24 @@ function hostileCall(r, known) {
   const n = API[name];
   const args = [];
   for (let i = 0; i < n; ++i) args.push(anyValue(r));
-  const extra = name === 'version' || r.next() < 0.15;
+  const extra = n === 0 || r.next() < 0.15;
   if (extra) for (let i = 1 + r.int(3); i > 0; --i) args.push(anyValue(r));
   else if (name === 'parameterSpecs' || name === 'limits') args[0] = r.pick([...BAD_NAMES, badValue(r), badParams(r, [])]);
-  else if (name === 'balancedRowSplits') args[0] = r.pick([NaN, -1, 0, 2.5, 1e7, '5', null, undefined, {}, thrower, new Proxy({}, { get: thrower })]);
-  else args[0] = badParams(r, known[TABLE_OF[name]]);
-  if (!extra && /^(attentionRows|rnnSequences)$/.test(name) && r.next() < 0.2) args.length = r.int(3);  // too few
+  else if (name === 'run') {
+    // A known experiment with bad params, or a bad name with any params.
+    if (r.next() < 0.8) {
+      args[0] = r.pick(Object.keys(known).filter((t) => t !== 'scaling'));
+      args[1] = badParams(r, known[args[0]]);
+    } else args[0] = r.pick([...BAD_NAMES, 'scaling', 'kata', 'runGradient', badValue(r)]);
+  } else { // slice: a known kind with bad params, or a bad kind, part or parts
+    args[0] = r.pick(KINDS);
+    switch (r.int(3)) {
+      case 0: args[1] = badParams(r, known.scaling); break;
+      case 1: args[0] = r.pick([...BAD_NAMES, 'rows', badValue(r)]); break;
+      default: args[1] = {}; args[2 + r.int(2)] = r.pick([NaN, -1, 2.5, 1e7, 1025, '5', null, undefined, {}, thrower, new Proxy({}, { get: thrower })]);
+    }
+    if (r.next() < 0.2) args.length = r.int(4);  // too few
+  }
   return [name, args];
 }
 
@@ -129,12 +137,12 @@ function describe(value) {
 }
 
 function smallRun() {
-  return h.plain(m.runGradient({ mode: 'kata', hidden_size: 8, distances: [1, 2, 5] }));
+  return h.plain(m.run('gradient', { mode: 'kata', hidden_size: 8, distances: [1, 2, 5] }));
 }
 
 test(`${CALLS} hostile calls: each returns {error} in one line, throws nothing, leaves no handle`, () => {
   const known = {};
-  for (const t of new Set(Object.values(TABLE_OF))) known[t] = m.parameterSpecs(t).map((s) => s.name);
+  for (const t of h.experimentNames(m).concat(['scaling'])) known[t] = m.parameterSpecs(t).map((s) => s.name);
   const reference = smallRun();
   assert.equal(reference.error, '');
   const baseline = m.count_emval_handles();
@@ -174,10 +182,14 @@ test('wrong argument counts: too few and too many, for every export', () => {
   for (const [name, n] of Object.entries(API)) {
     const tooMany = m[name](...new Array(n + 2).fill(undefined));
     assert.deepEqual(tooMany, { error: `${name} takes at most ${n} argument${n === 1 ? '' : 's'} (got ${n + 2})` });
-    if (n >= 3) assert.match(m[name]({}).error, /^(rowBegin|sequenceBegin|tBegin) must be an integer \(got undefined\)$/);
   }
   assert.match(m.parameterSpecs().error, /^experiment must be one of .* \(got undefined\)$/);
-  assert.match(m.balancedRowSplits().error, /^length must be an integer \(got undefined\)$/);
+  assert.match(m.run().error, /^experiment must be one of .* \(got undefined\)$/);
+  assert.match(m.run({}).error, /^experiment must be one of .* \(got an object\)$/);
+  assert.match(m.limits().error, /^experiment must be one of .* \(got undefined\)$/);
+  assert.match(m.slice().error, /^kind must be one of attention, rnn_batch, rnn_relay \(got undefined\)$/);
+  assert.match(m.slice('attention', {}).error, /^part must be an integer \(got undefined\)$/);
+  assert.match(m.slice('rnn_batch', {}, 0).error, /^parts must be an integer \(got undefined\)$/);
   assert.equal(m.version(), require('../../package.json').version);
   assert.equal(m.count_emval_handles(), baseline);
   // No embind function is left unwrapped (a wrapped one has no argCount).
@@ -188,24 +200,24 @@ test('wrong argument counts: too few and too many, for every export', () => {
 
 test('names and values are echoed on one line, control characters escaped', () => {
   assert.match(m.parameterSpecs('a\nb').error, /\(got 'a\\nb'\)$/);
-  assert.match(m.runGradient({ 'a\nb': 1 }).error, /^unknown parameter 'a\\nb' \(known: /);
-  assert.match(m.runGradient({ '\u2028\x1b': 1 }).error, /^unknown parameter '\\u2028\\x1b' /);
-  assert.match(m.runTiming({ hidden_size: 'a\nb' }).error, /\(got 'a\\nb', not a number\)$/);
-  assert.match(m.runTiming({ hidden_size: '5\n' }).error, /\(got '5\\n', not a number\)$/);
-  assert.match(m.runTiming({ hidden_size: '\n5' }).error, /\(got '\\n5', not a number\)$/);
-  assert.match(m.runRetention({ noise_scale: '1e-400' }).error,
+  assert.match(m.run('gradient', { 'a\nb': 1 }).error, /^unknown parameter 'a\\nb' \(known: /);
+  assert.match(m.run('gradient', { '\u2028\x1b': 1 }).error, /^unknown parameter '\\u2028\\x1b' /);
+  assert.match(m.run('timing', { hidden_size: 'a\nb' }).error, /\(got 'a\\nb', not a number\)$/);
+  assert.match(m.run('timing', { hidden_size: '5\n' }).error, /\(got '5\\n', not a number\)$/);
+  assert.match(m.run('timing', { hidden_size: '\n5' }).error, /\(got '\\n5', not a number\)$/);
+  assert.match(m.run('retention', { noise_scale: '1e-400' }).error,
     /^noise_scale must be a number from .* \(got '1e-400', too small to represent: it would become 0\)$/);
-  assert.equal(m.runTiming({ hidden_size: ' 8\t', lengths: '10, 20', trials: 1, min_interval_ms: 1 }).error, '');
+  assert.equal(m.run('timing', { hidden_size: ' 8\t', lengths: '10, 20', trials: 1, min_interval_ms: 1 }).error, '');
 });
 
 test('a getter or trap that throws on a known name is named in the error', () => {
   const o = Object.defineProperty({}, 'hidden_size', { get: thrower, enumerable: true });
-  assert.match(m.runGradient(o).error, /^hidden_size must be an integer from 1 to 256 \(got a value that threw an exception when read\)$/);
-  assert.equal(m.runGradient(new Proxy({}, { ownKeys: thrower })).error, 'params could not be read: listing its keys threw an exception');
+  assert.match(m.run('gradient', o).error, /^hidden_size must be an integer from 1 to 256 \(got a value that threw an exception when read\)$/);
+  assert.equal(m.run('gradient', new Proxy({}, { ownKeys: thrower })).error, 'params could not be read: listing its keys threw an exception');
   const revocable = Proxy.revocable({}, {});
   revocable.revoke();
-  assert.equal(m.runGradient(revocable.proxy).error, 'params must be an object of parameter values (got a revoked Proxy)');
-  assert.equal(m.runTiming({ lengths: revocable.proxy }).error,
+  assert.equal(m.run('gradient', revocable.proxy).error, 'params must be an object of parameter values (got a revoked Proxy)');
+  assert.equal(m.run('timing', { lengths: revocable.proxy }).error,
     'lengths must be a list of 1 to 32 integers, each from 1 to 20000 (got a revoked Proxy)');
   // Inherited properties are not parameters (a polluted prototype changes nothing).
   assert.equal(m.limits('gradient', Object.create({ hidden_size: 0 })).error, '');
@@ -223,7 +235,7 @@ test('a 1e6-key Proxy is refused without walking it', (t) => {
   });
   const baseline = m.count_emval_handles();
   let start = performance.now();
-  const refused = m.runGradient(all);
+  const refused = m.run('gradient', all);
   const ms = performance.now() - start;
   assert.equal(refused.error, 'mode must be one of bptt, kata (got a number)');
   assert.ok(ms < 50, `refused in ${ms.toFixed(1)} ms`);
@@ -239,7 +251,7 @@ test('a 1e6-key Proxy is refused without walking it', (t) => {
     get: (t, k) => { perKeyTraps += 1; return /^k\d+$/.test(k) ? 1 : undefined; },
   });
   start = performance.now();
-  assert.equal(m.runGradient(unknownOnly).error, 'params must have at most 100 keys (got 1000000)');
+  assert.equal(m.run('gradient', unknownOnly).error, 'params must have at most 100 keys (got 1000000)');
   const listedMs = performance.now() - start;
   assert.ok(perKeyTraps <= bound, `${perKeyTraps} per-key trap calls (at most ${bound})`);
   assert.equal(m.count_emval_handles(), baseline);

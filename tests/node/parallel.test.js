@@ -11,57 +11,87 @@ test.before(async () => { m = await h.loadModule(); });
 
 const close = (a, b, rel) => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-300);
 
-test('runWorkDepth equals the CLI (given t_op)', () => {
+test('workdepth equals the CLI (given t_op)', () => {
   const params = { lengths: [16, 100, 1000, 4096], hidden_size: 24, input_size: 6, processors: [1, 10, 10000],
     rnn_ns_per_op: 0.7, attention_ns_per_op: 1.3 };
   const expected = h.cliJson('workdepth', params);
-  const actual = h.withoutError(m.runWorkDepth(params));
+  const actual = h.withoutError(m.run('workdepth', params));
   h.assertSameShapeAndClose(expected, actual, h.relativelyClose(1e-12));
   assert.equal(actual.measured_here, false);
   console.log('workdepth: wasm = CLI for', params.lengths.length, 'lengths x', params.processors.length, 'P');
 });
 
-test('runWorkDepth and the slices refuse bad params', () => {
-  assert.match(m.runWorkDepth({ lengths: [0] }).error, /^lengths /);
-  assert.match(m.runWorkDepth({ processors: 'x' }).error, /processors/);
-  assert.match(m.attentionRows({ length: 3 }, 0, 1).error, /^length must be/);
-  assert.match(m.attentionRows({}, 0, 1e9).error, /rows must satisfy/);
-  assert.match(m.attentionRows({}, 'a', 2).error, /^rowBegin must be an integer/);
-  assert.match(m.rnnSequences({ batch: 1 }, 0, 2).error, /sequences must satisfy/);
-  assert.match(m.rnnRelaySegment({}, 0, 5, [1, 2]).error, /state must hold hidden_size/);
-  assert.match(m.rnnRelaySegment({}, 0, 5, 'x').error, /^state must be/);
-  assert.match(m.balancedRowSplits(100, 0).error, /^parts must be/);
+test('workdepth and the slices refuse bad params, part and parts in one sentence', () => {
+  assert.match(m.run('workdepth', { lengths: [0] }).error, /^lengths /);
+  assert.match(m.run('workdepth', { processors: 'x' }).error, /processors/);
+  assert.match(m.slice('attention', { length: 3 }, 0, 1).error, /^length must be/);
+  assert.match(m.slice('attention', {}, 'a', 2).error, /^part must be an integer \(got a string\)$/);
+  assert.match(m.slice('attention', {}, 0, 2.5).error, /^parts must be an integer \(got 2\.5/);
+  assert.equal(m.slice('attention', {}, 0, 0).error, 'parts must be an integer from 1 to 1024 (got 0)');
+  assert.equal(m.slice('rnn_batch', {}, 0, 1025).error, 'parts must be an integer from 1 to 1024 (got 1025)');
+  assert.equal(m.slice('rnn_batch', {}, 2, 2).error, 'part must be an integer from 0 to parts - 1 (1) (got 2)');
+  assert.equal(m.slice('rnn_relay', {}, -1, 2).error, 'part must be an integer from 0 to parts - 1 (1) (got -1)');
+  assert.equal(m.slice('rows', {}, 0, 1).error, "kind must be one of attention, rnn_batch, rnn_relay (got 'rows')");
+  assert.equal(m.slice(1, {}, 0, 1).error, 'kind must be one of attention, rnn_batch, rnn_relay (got a number)');
+  assert.match(m.slice('rnn_relay', {}, 0, 5, [1, 2]).error, /state must hold hidden_size/);
+  assert.match(m.slice('rnn_relay', {}, 0, 5, 'x').error, /^state must be/);
+  for (const r of [m.slice('rows', {}, 0, 1), m.slice('attention', {}, 3, 2)]) assert.deepEqual(Object.keys(r), ['error']);
   assert.ok(Array.isArray(m.parameterSpecs('scaling')) && Array.isArray(m.parameterSpecs('workdepth')));
-  assert.equal(m.attentionRows({}, 0, 4).error, '', 'the module still works');
+  assert.equal(m.slice('attention', {}, 0, 4).error, '', 'the module still works');
+});
+
+// balanced_row_splits (core/experiments/parallel.cpp) as the page had it in JS: causal row i
+// costs about i + 1 key reads, so equal shares end at round(n sqrt(k / parts)).
+function balancedRowSplits(length, parts) {
+  const cuts = [0];
+  for (let k = 1; k < parts; ++k) cuts.push(Math.min(Math.max(Math.round(length * Math.sqrt(k / parts)), cuts[k - 1]), length));
+  cuts.push(length);
+  return cuts;
+}
+
+test('the core computes each part\'s bounds: parts cover 0..n exactly; attention\'s are balanced_row_splits', () => {
+  const p = { length: 301, hidden_size: 8, input_size: 4, batch: 7, seed: 3 };
+  for (const parts of [1, 2, 3, 5, 8, 350]) {
+    const cuts = balancedRowSplits(p.length, parts);
+    const covered = { attention: 0, rnn_batch: 0, rnn_relay: 0 };
+    const total = { attention: p.length, rnn_batch: p.batch, rnn_relay: p.length };
+    let state;
+    for (let part = 0; part < parts; ++part) {
+      for (const kind of Object.keys(covered)) {
+        const r = m.slice(kind, p, part, parts, kind === 'rnn_relay' ? state : undefined);
+        assert.equal(r.error, '', `${kind} ${part}/${parts}`);
+        assert.deepEqual(Object.keys(r), ['error', 'checksum', 'operations', 'state', 'begin', 'end']);
+        assert.equal(r.begin, covered[kind], `${kind} ${part}/${parts} starts where the last ended`);
+        const want = kind === 'attention' ? cuts[part + 1] : Math.floor(((part + 1) * total[kind]) / parts);
+        assert.equal(r.end, want, `${kind} ${part}/${parts} end`);
+        covered[kind] = r.end;
+        if (kind === 'rnn_relay') state = r.state;
+      }
+    }
+    assert.deepEqual(covered, total, `${parts} parts cover every row, sequence and step once`);
+  }
 });
 
 test('splits give the checksum of the whole (1e-9)', () => {
   const p = { length: 300, hidden_size: 16, input_size: 4, batch: 6, seed: 3 };
-  const whole = m.attentionRows(p, 0, p.length);
+  const whole = m.slice('attention', p, 0, 1);
+  const batch = m.slice('rnn_batch', p, 0, 1);
+  const relayWhole = m.slice('rnn_relay', p, 0, 1);
   for (const parts of [2, 3, 5]) {
-    const cuts = Array.from(m.balancedRowSplits(p.length, parts));
-    assert.equal(cuts.length, parts + 1);
-    let sum = 0;
-    for (let i = 0; i < parts; ++i) {
-      const r = m.attentionRows(p, cuts[i], cuts[i + 1]);
-      sum += r.checksum;
+    let attention = 0, sequences = 0, state, last = 0;
+    for (let part = 0; part < parts; ++part) {
+      attention += m.slice('attention', p, part, parts).checksum;
+      sequences += m.slice('rnn_batch', p, part, parts).checksum;
+      // A relay's checksum is that of the state it ends with: the last segment's is the whole's.
+      const r = m.slice('rnn_relay', p, part, parts, state);
+      assert.ok(r.state instanceof Float64Array && r.state.length === p.hidden_size);
+      last = r.checksum;
+      state = r.state;
     }
-    assert.ok(close(sum, whole.checksum, 1e-9), `attention ${parts} parts: ${sum} vs ${whole.checksum}`);
+    assert.ok(close(attention, whole.checksum, 1e-9), `attention ${parts} parts: ${attention} vs ${whole.checksum}`);
+    assert.ok(close(sequences, batch.checksum, 1e-9), `rnn batch ${parts} parts: ${sequences} vs ${batch.checksum}`);
+    assert.ok(close(last, relayWhole.checksum, 1e-9), `relay ${parts} parts: ${last} vs ${relayWhole.checksum}`);
+    assert.deepEqual(Array.from(state), Array.from(relayWhole.state));
   }
-  const batch = m.rnnSequences(p, 0, p.batch);
-  const halves = m.rnnSequences(p, 0, 2).checksum + m.rnnSequences(p, 2, 6).checksum;
-  assert.ok(close(halves, batch.checksum, 1e-9), `rnn batch: ${halves} vs ${batch.checksum}`);
-  const relayWhole = m.rnnRelaySegment(p, 0, p.length);
-  // A relay's checksum is that of the state it ends with: the last segment's is the whole's.
-  let state;
-  let last = 0;
-  for (const [b, e] of [[0, 100], [100, 101], [101, 300]]) {
-    const r = m.rnnRelaySegment(p, b, e, state);
-    assert.ok(r.state instanceof Float64Array && r.state.length === p.hidden_size);
-    last = r.checksum;
-    state = r.state;
-  }
-  assert.ok(close(last, relayWhole.checksum, 1e-9), `relay: ${last} vs ${relayWhole.checksum}`);
-  assert.deepEqual(Array.from(state), Array.from(relayWhole.state));
   console.log('checksums: attention', whole.checksum, 'rnn batch', batch.checksum, 'relay', relayWhole.checksum);
 });

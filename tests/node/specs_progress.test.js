@@ -1,4 +1,5 @@
-// parameterSpecs agrees with the CLI's --help; version(); the progress callback.
+// parameterSpecs agrees with the CLI's --help and carries the page's control fields;
+// experiments() is the core's list; version(); the progress callback.
 'use strict';
 
 const { test, before } = require('node:test');
@@ -12,6 +13,37 @@ test('version() is the project version', () => {
   assert.match(m.version(), /^\d+\.\d+\.\d+$/);
   const cmake = require('node:fs').readFileSync(require('node:path').join(h.ROOT, 'CMakeLists.txt'), 'utf8');
   assert.equal(m.version(), cmake.match(/project\(rnn_lesson VERSION (\S+)/)[1]);
+});
+
+test('experiments() lists the core\'s experiments in order, each with a summary from the CLI\'s usage', () => {
+  const list = m.experiments();
+  assert.deepEqual(list.map((e) => e.name), ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth']);
+  const usage = require('node:child_process').execFileSync(h.cli(), ['--help'], { encoding: 'utf8' });
+  for (const e of list) {
+    assert.deepEqual(Object.keys(e), ['name', 'summary']);
+    assert.match(usage, new RegExp(`^  rnn-lesson ${e.name} \\[options\\] +${e.summary.replace(/[()*+?.\\[\]^$|]/g, '\\$&')}$`, 'm'));
+  }
+});
+
+// The page's control fields, as web/controls.js had them (LABELS, ADVANCED, NO_SLIDER, CHOICE_LABELS).
+test('specs carry label, advanced, slider and choiceLabels', () => {
+  const spec = (table, name) => m.parameterSpecs(table).find((s) => s.name === name);
+  assert.equal(spec('timing', 'hidden_size').label, 'Hidden size H');
+  assert.equal(spec('timing', 'hidden_size').advanced, false);
+  assert.equal(spec('timing', 'input_size').advanced, true);
+  assert.equal(spec('scaling', 'seed').advanced, true);  // the page's 'parallel.seed'
+  assert.equal(spec('scaling', 'batch').label, 'Independent RNN sequences');
+  assert.equal(spec('memory', 'ridge').slider, false);
+  assert.equal(spec('memory', 'seed').slider, false);
+  assert.equal(spec('memory', 'washout').slider, true);
+  assert.deepEqual(spec('gradient', 'mode').choiceLabels, ['real backprop (bptt)', 'the kata\u2019s simulation (kata)']);
+  assert.deepEqual(spec('memory', 'gated_scale').choiceLabels, ['matched to the RNN\u2019s state gain', 'the RNN\u2019s scale']);
+  for (const name of h.experimentNames(m).concat(['scaling'])) {
+    for (const s of m.parameterSpecs(name)) {
+      assert.ok(typeof s.label === 'string' && s.label.length > 0, `${name}.${s.name} label`);
+      assert.equal(s.choiceLabels.length, s.choices.length, `${name}.${s.name} choiceLabels`);
+    }
+  }
 });
 
 for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'memory']) {
@@ -32,7 +64,8 @@ for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'm
     });
     for (let i = 0; i < specs.length; ++i) {
       const s = specs[i];
-      assert.deepEqual(Object.keys(s), ['name', 'type', 'min', 'max', 'maxCount', 'defaultValue', 'choices', 'help', 'range']);
+      assert.deepEqual(Object.keys(s), ['name', 'type', 'min', 'max', 'maxCount', 'defaultValue', 'choices', 'help', 'range',
+        'label', 'advanced', 'slider', 'choiceLabels']);
       assert.equal(s.defaultValue, listed[i].defaultValue, `${s.name} default`);
       assert.equal(s.range, listed[i].range, `${s.name} range`);
       assert.equal(s.help, listed[i].help, `${s.name} help`);
@@ -45,8 +78,7 @@ for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'm
   });
 
   test(`every ${experiment} default, passed back as text and as numbers, is accepted and kept`, () => {
-    const run = { timing: m.runTiming, gradient: m.runGradient, retention: m.runRetention,
-      architectures: m.runArchitectures, memory: m.runMemory }[experiment];
+    const run = h.runner(m, experiment);
     const specs = m.parameterSpecs(experiment);
     const asText = {}, asValues = {};
     for (const s of specs) {
@@ -69,9 +101,9 @@ for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'm
 
 test('progress is called with increasing fractions ending at 1', () => {
   for (const [run, params] of [
-    [m.runGradient, { seeds: 5, hidden_size: 8, max_distance: 30 }],
-    [m.runRetention, { seeds: 4, hidden_size: 8, max_steps: 30 }],
-    [m.runTiming, { lengths: [10, 20, 40], trials: 3, min_interval_ms: 0.5 }],
+    [h.runner(m, 'gradient'), { seeds: 5, hidden_size: 8, max_distance: 30 }],
+    [h.runner(m, 'retention'), { seeds: 4, hidden_size: 8, max_steps: 30 }],
+    [h.runner(m, 'timing'), { lengths: [10, 20, 40], trials: 3, min_interval_ms: 0.5 }],
   ]) {
     const fractions = [];
     const r = run(params, (f) => { fractions.push(f); return true; });
@@ -84,26 +116,27 @@ test('progress is called with increasing fractions ending at 1', () => {
 });
 
 test('returning false cancels: {error: "cancelled"}', () => {
-  for (const run of [m.runGradient, m.runRetention, m.runTiming]) {
+  for (const experiment of ['gradient', 'retention', 'timing']) {
+    const run = h.runner(m, experiment);
     let calls = 0;
-    const params = run === m.runTiming ? { lengths: [10, 20, 40], trials: 3, min_interval_ms: 0.5 } : { seeds: 4, hidden_size: 8 };
+    const params = experiment === 'timing' ? { lengths: [10, 20, 40], trials: 3, min_interval_ms: 0.5 } : { seeds: 4, hidden_size: 8 };
     const r = run(params, () => { calls += 1; return calls < 2; });
     assert.deepEqual(Object.keys(r), ['error']);
     assert.equal(r.error, 'cancelled');
     assert.equal(calls, 2, 'stopped at the first false');
   }
-  assert.equal(m.runGradient({ seeds: 2, hidden_size: 8 }, () => true).error, '');
+  assert.equal(m.run('gradient', { seeds: 2, hidden_size: 8 }, () => true).error, '');
 });
 
 test('only false cancels; other return values (undefined, 0, null) go on', () => {
   for (const value of [undefined, 0, null, '', 'no']) {
-    assert.equal(m.runGradient({ seeds: 2, hidden_size: 8 }, () => value).error, '', String(value));
+    assert.equal(m.run('gradient', { seeds: 2, hidden_size: 8 }, () => value).error, '', String(value));
   }
 });
 
 test('a progress callback that throws stops the run with an error, and the module keeps working', () => {
-  const r = m.runGradient({ seeds: 3, hidden_size: 8 }, () => { throw new Error('boom'); });
+  const r = m.run('gradient', { seeds: 3, hidden_size: 8 }, () => { throw new Error('boom'); });
   assert.deepEqual(Object.keys(r), ['error']);
   assert.match(r.error, /progress callback threw/);
-  assert.equal(m.runGradient({ seeds: 2, hidden_size: 8 }).error, '');
+  assert.equal(m.run('gradient', { seeds: 2, hidden_size: 8 }).error, '');
 });

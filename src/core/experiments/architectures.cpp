@@ -63,21 +63,21 @@ std::vector<int> context_grid(int T) {
 
 const std::vector<Field<ArchitecturesParams>>& architectures_fields() {
   static const std::vector<Field<ArchitecturesParams>> table = {
-      {{"hidden_size", ParamType::Integer, 1, 256, 1, "32", {}, "hidden units H (also attention's key size)"},
+      {{"hidden_size", ParamType::Integer, 1, 256, 1, "32", {}, "hidden units H (also attention's key size)", "Hidden size H"},
        &ArchitecturesParams::hidden_size},
-      {{"input_size", ParamType::Integer, 1, 64, 1, "8", {}, "input features D"}, &ArchitecturesParams::input_size},
-      {{"max_distance", ParamType::Integer, 1, 5000, 1, "1000", {}, "the gradient is computed for every distance k from 1 to this"},
+      {{"input_size", ParamType::Integer, 1, 64, 1, "8", {}, "input features D", "Input size D", true}, &ArchitecturesParams::input_size},
+      {{"max_distance", ParamType::Integer, 1, 5000, 1, "1000", {}, "the gradient is computed for every distance k from 1 to this", "Largest distance k"},
        &ArchitecturesParams::max_distance},
       {{"recurrent_scale", ParamType::Real, 0, 4, 1, "0.9", {},
-        "size of the random recurrent weights (each block's spectral radius is about this)"},
+        "size of the random recurrent weights (each block's spectral radius is about this)", "Recurrent weight scale"},
        &ArchitecturesParams::recurrent_scale},
-      {{"input_scale", ParamType::Real, 0, 10, 1, "1", {}, "size of the random inputs"},
+      {{"input_scale", ParamType::Real, 0, 10, 1, "1", {}, "size of the random inputs", "Input scale", true},
        &ArchitecturesParams::input_scale},
-      {{"forget_bias", ParamType::Real, -5, 10, 1, "1", {}, "LSTM forget-gate bias (higher keeps more)"},
+      {{"forget_bias", ParamType::Real, -5, 10, 1, "1", {}, "LSTM forget-gate bias (higher keeps more)", "LSTM forget-gate bias"},
        &ArchitecturesParams::forget_bias},
-      {{"seeds", ParamType::Integer, 1, 64, 1, "16", {}, "random networks summarised by the median and the middle half"},
+      {{"seeds", ParamType::Integer, 1, 64, 1, "16", {}, "random networks summarised by the median and the middle half", "Networks (seeds)", true},
        &ArchitecturesParams::seeds},
-      {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed (each network adds 1 to it)"},
+      {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed (each network adds 1 to it)", "Random seed", true, false},
        &ArchitecturesParams::seed},
   };
   return table;

@@ -81,6 +81,16 @@ inline void visit_fields(const ArchitecturesResult& r, FieldVisitor& v) {
 
 ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progress& progress = nullptr);
 
+// The experiment's descriptor (core/experiments/registry.h lists it once).
+struct ArchitecturesExperiment {
+  static constexpr const char* name = "architectures";
+  static constexpr const char* summary = "experiment 4: gradient vs distance for rnn, lstm, gru, attention";
+  using Params = ArchitecturesParams;
+  using Result = ArchitecturesResult;
+  static const std::vector<Field<Params>>& fields() { return architectures_fields(); }
+  static Result run(const Params& p, const Progress& progress) { return run_architectures(p, progress); }
+};
+
 // Building block, exposed for tests: ln|| d(w . h_T) / d x_{T-k} || for k = 1..max_distance
 // (-inf where the gradient is exactly 0), by reverse mode from the zero state.
 // inputs: (D, T) with T > max_distance, w: (H); returns max_distance values.

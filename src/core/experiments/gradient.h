@@ -66,6 +66,16 @@ inline void visit_fields(const GradientResult& r, FieldVisitor& v) {
 
 GradientResult run_gradient(const GradientParams& p, const Progress& progress = nullptr);
 
+// The experiment's descriptor (core/experiments/registry.h lists it once).
+struct GradientExperiment {
+  static constexpr const char* name = "gradient";
+  static constexpr const char* summary = "experiment 2: gradient norm vs distance";
+  using Params = GradientParams;
+  using Result = GradientResult;
+  static const std::vector<Field<Params>>& fields() { return gradient_fields(); }
+  static Result run(const Params& p, const Progress& progress) { return run_gradient(p, progress); }
+};
+
 // Building blocks, exposed for tests.
 // States h_0 = 0, h_1..h_T for inputs (D, T): returns T + 1 vectors of size H.
 std::vector<Eigen::VectorXd> run_trajectory(const TanhRnn& rnn, const Eigen::MatrixXd& inputs);

@@ -143,6 +143,16 @@ inline void visit_fields(const MemoryResult& r, FieldVisitor& v) {
 
 MemoryResult run_memory(const MemoryParams& p, const Progress& progress = nullptr);
 
+// The experiment's descriptor (core/experiments/registry.h lists it once).
+struct MemoryExperiment {
+  static constexpr const char* name = "memory";
+  static constexpr const char* summary = "experiment 5: memory capacity (MC <= N) vs attention's retrieval";
+  using Params = MemoryParams;
+  using Result = MemoryResult;
+  static const std::vector<Field<Params>>& fields() { return memory_fields(); }
+  static Result run(const Params& p, const Progress& progress) { return run_memory(p, progress); }
+};
+
 // Building block, exposed for tests: r^2_k for k = 1..max_delay of ridge read-outs from the
 // hidden output of `cell` (input size 1) driven from the zero state by `inputs`.
 // inputs: (L) with L = washout + train_steps + test_steps and washout >= max_delay;

@@ -111,17 +111,17 @@ WorkDepth work_depth(const std::string& architecture, int n_tokens, int hidden_s
 const std::vector<Field<WorkDepthParams>>& work_depth_fields() {
   static const std::vector<Field<WorkDepthParams>> table = {
       {{"lengths", ParamType::IntegerList, 1, 1000000, 40,
-        "16,32,64,128,256,512,1024,2048,4096,8192,16384,32768,65536", {}, "sequence lengths n to count"},
+        "16,32,64,128,256,512,1024,2048,4096,8192,16384,32768,65536", {}, "sequence lengths n to count", "Sequence lengths L"},
        &WorkDepthParams::lengths},
-      {{"hidden_size", ParamType::Integer, 1, 4096, 1, "32", {}, "hidden units H (attention: key and value size)"},
+      {{"hidden_size", ParamType::Integer, 1, 4096, 1, "32", {}, "hidden units H (attention: key and value size)", "Hidden size H"},
        &WorkDepthParams::hidden_size},
-      {{"input_size", ParamType::Integer, 1, 4096, 1, "8", {}, "input features D"}, &WorkDepthParams::input_size},
+      {{"input_size", ParamType::Integer, 1, 4096, 1, "8", {}, "input features D", "Input size D"}, &WorkDepthParams::input_size},
       {{"processors", ParamType::IntegerList, 1, 10000000, 12, "1,10,100,1000,10000", {},
-        "parallel units P for the projection T_P = t_op (W/P + D)"}, &WorkDepthParams::processors},
+        "parallel units P for the projection T_P = t_op (W/P + D)", "Parallel units P (projection)"}, &WorkDepthParams::processors},
       {{"rnn_ns_per_op", ParamType::Real, 0, 1e6, 1, "0", {},
-        "measured ns per RNN operation (0: measure it now on this device)"}, &WorkDepthParams::rnn_ns_per_op},
+        "measured ns per RNN operation (0: measure it now on this device)", "rnn ns per op"}, &WorkDepthParams::rnn_ns_per_op},
       {{"attention_ns_per_op", ParamType::Real, 0, 1e6, 1, "0", {},
-        "measured ns per attention operation (0: measure it now on this device)"},
+        "measured ns per attention operation (0: measure it now on this device)", "attention ns per op"},
        &WorkDepthParams::attention_ns_per_op},
   };
   return table;
@@ -189,14 +189,14 @@ WorkDepthResult run_work_depth(const WorkDepthParams& p) {
 
 const std::vector<Field<ScalingParams>>& scaling_fields() {
   static const std::vector<Field<ScalingParams>> table = {
-      {{"length", ParamType::Integer, 16, 8192, 1, "2048", {}, "tokens n (attention) and steps (RNN)"},
+      {{"length", ParamType::Integer, 16, 8192, 1, "2048", {}, "tokens n (attention) and steps (RNN)", "Sequence length n"},
        &ScalingParams::length},
-      {{"hidden_size", ParamType::Integer, 1, 256, 1, "32", {}, "hidden units H; attention's key and value size"},
+      {{"hidden_size", ParamType::Integer, 1, 256, 1, "32", {}, "hidden units H; attention's key and value size", "Hidden size H"},
        &ScalingParams::hidden_size},
-      {{"input_size", ParamType::Integer, 1, 256, 1, "8", {}, "input features D"}, &ScalingParams::input_size},
-      {{"batch", ParamType::Integer, 1, 256, 1, "16", {}, "independent RNN sequences (the part that can be split)"},
+      {{"input_size", ParamType::Integer, 1, 256, 1, "8", {}, "input features D", "Input size D", true}, &ScalingParams::input_size},
+      {{"batch", ParamType::Integer, 1, 256, 1, "16", {}, "independent RNN sequences (the part that can be split)", "Independent RNN sequences"},
        &ScalingParams::batch},
-      {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed for weights and tokens"},
+      {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed for weights and tokens", "Random seed", true, false},
        &ScalingParams::seed},
   };
   return table;
@@ -291,6 +291,44 @@ SliceResult rnn_relay_segment(const ScalingParams& p, int t_begin, int t_end, co
   r.state.assign(h.data(), h.data() + h.size());
   r.checksum = h.sum();
   r.operations = (t_end - t_begin) * work_depth("rnn", 1, p.hidden_size, p.input_size).work;
+  return r;
+}
+
+std::string unknown_slice_kind(const std::string& got) {
+  return "kind must be one of attention, rnn_batch, rnn_relay (got " + got + ")";
+}
+
+SliceResult slice_part(const std::string& kind, const ScalingParams& p, int part, int parts,
+                       const std::vector<double>& state) {
+  const bool known = kind == "attention" || kind == "rnn_batch" || kind == "rnn_relay";
+  if (!known) return refused(unknown_slice_kind("'" + shown_text(kind) + "'"));
+  if (!(parts >= 1 && parts <= kMaxSliceParts))
+    return refused("parts must be an integer from 1 to " + std::to_string(kMaxSliceParts) + " (got " +
+                   std::to_string(parts) + ")");
+  if (!(part >= 0 && part < parts))
+    return refused("part must be an integer from 0 to parts - 1 (" + std::to_string(parts - 1) + ") (got " +
+                   std::to_string(part) + ")");
+  const std::string error = validate(p);
+  if (!error.empty()) return refused(error);
+  // floor(k * n / parts) for k = part, part + 1 (in 64 bits: k * n may pass int's range).
+  const auto share = [&](int n, int k) { return static_cast<int>(static_cast<long long>(k) * n / parts); };
+  int begin = 0, end = 0;
+  SliceResult r;
+  if (kind == "attention") {
+    const std::vector<int> cuts = balanced_row_splits(p.length, parts);
+    begin = cuts[part];
+    end = cuts[part + 1];
+    r = attention_rows(p, begin, end);
+  } else if (kind == "rnn_batch") {
+    begin = share(p.batch, part);
+    end = share(p.batch, part + 1);
+    r = rnn_sequences(p, begin, end);
+  } else {
+    begin = share(p.length, part);
+    end = share(p.length, part + 1);
+    r = rnn_relay_segment(p, begin, end, state);
+  }
+  if (r.error.empty()) r.begin = begin, r.end = end;
   return r;
 }
 

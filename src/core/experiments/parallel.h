@@ -19,6 +19,7 @@
 
 #include "core/fields.h"
 #include "core/params.h"
+#include "core/experiments/timing.h"  // Progress
 
 namespace rnn_lesson {
 
@@ -85,6 +86,16 @@ inline void visit_fields(const WorkDepthResult& r, FieldVisitor& v) {
 
 WorkDepthResult run_work_depth(const WorkDepthParams& p);
 
+// The experiment's descriptor (core/experiments/registry.h lists it once).
+struct WorkDepthExperiment {
+  static constexpr const char* name = "workdepth";
+  static constexpr const char* summary = "work and depth per architecture, projected to P parallel units";
+  using Params = WorkDepthParams;
+  using Result = WorkDepthResult;
+  static const std::vector<Field<Params>>& fields() { return work_depth_fields(); }
+  static Result run(const Params& p, const Progress&) { return run_work_depth(p); }
+};
+
 // ---- slices for workers -------------------------------------------------------------
 
 struct ScalingParams {
@@ -101,6 +112,7 @@ std::string validate(const ScalingParams& p);
 
 struct SliceResult {
   std::string error;
+  int begin = 0, end = 0;      // slice(): the part's rows, sequences or steps [begin, end)
   double checksum = 0;         // sum of the slice's outputs (identical however it is split)
   double operations = 0;       // counted work of this slice, as work_depth counts it
   std::vector<double> state;   // rnn_relay_segment: the hidden state handed to the next worker
@@ -109,6 +121,8 @@ inline void visit_fields(const SliceResult& r, FieldVisitor& v) {
   v.field("checksum", r.checksum);
   v.field("operations", r.operations);
   v.field("state", r.state);
+  v.field("begin", r.begin);
+  v.field("end", r.end);
 }
 
 // Query rows [row_begin, row_end) of the causal attention pass over the n tokens drawn
@@ -125,5 +139,33 @@ SliceResult rnn_sequences(const ScalingParams& p, int sequence_begin, int sequen
 // Steps [t_begin, t_end) of sequence 0, starting from `state` (empty = zeros). The next
 // segment must wait for this one's state: a relay, not a split.
 SliceResult rnn_relay_segment(const ScalingParams& p, int t_begin, int t_end, const std::vector<double>& state);
+
+// Part `part` of `parts` (0 <= part < parts, 1 <= parts <= kMaxSliceParts) of one kind of
+// slice, its bounds computed here and returned in `begin` and `end`:
+//   "attention": query rows balanced_row_splits(length, parts)[part .. part + 1];
+//   "rnn_batch": sequences floor(part * batch / parts) .. floor((part + 1) * batch / parts);
+//   "rnn_relay": steps floor(part * length / parts) .. floor((part + 1) * length / parts),
+//                starting from `state` (ignored by the other kinds).
+// A refused kind, part or parts gives one sentence naming the argument.
+constexpr int kMaxSliceParts = 1024;
+// "kind must be one of attention, rnn_batch, rnn_relay (got ...)", `got` already shown.
+std::string unknown_slice_kind(const std::string& got);
+SliceResult slice_part(const std::string& kind, const ScalingParams& p, int part, int parts,
+                       const std::vector<double>& state);
+
+// The scaling table's descriptor: parameters and slices for the page's workers, no run of
+// its own (so it is no CLI command and not in experiments(); parameterSpecs and limits
+// know it).
+struct ScalingSlices {
+  static constexpr const char* name = "scaling";
+  static constexpr const char* summary = "slices of one forward pass for parallel workers";
+  using Params = ScalingParams;
+  static const std::vector<Field<Params>>& fields() { return scaling_fields(); }
+  static SliceResult slice(const std::string& kind, const Params& p, int part, int parts,
+                           const std::vector<double>& state) {
+    return slice_part(kind, p, part, parts, state);
+  }
+  static std::string unknown_kind(const std::string& got) { return unknown_slice_kind(got); }
+};
 
 }  // namespace rnn_lesson

@@ -75,22 +75,22 @@ double readout_r_squared(const Eigen::MatrixXd& states, const Eigen::MatrixXd& s
 
 const std::vector<Field<RetentionParams>>& retention_fields() {
   static const std::vector<Field<RetentionParams>> table = {
-      {{"hidden_size", ParamType::Integer, 1, 256, 1, "16", {}, "hidden units H (also attention's key size)"},
+      {{"hidden_size", ParamType::Integer, 1, 256, 1, "16", {}, "hidden units H (also attention's key size)", "Hidden size H"},
        &RetentionParams::hidden_size},
-      {{"input_size", ParamType::Integer, 1, 64, 1, "4", {}, "input features D"}, &RetentionParams::input_size},
-      {{"max_steps", ParamType::Integer, 0, 2000, 1, "200", {}, "noise steps after the signal"},
+      {{"input_size", ParamType::Integer, 1, 64, 1, "4", {}, "input features D", "Input size D", true}, &RetentionParams::input_size},
+      {{"max_steps", ParamType::Integer, 0, 2000, 1, "200", {}, "noise steps after the signal", "Noise steps (largest n)"},
        &RetentionParams::max_steps},
-      {{"weight_scale", ParamType::Real, 0, 4, 1, "0.5", {}, "size of the random recurrent weights W_h (about W_h's spectral radius)"},
+      {{"weight_scale", ParamType::Real, 0, 4, 1, "0.5", {}, "size of the random recurrent weights W_h (about W_h's spectral radius)", "Weight scale of W_h"},
        &RetentionParams::weight_scale},
-      {{"noise_scale", ParamType::Real, 0, 10, 1, "0.01", {}, "size of the random noise tokens that follow the signal"},
+      {{"noise_scale", ParamType::Real, 0, 10, 1, "0.01", {}, "size of the random noise tokens that follow the signal", "Noise scale"},
        &RetentionParams::noise_scale},
       {{"seeds", ParamType::Integer, 1, 64, 1, "8", {},
-        "random networks summarised by the median and the middle half"},
+        "random networks summarised by the median and the middle half", "Networks (seeds)", true},
        &RetentionParams::seeds},
       {{"readout_trials", ParamType::Integer, 8, 4000, 1, "128", {},
-        "stored signals per network for the read-out, half to fit it and half to score it"},
+        "stored signals per network for the read-out, half to fit it and half to score it", "Stored signals for the read-out", true},
        &RetentionParams::readout_trials},
-      {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed (each network adds 1 to it)"},
+      {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed (each network adds 1 to it)", "Random seed", true, false},
        &RetentionParams::seed},
   };
   return table;

@@ -66,6 +66,16 @@ inline void visit_fields(const RetentionResult& r, FieldVisitor& v) {
 
 RetentionResult run_retention(const RetentionParams& p, const Progress& progress = nullptr);
 
+// The experiment's descriptor (core/experiments/registry.h lists it once).
+struct RetentionExperiment {
+  static constexpr const char* name = "retention";
+  static constexpr const char* summary = "experiment 3: what the hidden state keeps vs attention";
+  using Params = RetentionParams;
+  using Result = RetentionResult;
+  static const std::vector<Field<Params>>& fields() { return retention_fields(); }
+  static Result run(const Params& p, const Progress& progress) { return run_retention(p, progress); }
+};
+
 // The stored signal for input size D: the kata's [1, -1, 0.5, -0.5], repeated or cut to D.
 Eigen::VectorXd stored_signal(int input_size);
 

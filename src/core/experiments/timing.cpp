@@ -31,15 +31,15 @@ constexpr double kMaxWarmupMacs = 1e9;
 
 const std::vector<Field<TimingParams>>& timing_fields() {
   static const std::vector<Field<TimingParams>> table = {
-      {{"hidden_size", ParamType::Integer, 1, 1024, 1, "32", {}, "hidden units H"}, &TimingParams::hidden_size},
-      {{"input_size", ParamType::Integer, 1, 256, 1, "8", {}, "input features D"}, &TimingParams::input_size},
+      {{"hidden_size", ParamType::Integer, 1, 1024, 1, "32", {}, "hidden units H", "Hidden size H"}, &TimingParams::hidden_size},
+      {{"input_size", ParamType::Integer, 1, 256, 1, "8", {}, "input features D", "Input size D", true}, &TimingParams::input_size},
       {{"lengths", ParamType::IntegerList, 1, 20000, 32, "50,100,200,500,1000,2000", {},
-        "sequence lengths to time (at least two different)"}, &TimingParams::lengths},
-      {{"trials", ParamType::Integer, 1, 51, 1, "7", {}, "timed rounds: each times every length once; the median per length is reported"},
+        "sequence lengths to time (at least two different)", "Sequence lengths L"}, &TimingParams::lengths},
+      {{"trials", ParamType::Integer, 1, 51, 1, "7", {}, "timed rounds: each times every length once; the median per length is reported", "Trials per length"},
        &TimingParams::trials},
       {{"min_interval_ms", ParamType::Real, 0.5, 1000, 1, "2", {},
-        "shortest measured interval in ms (a browser clock ticks every 0.1 ms)"}, &TimingParams::min_interval_ms},
-      {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed for weights and inputs"},
+        "shortest measured interval in ms (a browser clock ticks every 0.1 ms)", "Shortest timed interval (ms)", true}, &TimingParams::min_interval_ms},
+      {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed for weights and inputs", "Random seed", true, false},
        &TimingParams::seed},
   };
   return table;

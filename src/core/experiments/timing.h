@@ -101,6 +101,16 @@ Clock steady_clock_seconds();
 TimingResult run_timing(const TimingParams& p, const Clock& clock = steady_clock_seconds(),
                         const Progress& progress = nullptr);
 
+// The experiment's descriptor (core/experiments/registry.h lists it once).
+struct TimingExperiment {
+  static constexpr const char* name = "timing";
+  static constexpr const char* summary = "experiment 1: forward time vs sequence length";
+  using Params = TimingParams;
+  using Result = TimingResult;
+  static const std::vector<Field<Params>>& fields() { return timing_fields(); }
+  static Result run(const Params& p, const Progress& progress) { return run_timing(p, steady_clock_seconds(), progress); }
+};
+
 // The measuring protocol alone: `run_once(L)` performs one pass of length L and returns a
 // value to fold into the checksum. Used by run_timing and by tests with a scripted clock.
 TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
