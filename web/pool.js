@@ -102,31 +102,21 @@
         operations += d.result.operations;
         return d;
       };
+      // Part i of k: the core computes its bounds (attention's rows cut for about equal causal
+      // work, a batch's sequences or a relayed sequence's steps evenly).
+      const slice = (i, state) => ({ op: 'slice', kind: kind, params: params, part: i, parts: k, state: state });
       if (kind === 'rnn_relay') {
         let state;
         for (let i = 0; i < k; ++i) {
-          const d = add(await call(workers[i], { op: 'slice', kind: kind, params: params,
-            begin: Math.floor(i * params.length / k), end: Math.floor((i + 1) * params.length / k), state: state }));
+          const d = add(await call(workers[i], slice(i, state)));
           state = d.result.state;
           checksum = d.result.checksum;  // the state the relay ends with
         }
       } else {
-        const n = kind === 'attention' ? params.length : params.batch;
-        const cuts = kind === 'attention' ? balancedCuts(n, k) : Array.from({ length: k + 1 }, (_, i) => Math.floor(i * n / k));
-        const replies = await Promise.all(workers.slice(0, k).map((w, i) =>
-          call(w, { op: 'slice', kind: kind, params: params, begin: cuts[i], end: cuts[i + 1] })));
+        const replies = await Promise.all(workers.slice(0, k).map((w, i) => call(w, slice(i))));
         for (const d of replies) checksum += add(d).result.checksum;
       }
       return { ms: performance.now() - t0, checksum: checksum, operations: operations };
-    }
-
-    // Row boundaries with about equal causal work per part (row i reads i + 1 keys), as the
-    // core's balanced_row_splits; the same rows whatever the split, so the same answer.
-    function balancedCuts(n, k) {
-      const cuts = [0];
-      for (let i = 1; i < k; ++i) cuts.push(Math.min(n, Math.max(cuts[i - 1], Math.round(n * Math.sqrt(i / k)))));
-      cuts.push(n);
-      return cuts;
     }
 
     const KINDS = ['attention', 'rnn_batch', 'rnn_relay'];
