@@ -1,4 +1,4 @@
-// One experiment's panel: stamped from the page's one <template> (stampPanel), runs the
+// One experiment's panel (stamped from the page's one <template> by results.js): runs the
 // experiment through the client (debounced, superseding, cancellable), shows progress for runs
 // longer than PROGRESS_AFTER_MS, and hands a finished run to its charts (charts/<name>.js) and
 // its words (experiments/<name>.js: facts, computed once per shown run, then the readout,
@@ -27,42 +27,6 @@
       i ? null : (f) => { if (relay.onProgress) relay.onProgress(f); }));
     for (const reply of replies) reply.catch(() => {});  // handled by runNow; this only silences the early window
     return { requests: requests, replies: replies, relay: relay };
-  }
-
-  // Fills `section` (its heading, prose and figures) with the panel of the page's template; the
-  // words that differ between experiments come from its file's `panel`: {busy, figures (the
-  // readout's label), tables (one label per data table), csv (one button label per table, when
-  // several), claims (a list of published results), waiting (the notice before a run)}.
-  function stampPanel(section, words) {
-    const p = words.panel;
-    const panel = document.getElementById('panel-template').content.firstElementChild.cloneNode(true);
-    const find = (selector) => panel.querySelector(selector);
-    find('[data-role="busy"] label').prepend(p.busy + ' ');
-    const figures = section.querySelector('[data-slot="figures"]');
-    find('[data-role="readout"]').before(...figures.children);
-    figures.remove();
-    find('[data-role="readout"]').setAttribute('aria-label', p.figures);
-    find('[data-role="notice"]').textContent = p.waiting || 'waiting for the first run…';
-    if (!p.claims) find('.claims-box').remove();
-    const png = find('[data-role="png"]');
-    (p.csv || ['Download CSV']).forEach((text, i) => {
-      const button = png.cloneNode(false);
-      button.dataset.role = 'csv';
-      if (p.csv) button.dataset.table = String(i);
-      button.textContent = text;
-      png.before(button);
-    });
-    const details = find('details.data');
-    details.querySelector('summary').textContent = p.tables.length > 1 ? 'Data tables' : 'Data table';
-    for (const name of p.tables) {
-      const scroll = details.appendChild(document.createElement('div'));
-      scroll.className = 'table-scroll';
-      scroll.tabIndex = 0;
-      scroll.setAttribute('role', 'region');
-      scroll.setAttribute('aria-label', name);
-      scroll.appendChild(document.createElement('table')).dataset.role = 'table';
-    }
-    section.appendChild(panel);
   }
 
   // options: {experiment, section, client, words, charts, theme, params(), values(), onSettled(experiment, outcome)}
@@ -401,6 +365,5 @@
   }
 
   ns.createPanel = createPanel;
-  ns.stampPanel = stampPanel;
   ns.submitRuns = submitRuns;
 })();

@@ -26,7 +26,7 @@
 
   async function start() {
     setLessonState('loading');
-    for (const experiment of EXPERIMENTS) ns.stampPanel(document.getElementById('experiment-' + experiment), own(experiment));
+    for (const experiment of EXPERIMENTS) ns.results.stampPanel(document.getElementById('experiment-' + experiment), own(experiment));
     const missing = 'This page is missing its built files (vendor/chart.umd.min.js, core-wasm.js, worker-source.js). Build it with ./build-wasm.sh and open dist/index.html.';
     if (typeof Chart !== 'function' || typeof self.RNN_LESSON_WORKER_SOURCE !== 'string') {
       fail(missing);
@@ -146,6 +146,7 @@
         values: () => values,
         onSettled: settled,
         changedSince: changedSince(experiment),
+        // (ns.parallelPool: the handle tests and the curious inspect the pool by.)
         pool: own(experiment).pool ? (ns.parallelPool = ns.createPool(self.RNN_LESSON_WORKER_SOURCE, core)) : null,
       });
       ns.predict.build(experiment, section, values, (key, value) => { values[key] = value; updateUrl(); });
