@@ -1,6 +1,5 @@
 // Experiment 4, "do gates keep the learning signal alive?": the gradient by distance for
 // RNN, LSTM, GRU and attention, set beside published results.
-// (What an experiment's file holds: docs/architecture.md, "Adding an experiment".)
 (function () {
   'use strict';
   const ns = window.RnnLesson;

@@ -1,6 +1,5 @@
 // Experiment 2, "the learning signal fades with distance": the gradient by distance (and
 // the kata's simulation beside it when the overlay is on), its factor per step in words.
-// (What an experiment's file holds: docs/architecture.md, "Adding an experiment".)
 (function () {
   'use strict';
   const ns = window.RnnLesson;

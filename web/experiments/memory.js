@@ -1,6 +1,5 @@
 // Experiment 5, "how much of the past fits in H numbers?": memory capacity by hidden size,
 // recall by delay, attention's retrieval, set beside Jaeger's bound.
-// (What an experiment's file holds: docs/architecture.md, "Adding an experiment".)
 (function () {
   'use strict';
   const ns = window.RnnLesson;

@@ -1,6 +1,5 @@
 // Experiment 6, "sequential vs parallel": measured with the page's pool of workers
 // (web/pool.js) rather than the main worker, then counted and projected by the core.
-// (What an experiment's file holds: docs/architecture.md, "Adding an experiment".)
 (function () {
   'use strict';
   const ns = window.RnnLesson;

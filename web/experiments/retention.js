@@ -1,6 +1,5 @@
 // Experiment 3, "one vector cannot hold everything": what is left of a stored signal after
 // n noise steps, for the RNN and for attention, in words.
-// (What an experiment's file holds: docs/architecture.md, "Adding an experiment".)
 (function () {
   'use strict';
   const ns = window.RnnLesson;

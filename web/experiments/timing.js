@@ -1,6 +1,5 @@
 // Experiment 1, "every step waits for the one before": one timing run; the per-step cost
 // and the straight line's fit in words.
-// (What an experiment's file holds: docs/architecture.md, "Adding an experiment".)
 (function () {
   'use strict';
   const ns = window.RnnLesson;
