@@ -5,7 +5,8 @@
 #
 # Outputs:
 #   build-wasm/rnn_lesson_wasm.js + .wasm   the module (used by the Node tests)
-#   dist/                                   the page: web/ + vendor/chart.umd.min.js +
+#   dist/                                   the page: web/ + index.html (from index.in.html
+#                                           and web/experiments/) + vendor/chart.umd.min.js +
 #                                           core-wasm.js (the module's bytes as a string) +
 #                                           worker-source.js (glue + web/worker.js as a string)
 #
@@ -64,6 +65,51 @@ else
 fi
 cp node_modules/chart.js/dist/chart.umd.min.js "$DIST/vendor/chart.umd.min.js"
 echo "copied vendor/chart.umd.min.js"
+
+# dist/index.html: web/index.in.html with each experiment of web/experiments/list.js put in,
+# in list order: its two scripts, its section (experiments/<name>.html, whose {{n}} is its
+# number), its row of the summary table and its embed snippet. Adding an experiment is its
+# files plus one line of the list; no edit here or in index.in.html. (Every file of web/ is
+# also copied as it is.)
+node - "$DIST" <<'JS'
+const fs = require('fs');
+const path = require('path');
+const vm = require('vm');
+const dist = process.argv[2];
+const sandbox = { self: {} };
+vm.runInNewContext(fs.readFileSync(path.join(dist, 'experiments', 'list.js'), 'utf8'), sandbox);
+const list = sandbox.self.RnnLesson.LIST;
+const marker = (html, name, text) => {
+  const re = new RegExp('[ \\t]*<!-- build: ' + name + '.*?-->\\n');
+  if (!re.test(html)) throw new Error('index.html has no "build: ' + name + '" marker');
+  return html.replace(re, () => text);
+};
+const parts = { scripts: '', sections: '', rows: '', snippets: '' };
+list.forEach((name, i) => {
+  const n = String(i + 1);
+  const file = path.join(dist, 'experiments', name + '.html');
+  const fragment = fs.readFileSync(file, 'utf8').replace(/\{\{n\}\}/g, n);
+  const section = fragment.match(/<section[\s\S]*<\/section>\n/);
+  const th = fragment.match(/<th scope="row" data-summary>([\s\S]*?)<\/th>/);
+  const snippet = fragment.match(/<!-- snippet: (.*?) -->/);
+  if (!section || !th || !snippet) throw new Error(file + ': needs a <section>, a summary <th> and a snippet name');
+  parts.scripts += '<script src="charts/' + name + '.js" defer></script>\n<script src="experiments/' + name + '.js" defer></script>\n';
+  parts.sections += section[0] + '\n';
+  const waiting = 'waiting for experiment ' + n + '…';
+  parts.rows += '        <tr><th scope="row">' + th[1] + '</th><td id="summary-' + name + '-rnn" data-label="Recurrent">' + waiting +
+    '</td><td id="summary-' + name + '-attn" data-label="Attention">' + waiting + '</td></tr>\n';
+  const what = 'the snippet for experiment ' + n + ' (' + snippet[1] + ')';
+  parts.snippets += '    <div class="snippet">\n      <pre><code id="snippet-' + name + '" data-embed-snippet="' + name + '"></code></pre>\n' +
+    '      <button type="button" class="quiet" data-copy="snippet-' + name + '" data-copy-name="' + what + '">Copy ' + what + '</button>\n    </div>\n';
+});
+let html = fs.readFileSync(path.join(dist, 'index.in.html'), 'utf8');
+html = marker(html, 'experiment scripts', parts.scripts);
+html = marker(html, 'experiment sections', parts.sections);
+html = marker(html, 'summary rows', parts.rows);
+html = marker(html, 'embed snippets', parts.snippets);
+fs.writeFileSync(path.join(dist, 'index.html'), html);
+console.log('index.html: ' + list.length + ' experiments put in (' + list.join(', ') + ')');
+JS
 
 # dist/core-wasm.js: one classic script defining self.RNN_LESSON_WASM, the module's bytes
 # as a string (web/core.js decodes and compiles it once for every worker).

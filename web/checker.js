@@ -25,79 +25,51 @@
   const ANSWER_MS = 3000;
   function createChecker(source, core) {
     const url = ns.core.workerUrl(source);
-    let worker = null;
-    let nextId = 1;
-    const pending = new Map();  // id -> {resolve, reject, experiment, params, retried}
-    const watchdog = ns.core.watch(() => replace('the checker stopped answering'));
-
-    function post(id, p) {
-      worker.postMessage({ id: id, op: 'limits', experiment: p.experiment, params: p.params });
-    }
+    let bridge = null;
 
     function replace(why) {
-      worker.terminate();
-      worker = null;
-      watchdog.clear();
-      const open = Array.from(pending.entries());
-      pending.clear();
-      for (const [, p] of open.filter(([, q]) => q.retried)) p.reject(new Error(why));
-      const again = open.filter(([, q]) => !q.retried);
+      const open = bridge.calls();
+      bridge = null;
+      for (const p of open.filter((q) => q.retried)) p.reject(new Error(why));
+      const again = open.filter((q) => !q.retried);
       if (!again.length) return;
       start();
-      for (const [id, p] of again) {
+      for (const p of again) {
         p.retried = true;
-        pending.set(id, p);
-        post(id, p);
+        bridge.post(p);
       }
-      watchdog.set(ns.core.DEADLINES.start);
     }
 
     function start() {
-      worker = ns.core.startWorker(url, core, 'checker');
-      worker.onmessage = (event) => {
-        const d = event.data || {};
-        const p = pending.get(d.id);
-        if (!p) return;
+      bridge = ns.bridge.connect(url, core, 'checker', {
         // Started: the module is ready, and limits() answers in milliseconds (a slow phone in
         // well under a second), so from here a few seconds of silence mean a stopped checker.
-        if (d.started) {
-          watchdog.set(ANSWER_MS);
-          return;
-        }
-        pending.delete(d.id);
-        if (pending.size) watchdog.set(ns.core.DEADLINES.start);
-        else watchdog.clear();
-        if (d.ok && d.result && !d.result.error) p.resolve(d.result);
-        else p.reject(new Error((d.result && d.result.error) || d.error || 'no answer'));
-      };
-      worker.onerror = (event) => {
-        event.preventDefault();
-        replace('the checker stopped');
-      };
+        started: () => ANSWER_MS,
+        replied(p, d) {
+          if (d.ok && d.result && !d.result.error) p.resolve(d.result);
+          else p.reject(new Error((d.result && d.result.error) || d.error || 'no answer'));
+          return true;
+        },
+        lost: (detail) => replace(detail === null ? 'the checker stopped answering' : 'the checker stopped'),
+      });
     }
 
     return {
       ask(coreName, params) {
-        if (!worker) start();
+        if (!bridge) start();
         return new Promise((resolve, reject) => {
-          const id = nextId++;
-          const p = { resolve: resolve, reject: reject, experiment: coreName, params: params, retried: false };
-          if (!pending.size) watchdog.set(ns.core.DEADLINES.start);
-          pending.set(id, p);
-          post(id, p);
+          bridge.post({ message: { op: 'limits', experiment: coreName, params: params }, resolve: resolve, reject: reject, retried: false });
         });
       },
     };
   }
 
   // The core parameter sets an experiment's run hands to the module (gradient's kata overlay
-  // is a second one); the parallel section's are the 'scaling' table's.
+  // is a second one), each with the name of the core's table that judges it.
   function coreRequests(table, values, experiment) {
-    const params = state.moduleParams(table, values, experiment);
-    if (experiment === 'parallel') return [{ coreName: 'scaling', params: params }];
-    const module = ns.charts[experiment];
-    const requests = module && module.requests ? module.requests(params, values) : [{ params: params }];
-    return requests.map((r) => ({ coreName: experiment, params: r.params }));
+    const own = ns.experiments[experiment];
+    return own.requests(state.moduleParams(table, values, experiment), values)
+      .map((r) => ({ coreName: own.coreName || experiment, params: r.params }));
   }
 
   async function verdict(checker, table, values, experiment) {
@@ -135,13 +107,13 @@
 
   function shownValue(row, v) {
     if (row.type === 'boolean') return v ? 'on' : 'off';
-    if (row.type === 'choice') return ns.controls.CHOICE_LABELS[v] || String(v);
+    if (row.type === 'choice') return ns.controls.choiceLabel(row, String(v));
     return format(row, v);
   }
 
   // One plain sentence: why `value` was not applied, and what was kept.
   function refusalText(row, value, kept, limit) {
-    const label = ns.controls.label(row.name);
+    const label = ns.controls.label(row);
     const keptText = '; kept ' + shownValue(row, kept) + '.';
     if (limit && numeric(row) && value > limit[1]) return label + ' can be at most ' + num(limit[1]) + ' ' + OTHERS + keptText;
     if (limit && numeric(row) && value < limit[0]) return label + ' must be at least ' + num(limit[0]) + ' ' + OTHERS + keptText;
@@ -234,7 +206,7 @@
           now[now.indexOf(largest(now))] = hi;
         } else now = state.canonicalValue(fix, Math.min(hi, Math.max(lo, was)));
         values[fix.key] = now;
-        messages.push(fix.key + '=' + format(fix, was) + ': ' + ns.controls.label(fix.name) +
+        messages.push(fix.key + '=' + format(fix, was) + ': ' + ns.controls.label(fix) +
           (fix.type === 'integer_list' ? ': the largest value can be at most ' + num(hi)
             : now < was ? ' can be at most ' + num(hi) : ' must be at least ' + num(lo)) +
           ' with the other settings, so ' + format(fix, now) + ' is used.');
@@ -242,7 +214,7 @@
       }
       const back = changed()[0];
       if (!back) break;
-      messages.push(back.key + '=' + format(back, values[back.key]) + ': ' + ns.controls.label(back.name) +
+      messages.push(back.key + '=' + format(back, values[back.key]) + ': ' + ns.controls.label(back) +
         ' cannot be ' + shownValue(back, values[back.key]) + ' with the other settings, so the default ' +
         shownValue(back, back.default) + ' is used.');
       values[back.key] = back.default;

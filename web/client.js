@@ -20,11 +20,7 @@
   const RESTART_AFTER_MS = 150;
   const HANDED_OVER = 2;  // the running job and the next one
 
-  function stopped(reason, text) {
-    const e = new Error(text || reason);
-    e.reason = reason;  // 'superseded' | 'cancelled' | 'crashed'
-    return e;
-  }
+  const stopped = (reason, text) => ns.bridge.stopped(reason, text);
 
   // What the learner reads (after experiment.js's "The computation failed: ") when the
   // worker died or went silent.
@@ -37,87 +33,68 @@
   function createClient(source, core) {
     const url = ns.core.workerUrl(source);
     const limits = ns.core.DEADLINES;
-    let worker = null;
-    let nextId = 1;
-    let sent = [];       // jobs handed to the worker, in order; sent[0] is running
-    const queue = [];    // jobs waiting, oldest first: {id, slot, message, resolve, reject, onProgress, started, stale}
+    let bridge = null;   // the worker and the jobs handed to it, in order; the oldest is running
+    const queue = [];    // jobs waiting, oldest first: {slot, message, resolve, reject, onProgress, started, stale}
     let paused = false;  // while the parallel section measures, nothing else computes
     let idleWaiters = [];
-    // Runs while a job is at the head: the deadline of DEADLINES that applies to what has been
-    // heard of it so far (nothing yet, the acknowledgement, progress at some pace).
-    const watchdog = ns.core.watch(() => lost(SILENT));
+    const sent = () => bridge.calls();
 
-    // The head job will not be answered: it fails with `text`, the worker is replaced, and
-    // the jobs it also held go back to the queue.
-    function lost(text) {
-      const job = sent.shift();
-      restartWorker();
-      if (job) job.reject(stopped('crashed', text));
-      pump();
-    }
-
-    // A job has become the head: the worker is free to begin it now.
-    function begin(job) {
-      job.started = performance.now();
-      job.heard = 0;  // last message of it: 0 = none yet
-      job.gap = 0;    // longest stretch between its progress reports
-      watchdog.set(limits.start);
+    // The deadline of DEADLINES that applies to what has been heard of the running job so far
+    // (the acknowledgement, progress at some pace).
+    function heard(job, progress) {
+      const now = performance.now();
+      if (job.heard && progress) job.gap = Math.max(job.gap, now - job.heard);
+      job.heard = now;
+      return job.gap ? limits.paced(job.gap) : limits.first;
     }
 
     function startWorker() {
-      worker = ns.core.startWorker(url, core, 'compute');
-      worker.onmessage = (event) => {
-        const data = event.data || {};
-        const job = sent[0];
-        if (!job) return;  // from a worker or a job already given up on
-        if (data.id !== job.id) {
-          // A worker answers in order: a later job beginning means the head's run was cut off.
-          if (sent.some((j) => j.id === data.id)) lost(SILENT);
-          return;
-        }
-        const now = performance.now();
-        if (data.started || 'progress' in data) {
-          if (job.heard && 'progress' in data) job.gap = Math.max(job.gap, now - job.heard);
-          job.heard = now;
-          watchdog.set(job.gap ? limits.paced(job.gap) : limits.first);
-          if (!job.stale && job.onProgress && 'progress' in data) job.onProgress(data.progress);
-          return;
-        }
-        sent.shift();
-        if (sent.length) begin(sent[0]);
-        else watchdog.clear();
-        if (job.stale) job.reject(stopped('superseded'));
-        else if (data.ok) job.resolve(data);
-        else job.reject(stopped('crashed', data.error));
-        if (sent.length && sent[0].stale) restartWorker();  // a stale job has just started
-        pump();
-      };
-      worker.onerror = (event) => {
-        event.preventDefault();
-        lost(DIED(event.message));
-      };
+      bridge = ns.bridge.connect(url, core, 'compute', {
+        // A job has become the oldest: the worker is free to begin it now.
+        begun(job) {
+          job.started = performance.now();
+          job.heard = 0;  // last message of it: 0 = none yet
+          job.gap = 0;    // longest stretch between its progress reports
+        },
+        started: (job) => heard(job, false),
+        progress(job, data) {
+          if (!job.stale && job.onProgress) job.onProgress(data.progress);
+          return heard(job, true);
+        },
+        replied(job, data) {
+          if (job.stale) job.reject(stopped('superseded'));
+          else if (data.ok) job.resolve(data);
+          else job.reject(stopped('crashed', data.error));
+          const head = bridge.head();
+          if (head && head.stale) restartWorker();  // a stale job has just started
+          pump();
+          return true;
+        },
+        // The running job will not be answered: it fails with a sentence, the worker is
+        // replaced, and the jobs it also held go back to the queue.
+        lost(detail) {
+          const job = bridge.head();
+          if (job) bridge.forget(job);
+          restartWorker();
+          if (job) job.reject(stopped('crashed', detail === null ? SILENT : DIED(detail)));
+          pump();
+        },
+      });
     }
 
     // Stops the worker and starts a new one. Stale jobs it held are dropped; the others go
     // back to the front of the queue, in order.
     function restartWorker() {
-      if (worker) worker.terminate();
-      watchdog.clear();
-      const held = sent;
-      sent = [];
+      bridge.terminate();
+      const held = sent();
       for (const job of held) if (job.stale) job.reject(stopped('superseded'));
       queue.unshift(...held.filter((job) => !job.stale));
       startWorker();
     }
 
     function pump() {
-      while (!paused && sent.length < HANDED_OVER && queue.length) {
-        const job = queue.shift();
-        if (!sent.length) begin(job);
-        sent.push(job);
-        worker.postMessage(job.message);
-      }
-      if (!sent.length && !queue.length) {
+      while (!paused && sent().length < HANDED_OVER && queue.length) bridge.post(queue.shift());
+      if (!sent().length && !queue.length) {
         const waiters = idleWaiters;
         idleWaiters = [];
         for (const resolve of waiters) resolve();
@@ -126,13 +103,13 @@
 
     function submit(slot, message, onProgress) {
       return new Promise((resolve, reject) => {
-        const job = { id: nextId++, slot: slot, resolve: resolve, reject: reject, onProgress: onProgress, stale: false };
-        job.message = Object.assign({ id: job.id }, message);
+        const job = { slot: slot, message: message, resolve: resolve, reject: reject, onProgress: onProgress, stale: false };
         const waiting = queue.findIndex((j) => j.slot === slot);
         if (waiting >= 0) queue.splice(waiting, 1, job)[0].reject(stopped('superseded'));
         else queue.push(job);
-        for (const held of sent) if (held.slot === slot) held.stale = true;
-        if (sent.length && sent[0].stale && performance.now() - sent[0].started >= RESTART_AFTER_MS) restartWorker();
+        for (const held of sent()) if (held.slot === slot) held.stale = true;
+        const head = bridge.head();
+        if (head && head.stale && performance.now() - head.started >= RESTART_AFTER_MS) restartWorker();
         pump();
       });
     }
@@ -160,16 +137,17 @@
           if (matches(queue[i].slot)) queue.splice(i, 1)[0].reject(stopped('cancelled'));
         }
         // A job handed over but not started is stopped when it starts (as a stale one).
-        for (const job of sent.slice(1)) {
+        for (const job of sent().slice(1)) {
           if (matches(job.slot)) {
             job.stale = true;
             job.reject(stopped('cancelled'));
           }
         }
-        if (sent.length && matches(sent[0].slot)) {
-          const job = sent.shift();
+        const head = bridge.head();
+        if (head && matches(head.slot)) {
+          bridge.forget(head);
           restartWorker();
-          job.reject(stopped('cancelled'));
+          head.reject(stopped('cancelled'));
         }
         pump();
       },

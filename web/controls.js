@@ -6,57 +6,6 @@
   const ns = (window.RnnLesson = window.RnnLesson || {});
   const state = ns.state;
 
-  const LABELS = {
-    hidden_size: 'Hidden size H',
-    input_size: 'Input size D',
-    lengths: 'Sequence lengths L',
-    trials: 'Trials per length',
-    min_interval_ms: 'Shortest timed interval (ms)',
-    seed: 'Random seed',
-    mode: 'Gradient computed by',
-    weight_scale: 'Weight scale of W_h',
-    spectral_radius: 'Force spectral radius (0 = off)',
-    input_scale: 'Input scale',
-    max_distance: 'Largest distance k',
-    distances: 'Distances for the kata’s simulation',
-    seeds: 'Networks (seeds)',
-    max_steps: 'Noise steps (largest n)',
-    noise_scale: 'Noise scale',
-    readout_trials: 'Stored signals for the read-out',
-    compare_kata: 'Also draw the kata’s simulation',
-    recurrent_scale: 'Recurrent weight scale',
-    forget_bias: 'LSTM forget-gate bias',
-    update_bias: 'GRU update-gate bias',
-    gated_scale: 'LSTM and GRU recurrent weights',
-    hidden_sizes: 'Hidden sizes H',
-    max_delay: 'Largest delay K',
-    washout: 'Warm-up steps',
-    train_steps: 'Read-out training steps',
-    test_steps: 'Held-out test steps',
-    ridge: 'Ridge penalty',
-    attention_key_size: 'Attention key size',
-    attention_contexts: 'Attention context lengths n',
-    attention_trials: 'Attention trials per length',
-    show_n: 'Show r²ₖ at hidden size H',
-    length: 'Sequence length n',
-    batch: 'Independent RNN sequences',
-    processors: 'Parallel units P (projection)',
-  };
-  const CHOICE_LABELS = {
-    bptt: 'real backprop (bptt)',
-    kata: 'the kata’s simulation (kata)',
-    matched: 'matched to the RNN’s state gain',
-    same: 'the RNN’s scale',
-  };
-  // Shown under "More settings": the rest are the ones a lesson turns first.
-  const ADVANCED = ['timing.input_size', 'timing.min_interval_ms', 'timing.seed',
-    'gradient.input_size', 'gradient.input_scale', 'gradient.distances', 'gradient.seeds', 'gradient.seed',
-    'retention.input_size', 'retention.seeds', 'retention.readout_trials', 'retention.seed',
-    'architectures.input_size', 'architectures.input_scale', 'architectures.seeds', 'architectures.seed',
-    'memory.washout', 'memory.train_steps', 'memory.test_steps', 'memory.input_scale', 'memory.ridge', 'memory.seeds',
-    'memory.attention_key_size', 'memory.attention_trials', 'memory.seed', 'parallel.input_size', 'parallel.seed'];
-  // Values spread over decades (a slider's even steps would skip the useful ones).
-  const NO_SLIDER = ['ridge', 'show_n'];
   const SLIDER_MAX_SPAN = 2100;  // integer ranges wider than this get a number field only
   const DEBOUNCE_MS = 300;
 
@@ -72,9 +21,15 @@
     return text.charAt(0).toUpperCase() + text.slice(1);
   }
 
+  // The row's words, from the core's spec (or the experiment's file for a page row).
+  const label = (row) => row.label || row.name.replace(/_/g, ' ');
+  const choiceLabel = (row, choice) => (row.choiceLabels && row.choiceLabels[row.choices.indexOf(choice)]) || choice;
+
+  // `slider: false`: values spread over decades, or a seed (a slider's even steps skip the
+  // useful values).
   function hasSlider(row) {
-    if (NO_SLIDER.indexOf(row.name) >= 0) return false;
-    if (row.type === 'integer') return row.max - row.min <= SLIDER_MAX_SPAN && row.name !== 'seed';
+    if (row.slider === false) return false;
+    if (row.type === 'integer') return row.max - row.min <= SLIDER_MAX_SPAN;
     if (row.type === 'real') return row.max - row.min <= 10;
     return false;
   }
@@ -105,16 +60,16 @@
     if (row.type === 'boolean') {
       input = el('input', { type: 'checkbox', id: id, 'aria-describedby': describedBy });
       input.checked = Boolean(value);
-      const label = el('label', { for: id, class: 'check' });
-      label.appendChild(input);
-      label.appendChild(document.createTextNode(' ' + (LABELS[row.name] || row.name)));
-      box.appendChild(label);
+      const check = el('label', { for: id, class: 'check' });
+      check.appendChild(input);
+      check.appendChild(document.createTextNode(' ' + label(row)));
+      box.appendChild(check);
       input.addEventListener('change', () => { last = input.checked; emit(row.key, last, { immediate: false }); });
     } else {
-      box.appendChild(el('label', { for: id }, LABELS[row.name] || row.name.replace(/_/g, ' ')));
+      box.appendChild(el('label', { for: id }, label(row)));
       if (row.type === 'choice') {
         input = el('select', { id: id, 'aria-describedby': describedBy });
-        for (const choice of row.choices) input.appendChild(el('option', { value: choice }, CHOICE_LABELS[choice] || choice));
+        for (const choice of row.choices) input.appendChild(el('option', { value: choice }, choiceLabel(row, choice)));
         input.value = value;
         input.addEventListener('change', () => { last = input.value; emit(row.key, last, { immediate: false }); });
         box.appendChild(input);
@@ -131,7 +86,7 @@
         if (hasSlider(row)) {
           slider = el('input', { type: 'range', min: String(row.min), max: String(row.max),
             step: row.type === 'integer' ? '1' : String(row.max - row.min <= 4 ? 0.01 : 0.05),
-            'aria-label': (LABELS[row.name] || row.name) + ' slider', tabindex: '0' });
+            'aria-label': label(row) + ' slider', tabindex: '0' });
           slider.value = String(value);
           inputs.appendChild(slider);
           slider.addEventListener('input', () => {
@@ -232,7 +187,7 @@
         control.element.hidden = true;
         ++hiddenCount;
       }
-      const advanced = ADVANCED.indexOf(row.key) >= 0;
+      const advanced = Boolean(row.advanced);  // under "More settings": the rest are the ones a lesson turns first
       (advanced ? moreGrid : basic).appendChild(control.element);
       if (advanced && !state.sameValue(values[row.key], row.default) && !control.element.hidden) more.open = true;
     }
@@ -260,10 +215,7 @@
     };
   }
 
-  // The control's label, e.g. 'Hidden size H', for sentences about a setting.
-  function label(name) {
-    return LABELS[name] || name.replace(/_/g, ' ');
-  }
-
-  ns.controls = { build: build, label: label, CHOICE_LABELS: CHOICE_LABELS };
+  // label(row): the control's label, e.g. 'Hidden size H', for sentences about a setting;
+  // choiceLabel(row, choice): a choice as its menu shows it.
+  ns.controls = { build: build, label: label, choiceLabel: choiceLabel };
 })();

@@ -1,6 +1,8 @@
-// One experiment's panel: runs it through the client (debounced, superseding, cancellable),
-// shows progress for runs longer than PROGRESS_AFTER_MS, and hands a finished run to its
-// chart module for the chart(s), the readout, the data table(s) and the downloads.
+// One experiment's panel (stamped from the page's one <template> by results.js): runs the
+// experiment through the client (debounced, superseding, cancellable), shows progress for runs
+// longer than PROGRESS_AFTER_MS, and hands a finished run to its charts (charts/<name>.js) and
+// its words (experiments/<name>.js: facts, computed once per shown run, then the readout,
+// notice, claims, tables and downloads).
 //
 // What the panel shows is a function of the current settings, not of its history: each run
 // remembers the settings it was computed for, and a panel whose last run was refused, failed
@@ -18,23 +20,24 @@
   // Hands an experiment's runs to the worker before its panel exists (the page does this for
   // every experiment as soon as the settings are known, so the worker computes while the
   // panels are built). -> a handle for the panel's first runNow(handle).
-  function submitRuns(client, experiment, module, params, values) {
+  function submitRuns(client, experiment, words, params, values) {
     const relay = { onProgress: null };
-    const requests = module.requests(params, values);
+    const requests = words.requests(params, values);
     const replies = requests.map((req, i) => client.run(experiment + (i ? '-' + req.as : ''), experiment, req.params,
       i ? null : (f) => { if (relay.onProgress) relay.onProgress(f); }));
     for (const reply of replies) reply.catch(() => {});  // handled by runNow; this only silences the early window
     return { requests: requests, replies: replies, relay: relay };
   }
 
-  // options: {experiment, section, client, module, theme, params(), values(), onSettled(experiment, outcome)}
+  // options: {experiment, section, client, words, charts, theme, params(), values(), onSettled(experiment, outcome)}
   function createPanel(options) {
     const experiment = options.experiment;
-    const module = options.module;
+    const words = options.words;
+    const charts = options.charts;
     const section = options.section;
     const find = (role) => section.querySelector('[data-role="' + role + '"]');
-    // A panel may hold several charts (canvases in document order); the module's create,
-    // paint and render get the chart's index.
+    // A panel may hold several charts (canvases in document order); create, paint, render and
+    // describe get the chart's index.
     const canvases = Array.from(section.querySelectorAll('canvas'));
     const ui = {
       run: find('run'), cancel: find('cancel'), busy: find('busy'), progress: find('progress'),
@@ -46,13 +49,13 @@
     // The charts are created when the first run arrives, one per task: creating a Chart.js
     // chart costs 10-40 ms of main thread (the first one of the page ~70 ms on a slow laptop),
     // and a panel built without them is only its controls.
-    const charts = [];
+    const drawn = [];  // the Chart.js charts, one per canvas
     let theme = options.theme;
     const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
     async function ensureCharts() {
-      while (charts.length < canvases.length) {
+      while (drawn.length < canvases.length) {
         await yieldToPage();
-        if (charts.length < canvases.length) charts.push(module.create(canvases[charts.length], theme, charts.length));
+        if (drawn.length < canvases.length) drawn.push(charts.create(canvases[drawn.length], theme, drawn.length));
       }
       await yieldToPage();
     }
@@ -63,6 +66,7 @@
     let debounce = 0;
     let progressTimer = 0;
     let lastRun = null;
+    let shownFacts = null;  // words.facts(lastRun, values): what every sentence about it reads
     let tablesDrawn = false;
     // The settings the shown run was computed for, and how the latest attempt ended.
     let shownKey = null;
@@ -85,7 +89,7 @@
     // are not part of it: they change how a run is drawn, not the run).
     function settingsKey() {
       const params = options.params();
-      return JSON.stringify(module.requests ? module.requests(params, options.values()).map((r) => r.params) : params);
+      return JSON.stringify(words.requests(params, options.values()).map((r) => r.params));
     }
 
     function result() {
@@ -95,13 +99,19 @@
       return lastRun ? 'stale' : 'none';
     }
 
+    // The run shown is stale: there is one, and it is neither current nor being replaced.
+    function isStale() {
+      const now = result();
+      return !!lastRun && now !== 'current' && now !== 'running';
+    }
+
     // Marks (or unmarks) the shown run as computed for other settings, and tells the page.
     // While a run computes the mark is left off (the progress bar says a new result is coming,
     // and a mark flashing on every change would move the page).
     staleNote.id = section.id + '-stale';
     function settle() {
       const now = result();
-      const stale = !!lastRun && now !== 'current' && now !== 'running';
+      const stale = isStale();
       section.classList.toggle('is-stale', stale);
       section.dataset.result = now;
       staleNote.hidden = !stale;
@@ -143,28 +153,27 @@
       ui.error.hidden = !text;
     }
 
-    // The module's table(s) for a run: always a list.
-    const tablesOf = (run) => [].concat(module.table(run, options.values()));
+    // The experiment's table(s) for a run: always a list.
+    const tablesOf = (run) => [].concat(words.table(run, options.values()));
 
     function show(run) {
       lastRun = run;
       const values = options.values();
-      charts.forEach((chart, i) => module.render(chart, run, values, i));
+      drawn.forEach((chart, i) => charts.render(chart, run, values, i));
       showText(run, values);
     }
 
     // Each chart's accessible description carries this run's key figures.
-    function describeCharts(run, values) {
-      if (!module.describe) return;
-      canvases.forEach((canvas, i) => canvas.setAttribute('aria-label', module.describe(run, values, i)));
+    function describeCharts(f) {
+      canvases.forEach((canvas, i) => canvas.setAttribute('aria-label', words.describe(f, i)));
     }
 
     // The status line after a run: the experiment, its key result (unless the learner has
     // still to guess it) and the compute time. Announced once per run (role=status).
-    function statusAfter(run, values, waitedMs) {
+    function statusAfter(run, waitedMs) {
       const name = (section.querySelector('.exp-num') || { textContent: 'Experiment' }).textContent;
       const covered = ns.predict && ns.predict.isCovered(experiment);
-      return name + ': ' + (module.headline && !covered ? module.headline(run, values) + '. ' : '') + 'Computed on this device in ' +
+      return name + ': ' + (!covered ? words.headline(shownFacts) + '. ' : '') + 'Computed on this device in ' +
         (run.ms / 1000).toFixed(2) + ' s (' + (waitedMs / 1000).toFixed(2) + ' s including the wait).';
     }
 
@@ -173,12 +182,12 @@
     async function showInSteps(run, mine) {
       lastRun = run;
       const values = options.values();
-      for (let i = 0; i < charts.length; ++i) {
+      for (let i = 0; i < drawn.length; ++i) {
         if (i) {
           await yieldToPage();
           if (mine !== generation) return false;
         }
-        module.render(charts[i], run, values, i);
+        charts.render(drawn[i], run, values, i);
       }
       showText(run, values);
       return true;
@@ -186,11 +195,12 @@
 
     // Everything of a run but its charts: readout, notice, claims, prediction, tables, buttons.
     function showText(run, values) {
-      if (ns.predict) ns.predict.show(experiment, run);
-      describeCharts(run, values);
-      ns.results.fillReadout(ui.readout, module.readout(run, values));
-      ui.notice.textContent = module.notice(run, values);
-      if (ui.claims && module.claims) ns.results.fillClaims(ui.claims, module.claims(run, values));
+      const f = shownFacts = words.facts(run, values);
+      if (ns.predict) ns.predict.show(experiment, f);
+      describeCharts(f);
+      ns.results.fillReadout(ui.readout, words.readout(f));
+      ui.notice.textContent = words.notice(f);
+      if (ui.claims) ns.results.fillClaims(ui.claims, words.claims(f));
       tablesDrawn = false;
       if (ui.details.open) fillTables();
       for (const button of ui.csv) button.disabled = false;
@@ -223,13 +233,13 @@
         const onProgress = (f) => { if (mine === generation) ui.progress.value = Math.max(0, Math.min(1, f)); };
         let run;
         let refused = '';
-        if (module.run) {
+        if (words.run) {
           // A section with its own way of running (the parallel one: a pool of workers).
-          run = await module.run(options.params(), options.values(), onProgress, options);
+          run = await words.run(options.params(), options.values(), onProgress, options);
           if (mine !== generation) return;
           refused = run.error || '';
         } else {
-          const handle = submitted || submitRuns(options.client, experiment, module, options.params(), options.values());
+          const handle = submitted || submitRuns(options.client, experiment, words, options.params(), options.values());
           handle.relay.onProgress = onProgress;
           const requests = handle.requests;
           const replies = await Promise.all(handle.replies);
@@ -258,7 +268,7 @@
         ended = 'current';
         shownKey = key;
         shownValues = valuesThen;
-        ui.status.textContent = statusAfter(run, options.values(), performance.now() - started);
+        ui.status.textContent = statusAfter(run, performance.now() - started);
         settle();
       } catch (error) {
         if (mine !== generation) return;
@@ -312,7 +322,7 @@
         ui.status.textContent = notRun('Cancelled.');
       }
       options.client.cancel((slot) => slot === experiment || slot.indexOf(experiment + '-') === 0);
-      if (module.cancel) module.cancel(options);
+      if (words.cancel) words.cancel(options);
     }
 
     ui.run.addEventListener('click', () => runNow());
@@ -333,7 +343,7 @@
       });
     }
     ui.png.addEventListener('click', () => {
-      ns.results.pngBlob(charts, canvases, (blob) => { if (blob) ns.results.download(blob, 'rnn-lesson-' + experiment + '.png'); });
+      ns.results.pngBlob(drawn, canvases, (blob) => { if (blob) ns.results.download(blob, 'rnn-lesson-' + experiment + '.png'); });
     });
 
     return {
@@ -341,12 +351,15 @@
       schedule: schedule,
       cancel: cancel,
       lastRun: () => lastRun,
+      // The shown run's facts (with the settings it was last drawn for).
+      facts: () => shownFacts,
       result: result,
+      isStale: isStale,
       // Draws the last run again (after a setting that changes only how it is drawn).
       redraw() { if (lastRun) show(lastRun); },
       applyTheme(newTheme) {
         theme = newTheme;
-        charts.forEach((chart, i) => c.applyTheme(chart, theme, (ds, t) => module.paint(ds, t, i)));
+        drawn.forEach((chart, i) => c.applyTheme(chart, theme, (ds, t) => charts.paint(ds, t, i)));
       },
     };
   }

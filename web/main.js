@@ -7,17 +7,11 @@
   const ns = window.RnnLesson;
   const root = document.documentElement;
   const EXPERIMENTS = ns.state.EXPERIMENTS;
-  // The quickest first. Timing (experiment 1) runs after 2-5: while the page is still building
-  // panels and drawing the first results its main thread takes the second core, and on a
-  // 2-core machine 1 load in 3 then measured 1.7-2x the per-step cost (R^2 as low as 0.96);
-  // run after the others, 10 of 12 loads agreed within 6% (the other 2 at 1.5x, as often as
-  // the native CLI strays on the same machine). The parallel section comes last and starts
-  // only when the others are done: it times several workers at once.
-  const RUN_ORDER = ['gradient', 'retention', 'architectures', 'memory', 'timing', 'parallel'];
-  // Page defaults that differ from the core's defaults.
-  // Experiment 6: H = 64 makes one 1-worker attention pass over n = 2,048 take ~100 ms in
-  // wasm, long enough that splitting it is not swamped by the cost of handing it out.
-  const PAGE_DEFAULTS = { parallel: { hidden_size: 64 } };
+  const own = (experiment) => ns.experiments[experiment];
+  // The order in which the worker computes them: by each experiment's runRank (its file says
+  // why), the list's order on a tie; those that runAfterOthers start when the rest are done.
+  const RUN_ORDER = EXPERIMENTS.slice().sort((a, b) =>
+    (own(a).runAfterOthers ? 1 : 0) - (own(b).runAfterOthers ? 1 : 0) || (own(a).runRank || 0) - (own(b).runRank || 0));
 
   function setLessonState(value) {
     root.dataset.lessonState = value;
@@ -32,6 +26,7 @@
 
   async function start() {
     setLessonState('loading');
+    for (const experiment of EXPERIMENTS) ns.results.stampPanel(document.getElementById('experiment-' + experiment), own(experiment));
     const missing = 'This page is missing its built files (vendor/chart.umd.min.js, core-wasm.js, worker-source.js). Build it with ./build-wasm.sh and open dist/index.html.';
     if (typeof Chart !== 'function' || typeof self.RNN_LESSON_WORKER_SOURCE !== 'string') {
       fail(missing);
@@ -50,10 +45,9 @@
     const specsReply = client.specs();
     ns.chartCommon.warmUp(ns.chartCommon.readTheme());  // while the worker starts
     const { version, specs } = await specsReply;
-    specs.parallel = specs.scaling;
     document.getElementById('core-version').textContent = version;
 
-    const table = ns.state.createTable(specs, PAGE_DEFAULTS);
+    const table = ns.state.createTable(specs);
     const parsed = ns.state.deserialize(table, location.search);
     const values = parsed.values;
     const visible = values.embed ? [values.embed] : EXPERIMENTS;
@@ -78,9 +72,8 @@
     const othersFinished = new Promise((resolve) => { othersDone = resolve; });
     const settled = (experiment, result) => {
       if (result !== 'running') settledOnce[experiment] = true;
-      const panel = panels[experiment];
-      ns.summary.update(experiment, panel.lastRun(), values, result);
-      if (visible.every((e) => e === 'parallel' || settledOnce[e])) othersDone();
+      ns.summary.update(experiment, panels[experiment]);
+      if (visible.every((e) => own(e).runAfterOthers || settledOnce[e])) othersDone();
       showLessonState();
     };
     // loading: something runs or waits to run; error: an experiment has no result for the
@@ -92,8 +85,7 @@
       const results = visible.map((e) => (panels[e] ? panels[e].result() : 'running'));
       const named = (...which) => visible.filter((e, i) => which.indexOf(results[i]) >= 0).join(' ');
       root.dataset.lessonCurrent = named('current');
-      root.dataset.lessonStale = visible.filter((e) => panels[e] && panels[e].lastRun() && results[visible.indexOf(e)] !== 'current' &&
-        results[visible.indexOf(e)] !== 'running').join(' ');
+      root.dataset.lessonStale = visible.filter((e) => panels[e] && panels[e].isStale()).join(' ');
       if (results.some((r) => r === 'running' || r === 'none')) setLessonState('loading');
       else if (results.some((r) => r === 'refused' || r === 'failed')) setLessonState('error');
       else if (results.every((r) => r === 'current')) setLessonState('ready');
@@ -106,7 +98,7 @@
       const shown = (row, v) => ns.state.formatValue(row, v).replace(/,/g, ', ');
       const differ = table.filter((row) => row.experiment === experiment && !row.redraw &&
         !ns.state.sameValue(earlier[row.key], values[row.key]));
-      const named = differ.slice(0, 3).map((row) => ns.controls.label(row.name) + ' was ' + shown(row, earlier[row.key]) +
+      const named = differ.slice(0, 3).map((row) => ns.controls.label(row) + ' was ' + shown(row, earlier[row.key]) +
         ' (now ' + shown(row, values[row.key]) + ')');
       if (differ.length > 3) named.push('and ' + (differ.length - 3) + ' more');
       return named.join('; ');
@@ -117,8 +109,8 @@
     updateUrl();
     // The worker starts on every experiment now, in RUN_ORDER; the panels adopt these runs.
     const submitted = {};
-    for (const experiment of RUN_ORDER.filter((e) => visible.indexOf(e) >= 0 && e !== 'parallel')) {
-      submitted[experiment] = ns.submitRuns(client, experiment, ns.charts[experiment],
+    for (const experiment of RUN_ORDER.filter((e) => visible.indexOf(e) >= 0 && !own(e).runAfterOthers && !own(e).run)) {
+      submitted[experiment] = ns.submitRuns(client, experiment, own(experiment),
         ns.state.moduleParams(table, values, experiment), values);
     }
     // The worker already computes (one experiment at a time, in RUN_ORDER) while the panels
@@ -139,7 +131,7 @@
           updateUrl();
           if (redrawOnly.has(key)) {
             panels[experiment].redraw();
-            ns.summary.update(experiment, panels[experiment].lastRun(), values, panels[experiment].result());
+            ns.summary.update(experiment, panels[experiment]);
           } else panels[experiment].schedule(how.immediate);
         } });
       gate.refresh();  // each slider's range: what the other settings allow
@@ -147,19 +139,21 @@
         experiment: experiment,
         section: section,
         client: client,
-        module: ns.charts[experiment],
+        words: own(experiment),
+        charts: ns.charts[experiment],
         theme: theme,
         params: () => ns.state.moduleParams(table, values, experiment),
         values: () => values,
         onSettled: settled,
         changedSince: changedSince(experiment),
-        pool: experiment === 'parallel' ? (ns.parallelPool = ns.createPool(self.RNN_LESSON_WORKER_SOURCE, core)) : null,
+        // (ns.parallelPool: the handle tests and the curious inspect the pool by.)
+        pool: own(experiment).pool ? (ns.parallelPool = ns.createPool(self.RNN_LESSON_WORKER_SOURCE, core)) : null,
       });
       ns.predict.build(experiment, section, values, (key, value) => { values[key] = value; updateUrl(); });
-      if (experiment === 'parallel') othersFinished.then(() => panels.parallel.runNow());
+      if (own(experiment).runAfterOthers) othersFinished.then(() => panels[experiment].runNow());
       else panels[experiment].runNow(submitted[experiment]);
     }
-    if (visible.every((e) => e === 'parallel')) othersDone();
+    if (visible.every((e) => own(e).runAfterOthers)) othersDone();
     ns.predict.bindSwitch(document.getElementById('predict-switch'));
 
     window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {

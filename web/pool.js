@@ -7,11 +7,7 @@
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
 
-  function stopped(reason, text) {
-    const e = new Error(text || reason);
-    e.reason = reason;
-    return e;
-  }
+  const stopped = (reason, text) => ns.bridge.stopped(reason, text);
 
   const median = (xs) => {
     const s = xs.slice().sort((a, b) => a - b);
@@ -28,59 +24,44 @@
     const url = ns.core.workerUrl(source);
     const limits = ns.core.DEADLINES;
     let workers = [];
-    let nextId = 1;
     let terminated = 0;
     // The pace of the measurement in progress: its longest slice so far of each kind (ms;
     // the kinds differ by orders of magnitude with some settings), and its number of workers
     // (a slice on 1 worker is up to that many times a slice on all of them).
     const pace = { longest: {}, workers: 1 };
 
-    // A worker answers its calls in order, one at a time: the oldest pending call is running.
-    // It must be acknowledged within DEADLINES.start, and then answered within DEADLINES.slice
-    // until this measurement has timed a slice of that kind, afterwards DEADLINES.paced of the
-    // longest such slice scaled to 1 worker.
+    // Each call must be acknowledged within DEADLINES.start, and then answered within
+    // DEADLINES.slice until this measurement has timed a slice of that kind, afterwards
+    // DEADLINES.paced of the longest such slice scaled to 1 worker.
     function spawn() {
-      const w = { worker: ns.core.startWorker(url, core, 'pool'), pending: new Map(), created: performance.now() };
-      w.watchdog = ns.core.watch(() => fail(w, SILENT));
-      w.worker.onmessage = (event) => {
-        const d = event.data || {};
-        const p = w.pending.get(d.id);
-        if (!p) return;
-        const now = performance.now();
-        if (d.started) {
-          p.started = now;
+      const w = { created: performance.now() };
+      w.bridge = ns.bridge.connect(url, core, 'pool', {
+        started(p) {
+          p.started = performance.now();
           const longest = p.kind && pace.longest[p.kind];
-          w.watchdog.set(longest ? limits.paced(longest * pace.workers) : limits.slice);
-          return;
-        }
-        if (p.started && p.kind) pace.longest[p.kind] = Math.max(pace.longest[p.kind] || 0, now - p.started);
-        w.pending.delete(d.id);
-        if (w.pending.size) w.watchdog.set(limits.start);
-        else w.watchdog.clear();
-        if (d.ok) p.resolve(d);
-        else p.reject(stopped('crashed', d.error));
-      };
-      w.worker.onerror = (event) => {
-        event.preventDefault();
-        fail(w, DIED(event.message));
-      };
+          return longest ? limits.paced(longest * pace.workers) : limits.slice;
+        },
+        replied(p) {
+          if (p.started && p.kind) pace.longest[p.kind] = Math.max(pace.longest[p.kind] || 0, performance.now() - p.started);
+        },
+        lost: (detail) => fail(w, detail === null ? SILENT : DIED(detail)),
+      });
       return w;
     }
 
     // A worker died or went silent: its calls fail with `text` and every worker is stopped, so
     // the next run starts a fresh pool.
     function fail(w, text) {
-      for (const p of w.pending.values()) p.reject(stopped('crashed', text));
-      w.pending.clear();
+      for (const p of w.bridge.calls()) {
+        w.bridge.forget(p);
+        p.reject(stopped('crashed', text));
+      }
       stop('crashed');
     }
 
     function call(w, message) {
       return new Promise((resolve, reject) => {
-        const id = nextId++;
-        if (!w.pending.size) w.watchdog.set(limits.start);
-        w.pending.set(id, { resolve: resolve, reject: reject, kind: message.kind });
-        w.worker.postMessage(Object.assign({ id: id }, message));
+        w.bridge.post({ message: message, resolve: resolve, reject: reject, kind: message.kind });
       });
     }
 
@@ -100,11 +81,12 @@
 
     function stop(reason) {
       for (const w of workers) {
-        w.worker.terminate();
-        w.watchdog.clear();
+        w.bridge.terminate();
         ++terminated;
-        for (const p of w.pending.values()) p.reject(stopped(reason || 'cancelled'));
-        w.pending.clear();
+        for (const p of w.bridge.calls()) {
+          w.bridge.forget(p);
+          p.reject(stopped(reason || 'cancelled'));
+        }
       }
       workers = [];
     }
@@ -120,31 +102,21 @@
         operations += d.result.operations;
         return d;
       };
+      // Part i of k: the core computes its bounds (attention's rows cut for about equal causal
+      // work, a batch's sequences or a relayed sequence's steps evenly).
+      const slice = (i, state) => ({ op: 'slice', kind: kind, params: params, part: i, parts: k, state: state });
       if (kind === 'rnn_relay') {
         let state;
         for (let i = 0; i < k; ++i) {
-          const d = add(await call(workers[i], { op: 'slice', kind: kind, params: params,
-            begin: Math.floor(i * params.length / k), end: Math.floor((i + 1) * params.length / k), state: state }));
+          const d = add(await call(workers[i], slice(i, state)));
           state = d.result.state;
           checksum = d.result.checksum;  // the state the relay ends with
         }
       } else {
-        const n = kind === 'attention' ? params.length : params.batch;
-        const cuts = kind === 'attention' ? balancedCuts(n, k) : Array.from({ length: k + 1 }, (_, i) => Math.floor(i * n / k));
-        const replies = await Promise.all(workers.slice(0, k).map((w, i) =>
-          call(w, { op: 'slice', kind: kind, params: params, begin: cuts[i], end: cuts[i + 1] })));
+        const replies = await Promise.all(workers.slice(0, k).map((w, i) => call(w, slice(i))));
         for (const d of replies) checksum += add(d).result.checksum;
       }
       return { ms: performance.now() - t0, checksum: checksum, operations: operations };
-    }
-
-    // Row boundaries with about equal causal work per part (row i reads i + 1 keys), as the
-    // core's balanced_row_splits; the same rows whatever the split, so the same answer.
-    function balancedCuts(n, k) {
-      const cuts = [0];
-      for (let i = 1; i < k; ++i) cuts.push(Math.min(n, Math.max(cuts[i - 1], Math.round(n * Math.sqrt(i / k)))));
-      cuts.push(n);
-      return cuts;
     }
 
     const KINDS = ['attention', 'rnn_batch', 'rnn_relay'];
@@ -202,7 +174,7 @@
       measure: measure,
       stop: stop,
       // For tests and the curious: how many workers are alive, jobs outstanding, workers ended.
-      info: () => ({ workers: workers.length, pending: workers.reduce((s, w) => s + w.pending.size, 0), terminated: terminated }),
+      info: () => ({ workers: workers.length, pending: workers.reduce((s, w) => s + w.bridge.calls().length, 0), terminated: terminated }),
     };
   }
 

@@ -1,6 +1,7 @@
-// One panel's outputs besides its charts: the readout (figures), the claims beside the
-// measurements, the data tables, and the CSV and PNG downloads. experiment.js decides when;
-// this file only builds them, always as text nodes (nothing from a run is parsed as HTML).
+// One panel's outputs besides its charts: the panel itself (the page's <template>, stamped),
+// the readout (figures), the claims beside the measurements, the data tables, and the CSV and
+// PNG downloads. experiment.js decides when; this file only builds them, always as text nodes
+// (nothing from a run is parsed as HTML).
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
@@ -105,6 +106,42 @@
     out.toBlob(done, 'image/png');
   }
 
-  ns.results = { csvText: csvText, download: download, fillTable: fillTable, fillReadout: fillReadout, fillClaims: fillClaims,
+  // Fills `section` (its heading, prose and figures) with the panel of the page's template; the
+  // words that differ between experiments come from its file's `panel`: {busy, figures (the
+  // readout's label), tables (one label per data table), csv (one button label per table, when
+  // several), claims (a list of published results), waiting (the notice before a run)}.
+  function stampPanel(section, words) {
+    const p = words.panel;
+    const panel = document.getElementById('panel-template').content.firstElementChild.cloneNode(true);
+    const find = (selector) => panel.querySelector(selector);
+    find('[data-role="busy"] label').prepend(p.busy + ' ');
+    const figures = section.querySelector('[data-slot="figures"]');
+    find('[data-role="readout"]').before(...figures.children);
+    figures.remove();
+    find('[data-role="readout"]').setAttribute('aria-label', p.figures);
+    find('[data-role="notice"]').textContent = p.waiting || 'waiting for the first run…';
+    if (!p.claims) find('.claims-box').remove();
+    const png = find('[data-role="png"]');
+    (p.csv || ['Download CSV']).forEach((text, i) => {
+      const button = png.cloneNode(false);
+      button.dataset.role = 'csv';
+      if (p.csv) button.dataset.table = String(i);
+      button.textContent = text;
+      png.before(button);
+    });
+    const details = find('details.data');
+    details.querySelector('summary').textContent = p.tables.length > 1 ? 'Data tables' : 'Data table';
+    for (const name of p.tables) {
+      const scroll = details.appendChild(document.createElement('div'));
+      scroll.className = 'table-scroll';
+      scroll.tabIndex = 0;
+      scroll.setAttribute('role', 'region');
+      scroll.setAttribute('aria-label', name);
+      scroll.appendChild(document.createElement('table')).dataset.role = 'table';
+    }
+    section.appendChild(panel);
+  }
+
+  ns.results = { stampPanel: stampPanel, csvText: csvText, download: download, fillTable: fillTable, fillReadout: fillReadout, fillClaims: fillClaims,
     pngBlob: pngBlob };
 })();

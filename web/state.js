@@ -2,8 +2,8 @@
 //
 // Every setting the page keeps in its address is one row of the table: the experiments'
 // parameters (rows made from the module's parameterSpecs, so names, defaults and ranges come
-// from the C++ core) plus a few page rows (the gradient chart's kata overlay, the hidden size
-// whose r^2_k curve the memory chart draws, embed, hide).
+// from the C++ core) plus page rows: each experiment's own (web/experiments/<name>.js, e.g.
+// the gradient chart's kata overlay) and the page's (embed, hide, the predictions).
 // serialize() and deserialize() walk the rows; adding a setting is adding a row.
 //
 // URL keys are "<experiment>.<parameter>" (gradient.hidden_size=24). A bare parameter name
@@ -14,7 +14,6 @@
 //   hide=hidden_size,gradient.seed    classroom mode: hide these controls (bare names hide
 //                                     the parameter in every experiment)
 //   predict.timing=linear, ...        the learner's guesses (web/predict.js)
-//   parallel.processors=10000         P of the projection chart
 // Values from the URL are untrusted: they are parsed as text, never inserted as markup;
 // numbers out of range are clamped, anything unparseable is refused (default kept); every
 // adjustment produces a message for the page to show.
@@ -22,23 +21,15 @@
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
 
-  const EXPERIMENTS = ['timing', 'gradient', 'retention', 'architectures', 'memory', 'parallel'];
+  const EXPERIMENTS = ns.LIST;  // web/experiments/list.js
   const MAX_VALUE_CHARS = 1000;   // longer URL values are refused unread
   const MAX_QUERY_CHARS = 20000;  // a longer query string is ignored as a whole
   const MAX_MESSAGES = 24;  // six experiments: a shorthand name alone can give six
 
-  // Page rows: settings that belong to the page, not to the module. `redraw: true` rows change
-  // only how a finished run is drawn, so changing one redraws without running again.
+  // Page rows: settings that belong to the page, not to the module (each experiment's own come
+  // from its file, web/experiments/<name>.js). `redraw: true` rows change only how a finished
+  // run is drawn, so changing one redraws without running again.
   const PAGE_ROWS = [
-    { key: 'gradient.compare_kata', name: 'compare_kata', experiment: 'gradient', type: 'boolean',
-      default: true, range: '1 (on) or 0 (off)', help: "also draw the kata's simulation (random tanh slopes) for comparison",
-      enabledWhen: (values) => values['gradient.mode'] !== 'kata' },
-    { key: 'memory.show_n', name: 'show_n', experiment: 'memory', type: 'integer', default: 0, min: 0, max: 256,
-      range: 'an integer from 0 to 256', redraw: true,
-      help: 'the hidden size H whose r²ₖ curve is drawn and summarised (the nearest size run; 0 = the largest)' },
-    { key: 'parallel.processors', name: 'processors', experiment: 'parallel', type: 'choice', default: '10000',
-      choices: ['1', '10', '100', '1000', '10000'], range: 'one of 1, 10, 100, 1000, 10000', redraw: true,
-      help: 'parallel units P for the projected chart (a GPU has thousands)' },
     { key: 'embed', name: 'embed', experiment: '', type: 'choice', default: '',
       choices: [''].concat(EXPERIMENTS), range: 'one of ' + EXPERIMENTS.join(', '), help: 'show only this experiment, compact (for an iframe)' },
     { key: 'hide', name: 'hide', experiment: '', type: 'name_list', default: [],
@@ -162,19 +153,21 @@
     return r.value;
   }
 
-  // Builds the table from {timing: [spec...], gradient: [...], ...} (one list per experiment).
-  // `overrides` = {experiment: {name: value}} replaces a few module defaults for the page.
-  function createTable(specsByExperiment, overrides) {
+  // Builds the table from {timing: [spec...], gradient: [...], ...} (one list per table of the
+  // core; an experiment's file may name its table, coreName). Each experiment's file may
+  // replace a few module defaults for the page (`defaults`) and add page rows (`rows`).
+  function createTable(specsByCore) {
     const rows = [];
     for (const experiment of EXPERIMENTS) {
-      for (const spec of specsByExperiment[experiment]) {
-        const own = overrides && overrides[experiment] && overrides[experiment][spec.name];
+      const own = ns.experiments[experiment];
+      for (const spec of specsByCore[own.coreName || experiment]) {
+        const page = own.defaults && own.defaults[spec.name];
         rows.push({
           key: experiment + '.' + spec.name,
           name: spec.name,
           experiment: experiment,
           type: spec.type,
-          default: own !== undefined ? own : parseDefault(spec),
+          default: page !== undefined ? page : parseDefault(spec),
           moduleDefault: parseDefault(spec),
           min: spec.min,
           max: spec.max,
@@ -182,8 +175,19 @@
           choices: spec.choices.slice(),
           range: spec.range,
           help: spec.help,
+          // How the control shows it (the core's words, so a new parameter needs no page edit).
+          label: spec.label,
+          advanced: Boolean(spec.advanced),
+          slider: spec.slider,
+          choiceLabels: spec.choiceLabels ? spec.choiceLabels.slice() : undefined,
           module: true,  // sent to the module as a parameter
         });
+      }
+    }
+    // After every module row, as the address has always listed them.
+    for (const experiment of EXPERIMENTS) {
+      for (const row of ns.experiments[experiment].rows || []) {
+        rows.push(Object.assign({ key: experiment + '.' + row.name, experiment: experiment, module: false }, row));
       }
     }
     for (const row of PAGE_ROWS.concat(ns.predict ? ns.predict.rows() : [])) rows.push(Object.assign({ module: false }, row));

@@ -9,9 +9,6 @@
 'use strict';
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const http = require('node:http');
-const path = require('node:path');
 const h = require('./harness.js');
 
 const NOTICE_MS = 90000;  // a deadline (20 s) plus a second of confirmation, on a loaded machine
@@ -171,35 +168,10 @@ describe('a dead or silent worker is noticed, replaced, and the run can be tried
 // init script), console errors, and reports (a worker fires no document event).
 const TT_CSP = "require-trusted-types-for 'script'; trusted-types rnn-lesson-worker; default-src 'self'; " +
   "script-src 'self' 'wasm-unsafe-eval'; worker-src blob:; style-src 'self'";
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml' };
-
-function serveWithTrustedTypes() {
-  const reports = [];
-  const server = http.createServer((req, res) => {
-    if (req.method === 'POST') {
-      let body = '';
-      req.on('data', (chunk) => { body += chunk; });
-      req.on('end', () => { reports.push(body); res.writeHead(204).end(); });
-      return;
-    }
-    const name = new URL(req.url, 'http://x').pathname;
-    const file = path.normalize(path.join(h.DIST, name === '/' ? 'index.html' : decodeURIComponent(name)));
-    if (!file.startsWith(h.DIST + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
-      'Content-Security-Policy': TT_CSP + '; report-uri /__csp-report', 'Cache-Control': 'no-store' });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: 'http://127.0.0.1:' + server.address().port + '/', reports, close: () => new Promise((r) => server.close(r)) })));
-}
 
 describe('Trusted Types', () => {
   it('the whole page runs under require-trusted-types-for with every chart drawn and no violation', async () => {
-    const site = await serveWithTrustedTypes();
+    const site = await h.serve(h.DIST, null, TT_CSP);
     const { browser, close } = await h.launch();
     try {
       const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });

@@ -27,11 +27,11 @@ function requireDist() {
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json', '.wasm': 'application/wasm' };
 
-// Serves `dir` on 127.0.0.1 (a free port) with the strict CSP; `extra(req, res)` may answer
-// first (returns true when it did). The header adds a report-uri, so violations anywhere
-// (the page, and the worker too, where no document event fires) are POSTed back and
-// collected in `reports`.
-function serve(dir, extra) {
+// Serves `dir` on 127.0.0.1 (a free port) with the strict CSP (or the policy `csp`);
+// `extra(req, res)` may answer first (returns true when it did). The header adds a
+// report-uri, so violations anywhere (the page, and the worker too, where no document event
+// fires) are POSTed back and collected in `reports`.
+function serve(dir, extra, csp) {
   const reports = [];
   const server = http.createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/__csp-report') {
@@ -49,7 +49,7 @@ function serve(dir, extra) {
     }
     res.writeHead(200, {
       'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
-      'Content-Security-Policy': CSP + '; report-uri /__csp-report',
+      'Content-Security-Policy': (csp || CSP) + '; report-uri /__csp-report',
       'Cache-Control': 'no-store',
     });
     fs.createReadStream(file).pipe(res);

@@ -286,6 +286,15 @@
     paintBand: paintBand,
     fillBand: fillBand,
     ARCHITECTURES: ARCHITECTURES,
+    // For the experiments' words (web/experiments/*.js).
+    plural: (n, one, many) => n + ' ' + (n === 1 ? one : many),
+    // Index of the element of `xs` nearest to `x` (the first on a tie).
+    nearestIndex(xs, x) {
+      let i = 0;
+      for (let j = 1; j < xs.length; ++j) if (Math.abs(xs[j] - x) < Math.abs(xs[i] - x)) i = j;
+      return i;
+    },
   };
   ns.charts = ns.charts || {};
+  ns.experiments = ns.experiments || {};
 })();
