@@ -47,14 +47,14 @@ async function main() {
   }
   const m = await require(glue)({ wasmBinary: fs.readFileSync(wasm) });
   const params = { hidden_size: Number(o.hidden), input_size: Number(o.input), lengths: o.lengths, trials: 7, min_interval_ms: 5 };
-  const warm = m.run('timing', { ...params, trials: 1 });  // JIT tiers up, heap settles
+  const warm = m.runExperiment('timing', { ...params, trials: 1 });  // JIT tiers up, heap settles
   if (warm.error) {
     console.error(`run('timing'): ${warm.error}`);
     process.exit(2);
   }
   const perRun = [];
   for (let i = 0; i < o.runs; ++i) {
-    const r = m.run('timing', params);
+    const r = m.runExperiment('timing', params);
     perRun.push({ ns_per_step: r.ns_per_step, r_squared: r.r_squared });
   }
   const ns = median(perRun.map((r) => r.ns_per_step));

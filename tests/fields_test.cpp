@@ -114,6 +114,31 @@ TEST(Fields, NoResultSpellsAKeyTwice) {
     EXPECT_FALSE(t.empty());
 }
 
+// The page shows a slider where the core says so: a narrow numeric range the table allows one
+// for (an integer span up to 2100, a real span up to 10), never for a list, a choice or a seed.
+TEST(Fields, TheCoreDecidesWhereASliderShows) {
+  ParamSpec s;
+  s.type = ParamType::Integer;
+  s.min = 1, s.max = 2101;
+  EXPECT_TRUE(shows_slider(s));
+  s.max = 2102;
+  EXPECT_FALSE(shows_slider(s));
+  s.type = ParamType::Real;
+  s.min = 0, s.max = 10;
+  EXPECT_TRUE(shows_slider(s));
+  s.max = 10.5;
+  EXPECT_FALSE(shows_slider(s));
+  s.max = 1;
+  s.slider = false;
+  EXPECT_FALSE(shows_slider(s));
+  s.slider = true;
+  s.type = ParamType::IntegerList;
+  EXPECT_FALSE(shows_slider(s));
+  for (const auto& f : gradient_fields()) {
+    if (f.spec.name == "seed") EXPECT_FALSE(shows_slider(f.spec));
+  }
+}
+
 TEST(Fields, ASpecAsThePageReadsIt) {
   const ParamSpec* mode = nullptr;
   for (const auto& f : gradient_fields())
@@ -121,7 +146,7 @@ TEST(Fields, ASpecAsThePageReadsIt) {
   ASSERT_NE(mode, nullptr);
   EXPECT_EQ(trace(*mode), "-:{ name:'mode' type:'choice' min:n max:n maxCount:i defaultValue:'bptt' choices:[ -:'bptt'"
                           " -:'kata' ] help:'" + mode->help + "' range:'" + describe_range(*mode) +
-                          "' label:'Gradient computed by' advanced:false slider:true choiceLabels:[ -:'real backprop (bptt)'"
+                          "' label:'Gradient computed by' advanced:false slider:false choiceLabels:[ -:'real backprop (bptt)'"
                           " -:'the kata\u2019s simulation (kata)' ] }");
   // A choice without labels of its own is labelled by its text; a seed has no slider.
   ParamSpec plain = *mode;

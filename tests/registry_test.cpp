@@ -93,6 +93,11 @@ TEST(Slices, RefusedArgumentsAreNamedInOneSentence) {
   const ScalingParams p = small();
   EXPECT_EQ(slice_part("attention", p, 0, 0, {}).error, "parts must be an integer from 1 to 1024 (got 0)");
   EXPECT_EQ(slice_part("attention", p, 0, 1025, {}).error, "parts must be an integer from 1 to 1024 (got 1025)");
+  EXPECT_EQ(slice_part("attention", p, 0, 1.5, {}).error, "parts must be an integer from 1 to 1024 (got 1.5)");
+  EXPECT_EQ(slice_part("rnn_batch", p, 0.5, 2, {}).error, "part must be an integer from 0 to parts - 1 (1) (got 0.5)");
+  // A relay part after the first needs the state the part before it ended with.
+  EXPECT_NE(slice_part("rnn_relay", p, 1, 2, {}).error.find("state must be the hidden state that part 0 returned"),
+            std::string::npos);
   EXPECT_EQ(slice_part("rnn_batch", p, 3, 3, {}).error, "part must be an integer from 0 to parts - 1 (2) (got 3)");
   EXPECT_EQ(slice_part("rnn_batch", p, -1, 3, {}).error, "part must be an integer from 0 to parts - 1 (2) (got -1)");
   EXPECT_EQ(slice_part("rows", p, 0, 1, {}).error, "kind must be one of attention, rnn_batch, rnn_relay (got 'rows')");

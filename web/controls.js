@@ -6,7 +6,6 @@
   const ns = (window.RnnLesson = window.RnnLesson || {});
   const state = ns.state;
 
-  const SLIDER_MAX_SPAN = 2100;  // integer ranges wider than this get a number field only
   const DEBOUNCE_MS = 300;
 
   function el(tag, attrs, text) {
@@ -25,14 +24,9 @@
   const label = (row) => row.label || row.name.replace(/_/g, ' ');
   const choiceLabel = (row, choice) => (row.choiceLabels && row.choiceLabels[row.choices.indexOf(choice)]) || choice;
 
-  // `slider: false`: values spread over decades, or a seed (a slider's even steps skip the
-  // useful values).
-  function hasSlider(row) {
-    if (row.slider === false) return false;
-    if (row.type === 'integer') return row.max - row.min <= SLIDER_MAX_SPAN;
-    if (row.type === 'real') return row.max - row.min <= 10;
-    return false;
-  }
+  // The core decides (params.h shows_slider: a narrow range, not a seed, not spread over
+  // decades); a page row says so itself.
+  const hasSlider = (row) => row.slider === true;
 
   // One control. `emit(key, value, {immediate, slider, typing})` is called with a value
   // within the spec's range; the page checks it against the other settings (web/checker.js)

@@ -102,7 +102,7 @@
         return true;
       };
       const start = performance.now();
-      const result = m.run(message.experiment, message.params, progress);
+      const result = m.runExperiment(message.experiment, message.params, progress);
       const ms = performance.now() - start;
       const reply = { id: message.id, ok: true, result: result, ms: ms };
       self.postMessage(reply, transferables(result, []));

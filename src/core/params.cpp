@@ -8,7 +8,7 @@
 namespace rnn_lesson {
 namespace {
 
-std::string number_text(double x) {
+std::string number_text_of(double x) {
   if (std::isnan(x)) return "NaN";
   if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
   char buf[32];
@@ -104,6 +104,8 @@ std::string shown_text(const std::string& text, std::size_t max_chars) {
   return i < text.size() ? out + "..." : out;
 }
 
+std::string shown_number(double x) { return number_text_of(x); }
+
 std::string unknown_parameter(const std::string& name, const std::vector<std::string>& known) {
   std::string list;
   for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
@@ -113,12 +115,12 @@ std::string unknown_parameter(const std::string& name, const std::vector<std::st
 std::string describe_range(const ParamSpec& spec) {
   switch (spec.type) {
     case ParamType::Integer:
-      return "an integer from " + number_text(spec.min) + " to " + number_text(spec.max);
+      return "an integer from " + number_text_of(spec.min) + " to " + number_text_of(spec.max);
     case ParamType::Real:
-      return "a number from " + number_text(spec.min) + " to " + number_text(spec.max);
+      return "a number from " + number_text_of(spec.min) + " to " + number_text_of(spec.max);
     case ParamType::IntegerList:
       return "a list of 1 to " + std::to_string(spec.max_count) + " integers, each from " +
-             number_text(spec.min) + " to " + number_text(spec.max);
+             number_text_of(spec.min) + " to " + number_text_of(spec.max);
     case ParamType::Choice: {
       std::string s = "one of ";
       for (std::size_t i = 0; i < spec.choices.size(); ++i) s += (i ? ", " : "") + spec.choices[i];
@@ -126,6 +128,13 @@ std::string describe_range(const ParamSpec& spec) {
     }
   }
   return "";
+}
+
+bool shows_slider(const ParamSpec& spec) {
+  if (!spec.slider) return false;
+  if (spec.type == ParamType::Integer) return spec.max - spec.min <= 2100;
+  if (spec.type == ParamType::Real) return spec.max - spec.min <= 10;
+  return false;
 }
 
 void visit_fields(const ParamSpec& spec, FieldVisitor& v) {
@@ -142,7 +151,7 @@ void visit_fields(const ParamSpec& spec, FieldVisitor& v) {
   v.field("range", describe_range(spec));
   v.field("label", spec.label);
   v.field("advanced", spec.advanced);
-  v.field("slider", spec.slider);
+  v.field("slider", shows_slider(spec));
   std::vector<std::string> labels = spec.choices;
   for (std::size_t i = 0; i < labels.size() && i < spec.choice_labels.size(); ++i) labels[i] = spec.choice_labels[i];
   v.field("choiceLabels", labels);
@@ -182,7 +191,7 @@ std::string check_param(const ParamSpec& spec, const ParamInput& input, CheckedV
   const bool integral = spec.type != ParamType::Real;
   for (double x : numbers) {
     if (!std::isfinite(x) || x < spec.min || x > spec.max || (integral && x != std::floor(x)))
-      return must + " (got " + number_text(x) + ")";
+      return must + " (got " + number_text_of(x) + ")";
   }
   out.numbers = std::move(numbers);
   return "";

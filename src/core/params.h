@@ -34,12 +34,19 @@ struct ParamSpec {
   // The page's control (not part of the CLI's --help nor of a run's output):
   std::string label = "";      // the control's label ("Hidden size H")
   bool advanced = false;       // shown under "More settings"
-  bool slider = true;          // false: a number field only (values spread over decades, seeds)
+  bool slider = true;          // false: a number field only (values spread over decades, seeds);
+                               // the page shows a slider only where shows_slider() says so
   std::vector<std::string> choice_labels = {};  // Choice only, parallel to `choices`; empty = the choices
 };
 
 // "an integer from 1 to 512", "a list of 1 to 32 integers, each from 1 to 20000", ...
 std::string describe_range(const ParamSpec& spec);
+
+// Whether the page's control for this spec has a slider beside its number field: the table
+// allows one (`slider`), the parameter is one number, and its range is narrow enough for a
+// slider's even steps to reach each useful value (an integer span of at most 2100, a real
+// span of at most 10). The specs' `slider` key (visit_fields) is this.
+bool shows_slider(const ParamSpec& spec);
 
 // A spec as the page reads it (core/fields.h): {name, type ("integer", "real",
 // "integer_list" or "choice"), min, max, maxCount, defaultValue, choices, help, range,
@@ -80,6 +87,10 @@ struct CheckedValue {
   std::string choice;
 };
 std::string check_param(const ParamSpec& spec, const ParamInput& input, CheckedValue& out);
+
+// A number as refusals show it: up to 12 significant digits ("1.5", "3000000000"), "NaN",
+// "Infinity".
+std::string shown_number(double x);
 
 // "unknown parameter 'x' (known: a, b, c)", with the name shown by shown_text().
 std::string unknown_parameter(const std::string& name, const std::vector<std::string>& known);

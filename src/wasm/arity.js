@@ -4,18 +4,13 @@
 // missing ones arrive as undefined (optional ones, e.g. progress, or refused by the C++ side
 // with a sentence naming them), and extra ones are refused here. Only counts are handled
 // here; every value is read and judged in C++ (bindings.cpp, js_input.h).
-// The counts (bindings.cpp): version 0, experiments 0, parameterSpecs 1, run 3 (name, params,
-// progress), limits 2, slice 5 (kind, params, part, parts, state).
+// The counts (bindings.cpp): version 0, experiments 0, parameterSpecs 1, runExperiment 3
+// (name, params, progress), limits 2, slice 5 (kind, params, part, parts, state). (The API's
+// run is called runExperiment: the runtime's own Module.run, which starts the program, would
+// share the name, and embind would merge the two into an overload keyed by argument count.)
 //
 // Runs after the bindings are registered (post-run, still before the module's promise
 // resolves to the caller): embind's functions then carry `argCount`.
-// The runtime's own Module.run (it starts the program) shares its name with the API's run():
-// embind would turn the two into an overload table keyed by argument count, and a call with
-// two arguments would throw. The runtime has already called run() by now and calls it again
-// only through its own variable, so the name is freed before the bindings are registered
-// (instantiation is asynchronous: that happens after this file has run).
-delete Module['run'];
-
 addOnPostRun(function () {
   Object.keys(Module).forEach(function (name) {
     var bound = Module[name];

@@ -9,7 +9,7 @@
 //   parameterSpecs(name)         -> [{name, type, min, max, maxCount, defaultValue, choices, help,
 //                                   range, label, advanced, slider, choiceLabels}, ...] or {error};
 //                                   name: an experiment or a parameter table ('scaling')
-//   run(name, params, progress?) -> {experiment, params, ...the result's fields, error: ''}
+//   runExperiment(name, params, progress?) -> {experiment, params, ...the result's fields, error: ''}
 //                                   (`rnn-lesson <name> --json`) or {error}
 //   limits(name, params)         -> {error: '', refused: '' or why validate() refuses params,
 //                                   limits: {name: [lo, hi] or null (no value helps)}} or {error}:
@@ -167,11 +167,11 @@ val slice_js(val kind, val params, val part, val parts, val state) {
     const wasm::JsValue k = wasm::read_value(kind, 200);
     if (k.kind != wasm::JsValue::Text) return error_object(Slices::unknown_kind(type_name(kind)));
     Slices::Params p;
-    int i = 0, n = 0;
+    double i = 0, n = 0;
     std::vector<double> h;
     std::string error = wasm::read_params(Slices::fields(), params, p);
-    if (error.empty()) error = wasm::read_int(part, "part", i);
-    if (error.empty()) error = wasm::read_int(parts, "parts", n);
+    if (error.empty()) error = wasm::read_number(part, "part", i);
+    if (error.empty()) error = wasm::read_number(parts, "parts", n);
     if (error.empty()) error = wasm::read_optional_numbers(state, "state", h);
     if (!error.empty()) return error_object(error);
     const SliceResult r = Slices::slice(k.text, p, i, n, h);
@@ -193,7 +193,7 @@ EMSCRIPTEN_BINDINGS(rnn_lesson) {
   function("version", &version_js);
   function("experiments", &experiments_js);
   function("parameterSpecs", &parameter_specs_js);
-  function("run", &run_js);
+  function("runExperiment", &run_js);
   function("limits", &limits_js);
   function("slice", &slice_js);
 }

@@ -63,12 +63,9 @@ JsValue read_value(const val& v, unsigned max_text, bool typed_arrays) {
   return from_record(val::take_ownership(rnn_js_read_value(v.as_handle(), kMaxArrayLength, max_text, typed_arrays)));
 }
 
-std::string read_int(const val& v, const char* name, int& out) {
+std::string read_number(const val& v, const char* name, double& out) {
   if (v.typeOf().as<std::string>() != "number") return std::string(name) + " must be an integer (got " + type_name(v) + ")";
-  const double x = v.as<double>();
-  if (!(x >= -2147483648.0 && x <= 2147483647.0) || x != static_cast<double>(static_cast<long long>(x)))
-    return std::string(name) + " must be an integer (got " + std::to_string(x) + ")";
-  out = static_cast<int>(x);
+  out = v.as<double>();
   return "";
 }
 

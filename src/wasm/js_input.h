@@ -33,8 +33,8 @@ struct JsValue {
 };
 JsValue read_value(const emscripten::val& v, unsigned max_text, bool typed_arrays = false);
 
-// An integer argument: "" when `v` is a whole number within int's range, else why not.
-std::string read_int(const emscripten::val& v, const char* name, int& out);
+// A numeric argument: "" when `v` is a number (any: the core judges its value), else why not.
+std::string read_number(const emscripten::val& v, const char* name, double& out);
 
 // An optional numeric array argument: "" when `v` is undefined or null (out empty), a
 // Float64Array or an array of at most kMaxArrayLength numbers; else why not.

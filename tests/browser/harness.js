@@ -43,7 +43,7 @@ function serve(dir, extra, csp) {
     if (extra && extra(req, res)) return;
     const url = new URL(req.url, 'http://x');
     const file = path.normalize(path.join(dir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)));
-    if (!file.startsWith(dir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    if (!file.startsWith(path.resolve(dir) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404).end('not found');
       return;
     }

@@ -50,7 +50,7 @@ function assertOwnedArrays(result) {
 
 function compare(experiment, params, tolerance) {
   const expected = h.cliJson(experiment, params);
-  const actual = m.run(experiment, params);
+  const actual = m.runExperiment(experiment, params);
   assertOwnedArrays(actual);
   h.assertSameShapeAndClose(expected, h.withoutError(actual), tolerance);
   return actual;
@@ -144,8 +144,8 @@ const cases = [
 
 for (const [run, params, pattern] of cases) {
   test(`run('${run}', ${JSON.stringify(params, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)).slice(0, 80)}) -> error`, () => {
-    assertError(m.run(run, params), pattern);
-    assert.equal(m.run('architectures', { hidden_size: 4, max_distance: 5, seeds: 1 }).error, '', 'the module still works');
+    assertError(m.runExperiment(run, params), pattern);
+    assert.equal(m.runExperiment('architectures', { hidden_size: 4, max_distance: 5, seeds: 1 }).error, '', 'the module still works');
   });
 }
 
@@ -177,14 +177,14 @@ test('progress is called with increasing fractions ending at 1; false cancels', 
     assert.equal(stopped.error, 'cancelled');
     assert.equal(calls, 1);
   }
-  const threw = m.run('memory', { seeds: 1, hidden_sizes: [4] , train_steps: 20 }, () => { throw new Error('boom'); });
+  const threw = m.runExperiment('memory', { seeds: 1, hidden_sizes: [4] , train_steps: 20 }, () => { throw new Error('boom'); });
   assert.match(threw.error, /progress callback threw/);
-  assert.equal(m.run('memory', { seeds: 1, hidden_sizes: [4], train_steps: 20 }).error, '');
+  assert.equal(m.runExperiment('memory', { seeds: 1, hidden_sizes: [4], train_steps: 20 }).error, '');
 });
 
-test('optional arguments: run(name), run(name, params), run(name, params, undefined)', () => {
-  assert.equal(m.run('architectures', { seeds: 1, max_distance: 10 }).error, '');
-  assert.equal(m.run('architectures', { seeds: 1, max_distance: 10 }, undefined).error, '');
-  assert.equal(m.run('memory', { seeds: 1, hidden_sizes: [4], train_steps: 20 }, null).error, '');
-  assert.equal(m.run('architectures').error, '');
+test('optional arguments: runExperiment(name), (name, params), (name, params, undefined)', () => {
+  assert.equal(m.runExperiment('architectures', { seeds: 1, max_distance: 10 }).error, '');
+  assert.equal(m.runExperiment('architectures', { seeds: 1, max_distance: 10 }, undefined).error, '');
+  assert.equal(m.runExperiment('memory', { seeds: 1, hidden_sizes: [4], train_steps: 20 }, null).error, '');
+  assert.equal(m.runExperiment('architectures').error, '');
 });

@@ -51,22 +51,22 @@ function compare(experiment, params, run, tolerance) {
 const close = h.relativelyClose(1e-9);
 
 test('gradient, bptt, defaults', () => {
-  compare('gradient', {}, (p) => m.run('gradient', p), close);
+  compare('gradient', {}, (p) => m.runExperiment('gradient', p), close);
 });
 
 test('gradient, bptt, hidden 32, 4 seeds, spectral radius 1.1', () => {
-  compare('gradient', { hidden_size: 32, seeds: 4, spectral_radius: 1.1, max_distance: 120 }, (p) => m.run('gradient', p), close);
+  compare('gradient', { hidden_size: 32, seeds: 4, spectral_radius: 1.1, max_distance: 120 }, (p) => m.runExperiment('gradient', p), close);
 });
 
 test('gradient, kata mode (the kata\'s H=16, scale 0.9)', () => {
-  compare('gradient', { mode: 'kata', hidden_size: 16, weight_scale: 0.9 }, (p) => m.run('gradient', p),
+  compare('gradient', { mode: 'kata', hidden_size: 16, weight_scale: 0.9 }, (p) => m.runExperiment('gradient', p),
     h.relativelyClose(1e-13));
 });
 
 test('gradient, kata mode, other distances and seed, given as URL text', () => {
   const params = { mode: 'kata', hidden_size: 24, distances: '3,1,40,7', seed: 5 };
   const expected = h.cliJson('gradient', params);
-  const actual = m.run('gradient', params);
+  const actual = m.runExperiment('gradient', params);
   h.assertSameShapeAndClose(expected, h.withoutError(actual), h.relativelyClose(1e-13));
   assert.deepEqual(actual.params.distances, [3, 1, 40, 7]);
 });
@@ -78,22 +78,22 @@ function retentionTolerance(where, a, b) {
 }
 
 test('retention, defaults (the kata\'s H=16, 200 steps)', () => {
-  compare('retention', {}, (p) => m.run('retention', p), retentionTolerance);
+  compare('retention', {}, (p) => m.runExperiment('retention', p), retentionTolerance);
 });
 
 test('retention, smaller: H=8, 50 steps, 3 seeds', () => {
-  compare('retention', { hidden_size: 8, max_steps: 50, seeds: 3 }, (p) => m.run('retention', p), retentionTolerance);
+  compare('retention', { hidden_size: 8, max_steps: 50, seeds: 3 }, (p) => m.runExperiment('retention', p), retentionTolerance);
 });
 
 test('retention, H=32 with 256 read-out trials, 2 seeds, other seed', () => {
   compare('retention', { hidden_size: 32, readout_trials: 256, seeds: 2, seed: 7, max_steps: 120 },
-    (p) => m.run('retention', p), retentionTolerance);
+    (p) => m.runExperiment('retention', p), retentionTolerance);
 });
 
 test('timing: same keys, shapes and lengths as the CLI, the same final states; a positive slope and R^2 in [0, 1]', () => {
   const params = { lengths: [200, 1000, 2000], trials: 3, min_interval_ms: 1 };
   const expected = h.cliJson('timing', params);
-  const actual = m.run('timing', params);
+  const actual = m.runExperiment('timing', params);
   assertTypedArrays(actual);
   // Times differ between runs and machines: compare the shape, the params and the lengths
   // only (and so the verdict `disturbed` only as a boolean).
@@ -120,7 +120,7 @@ test('timing: same keys, shapes and lengths as the CLI, the same final states; a
 });
 
 test('timing at a non-default size (H=64, D=16)', () => {
-  const r = m.run('timing', { hidden_size: 64, input_size: 16, lengths: '100,400', trials: 1, min_interval_ms: 0.5 });
+  const r = m.runExperiment('timing', { hidden_size: 64, input_size: 16, lengths: '100,400', trials: 1, min_interval_ms: 0.5 });
   assert.equal(r.error, '');
   assert.equal(r.params.hidden_size, 64);
   assert.equal(r.params.input_size, 16);
@@ -128,12 +128,12 @@ test('timing at a non-default size (H=64, D=16)', () => {
 });
 
 test('results stay valid after the wasm heap grows', () => {
-  const first = m.run('gradient', { mode: 'kata' });
+  const first = m.runExperiment('gradient', { mode: 'kata' });
   const before = Array.from(first.norm.median);
   const heapBefore = m.HEAPU8.length;
   // Timing at L=20000, H=180, D=20 keeps (H+D)*L = 4e6 floats (16 MB) of inputs and
   // projections, more than the initial 16 MB heap.
-  const big = m.run('timing', { hidden_size: 180, input_size: 20, lengths: [20000, 100], trials: 1, min_interval_ms: 0.5 });
+  const big = m.runExperiment('timing', { hidden_size: 180, input_size: 20, lengths: [20000, 100], trials: 1, min_interval_ms: 0.5 });
   assert.equal(big.error, '');
   assert.ok(m.HEAPU8.length > heapBefore, `heap grew (${heapBefore} -> ${m.HEAPU8.length} bytes)`);
   assert.deepEqual(Array.from(first.norm.median), before);
@@ -157,7 +157,7 @@ test('every experiment of the list is a CLI command whose --json the module equa
   for (const name of names) {
     const expected = h.cliJson(name, {});
     const measures = JSON.stringify(h.cliJson(name, {})) !== JSON.stringify(expected);
-    const actual = m.run(name, {});
+    const actual = m.runExperiment(name, {});
     for (const [where, v] of typedArrays(actual)) assert.notEqual(v.buffer, m.HEAPU8.buffer, `${name}${where} is a copy`);
     const result = h.withoutError(actual);
     assert.deepEqual(h.plain(result.params), expected.params, `${name} params`);

@@ -17,7 +17,7 @@ function assertError(result, pattern) {
 }
 
 function assertStillWorks() {
-  const r = m.run('gradient', { mode: 'kata', distances: [1, 2, 3] });
+  const r = m.runExperiment('gradient', { mode: 'kata', distances: [1, 2, 3] });
   assert.equal(r.error, '');
   assert.equal(r.distances.length, 3);
 }
@@ -75,54 +75,54 @@ for (const [run, params, pattern] of cases) {
     (Array.isArray(v) && v.length > 4 ? `[${v.length} elements]` : (typeof v === 'string' && v.length > 20 ? `${v.length} chars` : v)))) ||
     String(params);
   test(`run('${run}', ${shown.slice(0, 80)}) -> error`, () => {
-    assertError(m.run(run, params), pattern);
+    assertError(m.runExperiment(run, params), pattern);
     assertStillWorks();
   });
 }
 
 test('params that are not an object', () => {
   for (const bad of [5, 'hidden_size=32', [1, 2], true]) {
-    assertError(m.run('gradient', bad), /^params must be an object of parameter values \(got /);
+    assertError(m.runExperiment('gradient', bad), /^params must be an object of parameter values \(got /);
   }
   // undefined and null mean "all defaults".
-  assert.equal(m.run('gradient', undefined, undefined).error, '');
-  assert.equal(m.run('gradient', null).error, '');
+  assert.equal(m.runExperiment('gradient', undefined, undefined).error, '');
+  assert.equal(m.runExperiment('gradient', null).error, '');
   assertStillWorks();
 });
 
 test('a progress argument that is not a function', () => {
   for (const bad of [5, 'x', {}, true]) {
-    assertError(m.run('gradient', { mode: 'kata' }, bad), /^progress must be a function/);
+    assertError(m.runExperiment('gradient', { mode: 'kata' }, bad), /^progress must be a function/);
   }
   assertStillWorks();
 });
 
-test('optional arguments: run(name), run(name, params), run(name, params, progress)', () => {
+test('optional arguments: runExperiment(name), (name, params), (name, params, progress)', () => {
   for (const name of ['gradient', 'retention']) {
-    assert.equal(m.run(name, { seeds: 1 }).error, '');
-    assert.equal(m.run(name, { seeds: 1 }, undefined).error, '');
+    assert.equal(m.runExperiment(name, { seeds: 1 }).error, '');
+    assert.equal(m.runExperiment(name, { seeds: 1 }, undefined).error, '');
   }
-  assert.equal(m.run('gradient').error, '');
+  assert.equal(m.runExperiment('gradient').error, '');
 });
 
 test('an error result needs no cleanup and many errors leak nothing', () => {
   const heap = m.HEAPU8.length;
   for (let i = 0; i < 2000; ++i) {
-    m.run('timing', { lengths: [1, 'x'] });
-    m.run('gradient', { hidden_size: 'x'.repeat(300) });
-    m.run('retention', { unknown_key_with_a_long_name: true });
+    m.runExperiment('timing', { lengths: [1, 'x'] });
+    m.runExperiment('gradient', { hidden_size: 'x'.repeat(300) });
+    m.runExperiment('retention', { unknown_key_with_a_long_name: true });
   }
   assert.equal(m.HEAPU8.length, heap, 'the heap did not grow');
   assertStillWorks();
 });
 
-test('unknown experiment in run: the refusal names the experiments of the list', () => {
-  assertError(m.run('lstm', {}), /^experiment must be one of timing, gradient, retention, architectures, memory, workdepth \(got 'lstm'\)$/);
-  assertError(m.run('scaling', {}), /^experiment must be one of .* \(got 'scaling'\)$/);  // a table, no run
-  assertError(m.run('kata'), /^experiment must be one of .* \(got 'kata'\)$/);
-  assertError(m.run(3, {}), /^experiment must be one of .* \(got a number\)$/);
-  assertError(m.run(), /^experiment must be one of .* \(got undefined\)$/);
-  assertError(m.run({ toString: () => 'gradient' }), /^experiment must be one of .* \(got an object\)$/);
+test('unknown experiment in runExperiment: the refusal names the experiments of the list', () => {
+  assertError(m.runExperiment('lstm', {}), /^experiment must be one of timing, gradient, retention, architectures, memory, workdepth \(got 'lstm'\)$/);
+  assertError(m.runExperiment('scaling', {}), /^experiment must be one of .* \(got 'scaling'\)$/);  // a table, no run
+  assertError(m.runExperiment('kata'), /^experiment must be one of .* \(got 'kata'\)$/);
+  assertError(m.runExperiment(3, {}), /^experiment must be one of .* \(got a number\)$/);
+  assertError(m.runExperiment(), /^experiment must be one of .* \(got undefined\)$/);
+  assertError(m.runExperiment({ toString: () => 'gradient' }), /^experiment must be one of .* \(got an object\)$/);
   assertStillWorks();
 });
 

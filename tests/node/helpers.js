@@ -157,9 +157,9 @@ function withoutError(result) {
   return o;
 }
 
-// One experiment of the module as a function: (params, progress?) => m.run(experiment, ...).
+// One experiment of the module as a function: (params, progress?) => m.runExperiment(experiment, ...).
 function runner(m, experiment) {
-  return (params, progress) => m.run(experiment, params, progress);
+  return (params, progress) => m.runExperiment(experiment, params, progress);
 }
 
 // The experiments' names, in the module's order (m.experiments(): the core's list).

@@ -16,7 +16,7 @@ before(async () => { m = await h.loadModule(); });
 const CALLS = 6000;
 const SEED = 20261203;
 // The API and each function's argument count (bindings.cpp).
-const API = { version: 0, experiments: 0, parameterSpecs: 1, run: 3, limits: 2, slice: 5 };
+const API = { version: 0, experiments: 0, parameterSpecs: 1, runExperiment: 3, limits: 2, slice: 5 };
 const KINDS = ['attention', 'rnn_batch', 'rnn_relay'];
 
 // mulberry32: small, seeded, the same sequence on every run.
@@ -104,7 +104,7 @@ function hostileCall(r, known) {
   const extra = n === 0 || r.next() < 0.15;
   if (extra) for (let i = 1 + r.int(3); i > 0; --i) args.push(anyValue(r));
   else if (name === 'parameterSpecs' || name === 'limits') args[0] = r.pick([...BAD_NAMES, badValue(r), badParams(r, [])]);
-  else if (name === 'run') {
+  else if (name === 'runExperiment') {
     // A known experiment with bad params, or a bad name with any params.
     if (r.next() < 0.8) {
       args[0] = r.pick(Object.keys(known).filter((t) => t !== 'scaling'));
@@ -137,7 +137,7 @@ function describe(value) {
 }
 
 function smallRun() {
-  return h.plain(m.run('gradient', { mode: 'kata', hidden_size: 8, distances: [1, 2, 5] }));
+  return h.plain(m.runExperiment('gradient', { mode: 'kata', hidden_size: 8, distances: [1, 2, 5] }));
 }
 
 test(`${CALLS} hostile calls: each returns {error} in one line, throws nothing, leaves no handle`, () => {
@@ -184,8 +184,8 @@ test('wrong argument counts: too few and too many, for every export', () => {
     assert.deepEqual(tooMany, { error: `${name} takes at most ${n} argument${n === 1 ? '' : 's'} (got ${n + 2})` });
   }
   assert.match(m.parameterSpecs().error, /^experiment must be one of .* \(got undefined\)$/);
-  assert.match(m.run().error, /^experiment must be one of .* \(got undefined\)$/);
-  assert.match(m.run({}).error, /^experiment must be one of .* \(got an object\)$/);
+  assert.match(m.runExperiment().error, /^experiment must be one of .* \(got undefined\)$/);
+  assert.match(m.runExperiment({}).error, /^experiment must be one of .* \(got an object\)$/);
   assert.match(m.limits().error, /^experiment must be one of .* \(got undefined\)$/);
   assert.match(m.slice().error, /^kind must be one of attention, rnn_batch, rnn_relay \(got undefined\)$/);
   assert.match(m.slice('attention', {}).error, /^part must be an integer \(got undefined\)$/);
@@ -200,24 +200,24 @@ test('wrong argument counts: too few and too many, for every export', () => {
 
 test('names and values are echoed on one line, control characters escaped', () => {
   assert.match(m.parameterSpecs('a\nb').error, /\(got 'a\\nb'\)$/);
-  assert.match(m.run('gradient', { 'a\nb': 1 }).error, /^unknown parameter 'a\\nb' \(known: /);
-  assert.match(m.run('gradient', { '\u2028\x1b': 1 }).error, /^unknown parameter '\\u2028\\x1b' /);
-  assert.match(m.run('timing', { hidden_size: 'a\nb' }).error, /\(got 'a\\nb', not a number\)$/);
-  assert.match(m.run('timing', { hidden_size: '5\n' }).error, /\(got '5\\n', not a number\)$/);
-  assert.match(m.run('timing', { hidden_size: '\n5' }).error, /\(got '\\n5', not a number\)$/);
-  assert.match(m.run('retention', { noise_scale: '1e-400' }).error,
+  assert.match(m.runExperiment('gradient', { 'a\nb': 1 }).error, /^unknown parameter 'a\\nb' \(known: /);
+  assert.match(m.runExperiment('gradient', { '\u2028\x1b': 1 }).error, /^unknown parameter '\\u2028\\x1b' /);
+  assert.match(m.runExperiment('timing', { hidden_size: 'a\nb' }).error, /\(got 'a\\nb', not a number\)$/);
+  assert.match(m.runExperiment('timing', { hidden_size: '5\n' }).error, /\(got '5\\n', not a number\)$/);
+  assert.match(m.runExperiment('timing', { hidden_size: '\n5' }).error, /\(got '\\n5', not a number\)$/);
+  assert.match(m.runExperiment('retention', { noise_scale: '1e-400' }).error,
     /^noise_scale must be a number from .* \(got '1e-400', too small to represent: it would become 0\)$/);
-  assert.equal(m.run('timing', { hidden_size: ' 8\t', lengths: '10, 20', trials: 1, min_interval_ms: 1 }).error, '');
+  assert.equal(m.runExperiment('timing', { hidden_size: ' 8\t', lengths: '10, 20', trials: 1, min_interval_ms: 1 }).error, '');
 });
 
 test('a getter or trap that throws on a known name is named in the error', () => {
   const o = Object.defineProperty({}, 'hidden_size', { get: thrower, enumerable: true });
-  assert.match(m.run('gradient', o).error, /^hidden_size must be an integer from 1 to 256 \(got a value that threw an exception when read\)$/);
-  assert.equal(m.run('gradient', new Proxy({}, { ownKeys: thrower })).error, 'params could not be read: listing its keys threw an exception');
+  assert.match(m.runExperiment('gradient', o).error, /^hidden_size must be an integer from 1 to 256 \(got a value that threw an exception when read\)$/);
+  assert.equal(m.runExperiment('gradient', new Proxy({}, { ownKeys: thrower })).error, 'params could not be read: listing its keys threw an exception');
   const revocable = Proxy.revocable({}, {});
   revocable.revoke();
-  assert.equal(m.run('gradient', revocable.proxy).error, 'params must be an object of parameter values (got a revoked Proxy)');
-  assert.equal(m.run('timing', { lengths: revocable.proxy }).error,
+  assert.equal(m.runExperiment('gradient', revocable.proxy).error, 'params must be an object of parameter values (got a revoked Proxy)');
+  assert.equal(m.runExperiment('timing', { lengths: revocable.proxy }).error,
     'lengths must be a list of 1 to 32 integers, each from 1 to 20000 (got a revoked Proxy)');
   // Inherited properties are not parameters (a polluted prototype changes nothing).
   assert.equal(m.limits('gradient', Object.create({ hidden_size: 0 })).error, '');
@@ -235,7 +235,7 @@ test('a 1e6-key Proxy is refused without walking it', (t) => {
   });
   const baseline = m.count_emval_handles();
   let start = performance.now();
-  const refused = m.run('gradient', all);
+  const refused = m.runExperiment('gradient', all);
   const ms = performance.now() - start;
   assert.equal(refused.error, 'mode must be one of bptt, kata (got a number)');
   assert.ok(ms < 50, `refused in ${ms.toFixed(1)} ms`);
@@ -251,7 +251,7 @@ test('a 1e6-key Proxy is refused without walking it', (t) => {
     get: (t, k) => { perKeyTraps += 1; return /^k\d+$/.test(k) ? 1 : undefined; },
   });
   start = performance.now();
-  assert.equal(m.run('gradient', unknownOnly).error, 'params must have at most 100 keys (got 1000000)');
+  assert.equal(m.runExperiment('gradient', unknownOnly).error, 'params must have at most 100 keys (got 1000000)');
   const listedMs = performance.now() - start;
   assert.ok(perKeyTraps <= bound, `${perKeyTraps} per-key trap calls (at most ${bound})`);
   assert.equal(m.count_emval_handles(), baseline);

@@ -15,18 +15,22 @@ test('workdepth equals the CLI (given t_op)', () => {
   const params = { lengths: [16, 100, 1000, 4096], hidden_size: 24, input_size: 6, processors: [1, 10, 10000],
     rnn_ns_per_op: 0.7, attention_ns_per_op: 1.3 };
   const expected = h.cliJson('workdepth', params);
-  const actual = h.withoutError(m.run('workdepth', params));
+  const actual = h.withoutError(m.runExperiment('workdepth', params));
   h.assertSameShapeAndClose(expected, actual, h.relativelyClose(1e-12));
   assert.equal(actual.measured_here, false);
   console.log('workdepth: wasm = CLI for', params.lengths.length, 'lengths x', params.processors.length, 'P');
 });
 
 test('workdepth and the slices refuse bad params, part and parts in one sentence', () => {
-  assert.match(m.run('workdepth', { lengths: [0] }).error, /^lengths /);
-  assert.match(m.run('workdepth', { processors: 'x' }).error, /processors/);
+  assert.match(m.runExperiment('workdepth', { lengths: [0] }).error, /^lengths /);
+  assert.match(m.runExperiment('workdepth', { processors: 'x' }).error, /processors/);
   assert.match(m.slice('attention', { length: 3 }, 0, 1).error, /^length must be/);
   assert.match(m.slice('attention', {}, 'a', 2).error, /^part must be an integer \(got a string\)$/);
-  assert.match(m.slice('attention', {}, 0, 2.5).error, /^parts must be an integer \(got 2\.5/);
+  assert.equal(m.slice('attention', {}, 0, 2.5).error, 'parts must be an integer from 1 to 1024 (got 2.5)');
+  assert.equal(m.slice('attention', {}, 0, 3e9).error, 'parts must be an integer from 1 to 1024 (got 3000000000)');
+  assert.equal(m.slice('attention', {}, 0.5, 2).error, 'part must be an integer from 0 to parts - 1 (1) (got 0.5)');
+  assert.equal(m.slice('rnn_relay', {}, 1, 2).error,
+    'state must be the hidden state that part 0 returned (hidden_size numbers): a relay part after the first continues from it');
   assert.equal(m.slice('attention', {}, 0, 0).error, 'parts must be an integer from 1 to 1024 (got 0)');
   assert.equal(m.slice('rnn_batch', {}, 0, 1025).error, 'parts must be an integer from 1 to 1024 (got 1025)');
   assert.equal(m.slice('rnn_batch', {}, 2, 2).error, 'part must be an integer from 0 to parts - 1 (1) (got 2)');

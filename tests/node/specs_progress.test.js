@@ -125,18 +125,18 @@ test('returning false cancels: {error: "cancelled"}', () => {
     assert.equal(r.error, 'cancelled');
     assert.equal(calls, 2, 'stopped at the first false');
   }
-  assert.equal(m.run('gradient', { seeds: 2, hidden_size: 8 }, () => true).error, '');
+  assert.equal(m.runExperiment('gradient', { seeds: 2, hidden_size: 8 }, () => true).error, '');
 });
 
 test('only false cancels; other return values (undefined, 0, null) go on', () => {
   for (const value of [undefined, 0, null, '', 'no']) {
-    assert.equal(m.run('gradient', { seeds: 2, hidden_size: 8 }, () => value).error, '', String(value));
+    assert.equal(m.runExperiment('gradient', { seeds: 2, hidden_size: 8 }, () => value).error, '', String(value));
   }
 });
 
 test('a progress callback that throws stops the run with an error, and the module keeps working', () => {
-  const r = m.run('gradient', { seeds: 3, hidden_size: 8 }, () => { throw new Error('boom'); });
+  const r = m.runExperiment('gradient', { seeds: 3, hidden_size: 8 }, () => { throw new Error('boom'); });
   assert.deepEqual(Object.keys(r), ['error']);
   assert.match(r.error, /progress callback threw/);
-  assert.equal(m.run('gradient', { seeds: 2, hidden_size: 8 }).error, '');
+  assert.equal(m.runExperiment('gradient', { seeds: 2, hidden_size: 8 }).error, '');
 });

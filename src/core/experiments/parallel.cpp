@@ -308,16 +308,22 @@ std::string unknown_slice_kind(const std::string& got) {
   return "kind must be one of attention, rnn_batch, rnn_relay (got " + got + ")";
 }
 
-SliceResult slice_part(const std::string& kind, const ScalingParams& p, int part, int parts,
+SliceResult slice_part(const std::string& kind, const ScalingParams& p, double part_in, double parts_in,
                        const std::vector<double>& state) {
   const bool known = kind == "attention" || kind == "rnn_batch" || kind == "rnn_relay";
   if (!known) return refused(unknown_slice_kind("'" + shown_text(kind) + "'"));
-  if (!(parts >= 1 && parts <= kMaxSliceParts))
+  const auto whole = [](double x) { return std::isfinite(x) && x == std::floor(x); };
+  if (!(whole(parts_in) && parts_in >= 1 && parts_in <= kMaxSliceParts))
     return refused("parts must be an integer from 1 to " + std::to_string(kMaxSliceParts) + " (got " +
-                   std::to_string(parts) + ")");
-  if (!(part >= 0 && part < parts))
+                   shown_number(parts_in) + ")");
+  const int parts = static_cast<int>(parts_in);
+  if (!(whole(part_in) && part_in >= 0 && part_in < parts))
     return refused("part must be an integer from 0 to parts - 1 (" + std::to_string(parts - 1) + ") (got " +
-                   std::to_string(part) + ")");
+                   shown_number(part_in) + ")");
+  const int part = static_cast<int>(part_in);
+  if (kind == "rnn_relay" && part > 0 && state.empty())
+    return refused("state must be the hidden state that part " + std::to_string(part - 1) +
+                   " returned (hidden_size numbers): a relay part after the first continues from it");
   const std::string error = validate(p);
   if (!error.empty()) return refused(error);
   // floor(k * n / parts) for k = part, part + 1 (in 64 bits: k * n may pass int's range).

@@ -146,11 +146,13 @@ SliceResult rnn_relay_segment(const ScalingParams& p, int t_begin, int t_end, co
 //   "rnn_batch": sequences floor(part * batch / parts) .. floor((part + 1) * batch / parts);
 //   "rnn_relay": steps floor(part * length / parts) .. floor((part + 1) * length / parts),
 //                starting from `state` (ignored by the other kinds).
-// A refused kind, part or parts gives one sentence naming the argument.
+// part and parts are taken as the caller gave them (a JS number may be 1.5 or 3e9) and
+// checked here; a refused kind, part or parts, or a relay part after the first without the
+// previous part's state, gives one sentence naming the argument.
 constexpr int kMaxSliceParts = 1024;
 // "kind must be one of attention, rnn_batch, rnn_relay (got ...)", `got` already shown.
 std::string unknown_slice_kind(const std::string& got);
-SliceResult slice_part(const std::string& kind, const ScalingParams& p, int part, int parts,
+SliceResult slice_part(const std::string& kind, const ScalingParams& p, double part, double parts,
                        const std::vector<double>& state);
 
 // The scaling table's descriptor: parameters and slices for the page's workers, no run of
@@ -161,7 +163,7 @@ struct ScalingSlices {
   static constexpr const char* summary = "slices of one forward pass for parallel workers";
   using Params = ScalingParams;
   static const std::vector<Field<Params>>& fields() { return scaling_fields(); }
-  static SliceResult slice(const std::string& kind, const Params& p, int part, int parts,
+  static SliceResult slice(const std::string& kind, const Params& p, double part, double parts,
                            const std::vector<double>& state) {
     return slice_part(kind, p, part, parts, state);
   }
