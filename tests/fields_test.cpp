@@ -135,7 +135,9 @@ TEST(Fields, TheCoreDecidesWhereASliderShows) {
   s.type = ParamType::IntegerList;
   EXPECT_FALSE(shows_slider(s));
   for (const auto& f : gradient_fields()) {
-    if (f.spec.name == "seed") EXPECT_FALSE(shows_slider(f.spec));
+    if (f.spec.name == "seed") {
+      EXPECT_FALSE(shows_slider(f.spec));
+    }
   }
 }
 
