@@ -214,4 +214,20 @@ TEST(Cli, EqualsFormAndDashesInNames) {
   EXPECT_NE(r.out.find("\"mode\":\"kata\""), std::string::npos) << r.out;
 }
 
+TEST(Cli, TrainJsonAndRefusals) {
+  // A tiny sweep: the JSON has runs with null for "not learned" and ms_per_step per network.
+  const CliRun r = run("train --json --architectures rnn,attention --lags 3 --steps 2 --eval_every 1 --batch 4", false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto keys = top_level_keys(r.out);
+  EXPECT_TRUE(keys.count("runs") && keys.count("ms_per_step") && keys.count("chance")) << r.out;
+  EXPECT_NE(r.out.find("\"steps_to_learn\":"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"architectures\":\"rnn,attention\""), std::string::npos) << r.out;
+  expect_bad_input("train --architectures rnn,transformer", "architectures");
+  expect_bad_input("train --architectures rnn,rnn", "architectures");
+  expect_bad_input("train --lags 1", "lags");
+  expect_bad_input("train --tbptt -1", "tbptt");
+  expect_bad_input("train --lags 1000 --batch 256 --hidden_size 256", "hidden_size");
+  expect_bad_input("train --steps 20000 --lags 1000", "steps");
+}
+
 }  // namespace

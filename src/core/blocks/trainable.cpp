@@ -98,10 +98,12 @@ void Adam::step(std::vector<Eigen::MatrixXf>& params, const std::vector<Eigen::M
   //   = (lr / c1) * m / (sqrt(v) / sqrt(c2) + eps).
   const double c1 = 1 - std::pow(beta1_, steps_), c2 = 1 - std::pow(beta2_, steps_);
   const float rate = static_cast<float>(lr_ / c1), root_c2 = static_cast<float>(std::sqrt(c2));
+  // 1 - beta in double: in float, 1 - 0.999f is 0.00099998713 (1.3e-5 off, 6e-7 in a step).
   const float b1 = static_cast<float>(beta1_), b2 = static_cast<float>(beta2_), eps = static_cast<float>(eps_);
+  const float rest1 = static_cast<float>(1 - beta1_), rest2 = static_cast<float>(1 - beta2_);
   for (std::size_t i = 0; i < params.size(); ++i) {
-    m_[i] = b1 * m_[i] + (1 - b1) * grads[i];
-    v_[i] = b2 * v_[i] + (1 - b2) * grads[i].cwiseAbs2();
+    m_[i] = b1 * m_[i] + rest1 * grads[i];
+    v_[i] = b2 * v_[i] + rest2 * grads[i].cwiseAbs2();
     params[i].array() -= rate * m_[i].array() / (v_[i].array().sqrt() / root_c2 + eps);
   }
 }

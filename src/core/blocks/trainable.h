@@ -70,6 +70,10 @@ class TrainableModel {
 
   const std::string& architecture() const { return architecture_; }
 
+  // The read-out's input for every sequence, (H, B): h_{T-1} for a recurrence, the last
+  // position's attention output y for attention. x: (D, T*B).
+  const Eigen::MatrixXf& summarise(const Eigen::MatrixXf& x, int T, int B) { return encode(x, T, B); }
+
   // Forward only. x: batch.one_hot(), (D, T*B).
   BatchLoss evaluate(const FirstTokenBatch& batch, const Eigen::MatrixXf& x);
 

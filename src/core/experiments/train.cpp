@@ -104,7 +104,7 @@ std::string validate(const TrainParams& p) {
   std::string error = check_fields(train_fields(), p);
   if (!error.empty()) return error;
   if (activation_bytes(p) > kMaxActivationBytes)
-    return "hidden_size * largest lag * max(batch, 128) is too large: the activations kept for backpropagation, "
+    return "hidden_size * largest lag * max(batch, 64) is too large: the activations kept for backpropagation, "
            "(16 hidden_size + 2 (symbols + distractors)) floats per position, must fit in 256 MiB (got " +
            count_text(activation_bytes(p) / (1024.0 * 1024.0)) + " MiB)";
   if (sweep_macs(p) > kMaxTrainMacs)

@@ -30,7 +30,7 @@
 
 namespace rnn_lesson {
 
-constexpr int kHeldOutBatch = 128;         // sequences in the held-out batch
+constexpr int kHeldOutBatch = 64;          // sequences in the held-out batch
 constexpr double kLearnedAccuracy = 0.9;   // steps_to_learn: first evaluation at or above this
 
 struct TrainParams {
