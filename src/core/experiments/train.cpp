@@ -91,7 +91,7 @@ const std::vector<Field<TrainParams>>& train_fields() {
         "linear recurrence's gate bias at the start: its decay per step starts at 1 - sigmoid(bias)",
         "Linear recurrence gate bias", true},
        &P::linear_gate_bias},
-      {{"eval_every", ParamType::Integer, 1, 20000, 1, "20", {}, "steps between held-out evaluations",
+      {{"eval_every", ParamType::Integer, 1, 20000, 1, "25", {}, "steps between held-out evaluations",
         "Evaluate every", true},
        &P::eval_every},
   };
