@@ -128,6 +128,18 @@ TEST(TrainableModels, ForwardEqualsTheDoubleReferences) {
   }
 }
 
+// (L(v + eps) - L(v - eps)) / (2 eps) for one float the loss reads: a weight, or an entry of
+// s.x. v is restored afterwards.
+double central_difference(TrainableModel& model, const TaskBatch& s, float& v, double eps) {
+  const float saved = v;
+  v = static_cast<float>(saved + eps);
+  const double plus = model.evaluate(s.batch, s.x).loss;
+  v = static_cast<float>(saved - eps);
+  const double minus = model.evaluate(s.batch, s.x).loss;
+  v = saved;
+  return (plus - minus) / (2 * eps);
+}
+
 // Every parameter's gradient against central finite differences of the float32 loss (the
 // loss itself is summed in double). Step 4e-3: the loss (about 1.1) carries float rounding
 // of ~1e-7, i.e. ~2e-5 in a difference quotient, while the truncation error (eps^2 / 6 times
@@ -147,14 +159,7 @@ TEST(TrainableModels, GradientsMatchFiniteDifferences) {
     for (std::size_t p = 0; p < model->params.size(); ++p) {
       EXPECT_GT(grads[p].norm(), 0.0f) << model->names[p] << ": every parameter is reached";
       for (Eigen::Index i = 0; i < model->params[p].size(); ++i) {
-        float& w = model->params[p].data()[i];
-        const float saved = w;
-        w = static_cast<float>(saved + eps);
-        const double plus = model->evaluate(s.batch, s.x).loss;
-        w = static_cast<float>(saved - eps);
-        const double minus = model->evaluate(s.batch, s.x).loss;
-        w = saved;
-        const double fd = (plus - minus) / (2 * eps), g = grads[p].data()[i];
+        const double fd = central_difference(*model, s, model->params[p].data()[i], eps), g = grads[p].data()[i];
         EXPECT_NEAR(g, fd, 1e-4 + 1e-2 * std::abs(g)) << model->names[p] << "[" << i << "]";
         worst = std::max(worst, std::abs(g - fd));
       }
@@ -178,14 +183,8 @@ TEST(TrainableModels, InputGradientsMatchFiniteDifferences) {
     ASSERT_EQ(dx.rows(), 5);
     ASSERT_EQ(dx.cols(), T * B);
     for (Eigen::Index i = 0; i < s.x.size(); ++i) {
-      float& v = s.x.data()[i];
-      const float saved = v;
-      v = static_cast<float>(saved + eps);
-      const double plus = model->evaluate(s.batch, s.x).loss;
-      v = static_cast<float>(saved - eps);
-      const double minus = model->evaluate(s.batch, s.x).loss;
-      v = saved;
-      EXPECT_NEAR(dx.data()[i], (plus - minus) / (2 * eps), 1e-4 + 1e-2 * std::abs(dx.data()[i])) << i;
+      const double fd = central_difference(*model, s, s.x.data()[i], eps);
+      EXPECT_NEAR(dx.data()[i], fd, 1e-4 + 1e-2 * std::abs(dx.data()[i])) << i;
     }
   }
 }

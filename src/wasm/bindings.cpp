@@ -8,7 +8,7 @@
 //                                          choices, help, range}, ...] or {error}
 //   runTiming(params, progress?)      -> {experiment, params, ...the result's fields (its
 //                                          visit_fields in core/experiments/timing.h), error: ''} or {error}
-//   runGradient, runRetention, runArchitectures, runMemory, runWorkDepth (params, progress?)
+//   runGradient, runRetention, runArchitectures, runMemory, runWorkDepth, runTrain (params, progress?)
 //                                     -> likewise (`rnn-lesson <experiment> --json`)
 //   parameterSpecs('workdepth' | 'scaling') -> the specs of those parameter tables
 //   limits(experiment, params)        -> {error: '', refused: '' or why validate() refuses params,
@@ -51,6 +51,7 @@
 #include "core/params.h"
 #include "core/experiments/retention.h"
 #include "core/experiments/timing.h"
+#include "core/experiments/train.h"
 #include "wasm/js_input.h"
 #include "wasm/js_writer.h"
 
@@ -115,6 +116,11 @@ val run_architectures_js(val params, val progress) {
 val run_memory_js(val params, val progress) {
   return run_experiment("memory", memory_fields(), params, progress,
                         [](const MemoryParams& p, const Progress& pr) { return run_memory(p, pr); });
+}
+
+val run_train_js(val params, val progress) {
+  return run_experiment("train", train_fields(), params, progress,
+                        [](const TrainParams& p, const Progress& pr) { return run_train(p, pr); });
 }
 
 val run_work_depth_js(val params, val progress) {
@@ -215,8 +221,9 @@ val parameter_specs_js(val experiment) {
     if (name == "architectures") return spec_array(specs_of(architectures_fields()));
     if (name == "memory") return spec_array(specs_of(memory_fields()));
     if (name == "workdepth") return spec_array(specs_of(work_depth_fields()));
+    if (name == "train") return spec_array(specs_of(train_fields()));
     if (name == "scaling") return spec_array(specs_of(scaling_fields()));
-    return error_object("experiment must be one of timing, gradient, retention, architectures, memory, workdepth, scaling (got " +
+    return error_object("experiment must be one of timing, gradient, retention, architectures, memory, workdepth, train, scaling (got " +
                         (name.empty() ? type_name(experiment) : "'" + shown_text(name) + "'") + ")");
   } catch (const std::exception& e) {
     return error_object(std::string("internal error: ") + e.what());
@@ -255,6 +262,7 @@ val limits_js(val experiment, val params) {
     if (name == "architectures") return limits_of(architectures_fields(), params);
     if (name == "memory") return limits_of(memory_fields(), params);
     if (name == "workdepth") return limits_of(work_depth_fields(), params);
+    if (name == "train") return limits_of(train_fields(), params);
     if (name == "scaling") return limits_of(scaling_fields(), params);
     return parameter_specs_js(experiment);  // its error names the experiments
   } catch (const std::exception& e) {
@@ -277,6 +285,7 @@ EMSCRIPTEN_BINDINGS(rnn_lesson) {
   function("runArchitectures", &run_architectures_js);
   function("runMemory", &run_memory_js);
   function("runWorkDepth", &run_work_depth_js);
+  function("runTrain", &run_train_js);
   function("attentionRows", &attention_rows_js);
   function("rnnSequences", &rnn_sequences_js);
   function("rnnRelaySegment", &rnn_relay_segment_js);

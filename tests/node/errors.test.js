@@ -117,7 +117,7 @@ test('an error result needs no cleanup and many errors leak nothing', () => {
 });
 
 test('unknown experiment in parameterSpecs', () => {
-  assertError(m.parameterSpecs('lstm'), /^experiment must be one of timing, gradient, retention, architectures, memory, workdepth, scaling \(got 'lstm'\)$/);
+  assertError(m.parameterSpecs('lstm'), /^experiment must be one of timing, gradient, retention, architectures, memory, workdepth, train, scaling \(got 'lstm'\)$/);
   assertError(m.parameterSpecs(3), /^experiment must be one of .* \(got a number\)$/);
   assertError(m.parameterSpecs(), /^experiment must be one of .* \(got undefined\)$/);
   assert.ok(Array.isArray(m.parameterSpecs('timing')));
