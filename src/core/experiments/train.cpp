@@ -82,7 +82,7 @@ const std::vector<Field<TrainParams>>& train_fields() {
       {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed (each run adds 1 to it)", "Random seed", true, false},
        &P::seed},
       {{"tbptt", ParamType::Integer, 0, 1000, 1, "0", {},
-        "truncated BPTT: carry the gradient back only this many steps (0 = all the way)", "BPTT window W (0 = full)", true},
+        "truncated BPTT: recurrent networks carry the gradient back only this many steps (0 = all the way; attention has no steps)", "BPTT window W (0 = full)", true},
        &P::tbptt},
       {{"forget_bias", ParamType::Real, -5, 10, 1, "1", {}, "LSTM forget-gate bias at the start (higher keeps more)",
         "LSTM forget-gate bias", true},
