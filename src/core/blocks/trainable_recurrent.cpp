@@ -15,9 +15,11 @@ namespace {
 
 using Eigen::MatrixXf;
 
-// Elementwise logistic in place; a block of any shape.
+// Elementwise logistic in place, as 1/2 + tanh(z/2) / 2: Eigen's float tanh is a rational
+// function, without exp's range reduction (measured: the LSTM's step 12% of a training step
+// as 1 / (1 + exp(-z))). A block of any shape.
 template <class Block>
-void logistic_in_place(Block&& z) { z = (1.0f + (-z.array()).exp()).inverse().matrix(); }
+void logistic_in_place(Block&& z) { z = (0.5f + 0.5f * (0.5f * z.array()).tanh()).matrix(); }
 template <class Block>
 void tanh_in_place(Block&& z) { z = z.array().tanh().matrix(); }
 
@@ -39,8 +41,10 @@ const MatrixXf& RecurrentModel::encode(const MatrixXf& x, int T, int B) {
 
 void RecurrentModel::encode_backward(const MatrixXf& x, int T, int B, const MatrixXf& d_summary, int window,
                                      MatrixXf* d_inputs) {
-  dU_.setZero(U_.rows(), U_.cols());
-  back_steps(T, B, window > 0 ? T - window : 0, d_summary);
+  const int first = window > 0 ? T - window : 0;  // the earliest step the gradient reaches
+  dU_.resize(U_.rows(), U_.cols());                 // back_steps writes every column from `first` on
+  dU_.leftCols(static_cast<Eigen::Index>(first) * B).setZero();
+  back_steps(T, B, first, d_summary);
   grads[wx_].noalias() = dU_ * x.transpose();
   grads[b_] = dU_.rowwise().sum();
   if (d_inputs) d_inputs->noalias() = params[wx_].transpose() * dU_;

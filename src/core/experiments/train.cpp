@@ -66,7 +66,7 @@ const std::vector<Field<TrainParams>>& train_fields() {
       {{"lags", ParamType::IntegerList, 2, 1000, 12, "5,10,20,40,80,160", {},
         "sequence lengths T: the first token is T - 1 steps before the answer", "Lags (sequence lengths)"},
        &P::lags},
-      {{"steps", ParamType::Integer, 1, 20000, 1, "300", {}, "Adam steps per run (the training budget)", "Training steps"},
+      {{"steps", ParamType::Integer, 1, 20000, 1, "200", {}, "Adam steps per run (the training budget)", "Training steps"},
        &P::steps},
       {{"batch", ParamType::Integer, 1, 256, 1, "32", {}, "sequences per training step", "Batch size", true}, &P::batch},
       {{"hidden_size", ParamType::Integer, 1, 256, 1, "32", {}, "hidden units H (attention's width)", "Hidden size H"},
@@ -91,7 +91,7 @@ const std::vector<Field<TrainParams>>& train_fields() {
         "linear recurrence's gate bias at the start: its decay per step starts at 1 - sigmoid(bias)",
         "Linear recurrence gate bias", true},
        &P::linear_gate_bias},
-      {{"eval_every", ParamType::Integer, 1, 20000, 1, "25", {}, "steps between held-out evaluations",
+      {{"eval_every", ParamType::Integer, 1, 20000, 1, "20", {}, "steps between held-out evaluations",
         "Evaluate every", true},
        &P::eval_every},
   };
