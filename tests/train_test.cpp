@@ -262,6 +262,15 @@ TEST(Train, SameSeedSameCurves) {
   TrainParams other = tiny();
   other.seed += 1;
   EXPECT_NE(run_train(other).runs[0].loss, a.runs[0].loss);
+  // Run seeds count on from `seed`, past 2^31 - 1 too (weights from NumpyRandom(seed mod 2^32)).
+  TrainParams top = tiny();
+  top.seed = 2147483647;
+  top.architectures = {"rnn"};
+  top.lags = {3};
+  const TrainResult t = run_train(top);
+  ASSERT_EQ(t.runs.size(), 2u);
+  EXPECT_EQ(t.runs[0].seed, 2147483647.0);
+  EXPECT_EQ(t.runs[1].seed, 2147483648.0);
   EXPECT_EQ(a.ms_per_step.size(), 5u);
   for (const StepTime& s : a.ms_per_step) EXPECT_EQ(s.lag, 6);
 }

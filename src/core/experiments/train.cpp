@@ -139,7 +139,7 @@ TrainResult run_train(const TrainParams& p, const Progress& progress, const Cloc
         TrainRun run;
         run.architecture = a;
         run.lag = T;
-        run.seed = static_cast<int>(seed);
+        run.seed = static_cast<double>(p.seed) + s;
         Eigen::MatrixXf d_inputs;
         const double macs_per_step = run_macs(p, a, T) / (double(p.steps) + 1);  // for progress only
         for (int step = 0;; ++step) {

@@ -58,7 +58,7 @@ std::string validate(const TrainParams& p);
 struct TrainRun {
   std::string architecture;
   int lag = 0;
-  int seed = 0;
+  double seed = 0;                            // seed + run index (a double: it can pass 2^31 - 1)
   std::vector<int> eval_steps;                // 0, eval_every, 2 eval_every, ..., steps
   std::vector<double> accuracy;               // held-out, per evaluation
   std::vector<double> loss;                   // held-out mean cross-entropy (nats)
