@@ -14,7 +14,7 @@ test('version() is the project version', () => {
   assert.equal(m.version(), cmake.match(/project\(rnn_lesson VERSION (\S+)/)[1]);
 });
 
-for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'memory']) {
+for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'memory', 'train']) {
   test(`parameterSpecs('${experiment}') matches \`rnn-lesson ${experiment} --help\``, () => {
     const specs = m.parameterSpecs(experiment);
     assert.ok(Array.isArray(specs) && specs.length > 0);
@@ -32,30 +32,33 @@ for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'm
     });
     for (let i = 0; i < specs.length; ++i) {
       const s = specs[i];
-      assert.deepEqual(Object.keys(s), ['name', 'type', 'min', 'max', 'maxCount', 'defaultValue', 'choices', 'help', 'range']);
+      assert.deepEqual(Object.keys(s), ['name', 'type', 'min', 'max', 'maxCount', 'defaultValue', 'choices', 'help', 'range',
+        'label', 'advanced', 'slider', 'choiceLabels']);
       assert.equal(s.defaultValue, listed[i].defaultValue, `${s.name} default`);
       assert.equal(s.range, listed[i].range, `${s.name} range`);
       assert.equal(s.help, listed[i].help, `${s.name} help`);
-      assert.ok(['integer', 'real', 'integer_list', 'choice'].includes(s.type), `${s.name} type ${s.type}`);
+      assert.ok(['integer', 'real', 'integer_list', 'choice', 'choice_list'].includes(s.type), `${s.name} type ${s.type}`);
       assert.ok(Array.isArray(s.choices));
-      assert.equal(s.choices.length > 0, s.type === 'choice', `${s.name}: choices only for a choice`);
-      if (s.type !== 'choice') assert.ok(s.min <= s.max, `${s.name} min <= max`);
+      const named = s.type === 'choice' || s.type === 'choice_list';
+      assert.equal(s.choices.length > 0, named, `${s.name}: choices only for a choice or a choice list`);
+      if (!named) assert.ok(s.min <= s.max, `${s.name} min <= max`);
       if (s.type === 'integer_list') assert.ok(s.maxCount >= 1);
     }
   });
 
   test(`every ${experiment} default, passed back as text and as numbers, is accepted and kept`, () => {
     const run = { timing: m.runTiming, gradient: m.runGradient, retention: m.runRetention,
-      architectures: m.runArchitectures, memory: m.runMemory }[experiment];
+      architectures: m.runArchitectures, memory: m.runMemory, train: m.runTrain }[experiment];
     const specs = m.parameterSpecs(experiment);
     const asText = {}, asValues = {};
     for (const s of specs) {
       asText[s.name] = s.defaultValue;
-      asValues[s.name] = s.type === 'choice' ? s.defaultValue
+      asValues[s.name] = s.type === 'choice' || s.type === 'choice_list' ? s.defaultValue
         : s.type === 'integer_list' ? s.defaultValue.split(',').map(Number) : Number(s.defaultValue);
     }
     const cheap = experiment === 'timing' ? { lengths: '10,20', trials: 1, min_interval_ms: 0.5 } : { seeds: 1 };
     if (experiment === 'memory') Object.assign(cheap, { attention_trials: 4 });
+    if (experiment === 'train') Object.assign(cheap, { lags: '3', steps: 2 });
     const a = run({ ...asText, ...cheap }), b = run({ ...asValues, ...cheap });
     assert.equal(a.error, '');
     assert.equal(b.error, '');
