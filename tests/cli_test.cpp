@@ -222,6 +222,10 @@ TEST(Cli, TrainJsonAndRefusals) {
   EXPECT_TRUE(keys.count("runs") && keys.count("ms_per_step") && keys.count("chance")) << r.out;
   EXPECT_NE(r.out.find("\"steps_to_learn\":"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"architectures\":\"rnn,attention\""), std::string::npos) << r.out;
+  const CliRun text = run("train --architectures rnn --lags 3,4 --steps 2 --batch 4", false);
+  ASSERT_EQ(text.status, 0) << text.out;
+  EXPECT_NE(text.out.find("Steps to reach 90% held-out accuracy ('-': not within 2 steps)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("| lag 3"), std::string::npos) << text.out;
   expect_bad_input("train --architectures rnn,transformer", "architectures");
   expect_bad_input("train --architectures rnn,rnn", "architectures");
   expect_bad_input("train --lags 1", "lags");
