@@ -229,6 +229,7 @@ TEST(Cli, TrainJsonAndRefusals) {
   expect_bad_input("train --architectures rnn,transformer", "architectures");
   expect_bad_input("train --architectures rnn,rnn", "architectures");
   expect_bad_input("train --lags 1", "lags");
+  expect_bad_input("train --lags 5,10,5", "lags must be different from each other (got 5 twice)");
   expect_bad_input("train --tbptt -1", "tbptt");
   expect_bad_input("train --lags 1000 --batch 256 --hidden_size 256", "hidden_size");
   expect_bad_input("train --steps 20000 --lags 1000", "steps");

@@ -103,6 +103,9 @@ TrainParams default_train_params() { return defaults_from(train_fields()); }
 std::string validate(const TrainParams& p) {
   std::string error = check_fields(train_fields(), p);
   if (!error.empty()) return error;
+  for (std::size_t i = 0; i < p.lags.size(); ++i)
+    if (std::count(p.lags.begin(), p.lags.begin() + i, p.lags[i]))
+      return "lags must be different from each other (got " + std::to_string(p.lags[i]) + " twice)";
   if (activation_bytes(p) > kMaxActivationBytes)
     return "hidden_size * largest lag * max(batch, 64) is too large: the activations kept for backpropagation, "
            "(16 hidden_size + 2 (symbols + distractors)) floats per position, must fit in 256 MiB (got " +
