@@ -214,4 +214,25 @@ TEST(Cli, EqualsFormAndDashesInNames) {
   EXPECT_NE(r.out.find("\"mode\":\"kata\""), std::string::npos) << r.out;
 }
 
+TEST(Cli, TrainJsonAndRefusals) {
+  // A tiny sweep: the JSON has runs with null for "not learned" and ms_per_step per network.
+  const CliRun r = run("train --json --architectures rnn,attention --lags 3 --steps 2 --eval_every 1 --batch 4", false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto keys = top_level_keys(r.out);
+  EXPECT_TRUE(keys.count("runs") && keys.count("ms_per_step") && keys.count("chance")) << r.out;
+  EXPECT_NE(r.out.find("\"steps_to_learn\":"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"architectures\":\"rnn,attention\""), std::string::npos) << r.out;
+  const CliRun text = run("train --architectures rnn --lags 3,4 --steps 2 --batch 4", false);
+  ASSERT_EQ(text.status, 0) << text.out;
+  EXPECT_NE(text.out.find("Steps to reach 90% held-out accuracy ('-': not within 2 steps)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("| lag 3"), std::string::npos) << text.out;
+  expect_bad_input("train --architectures rnn,transformer", "architectures");
+  expect_bad_input("train --architectures rnn,rnn", "architectures");
+  expect_bad_input("train --lags 1", "lags");
+  expect_bad_input("train --lags 5,10,5", "lags must be different from each other (got 5 twice)");
+  expect_bad_input("train --tbptt -1", "tbptt");
+  expect_bad_input("train --lags 1000 --batch 256 --hidden_size 256", "hidden_size");
+  expect_bad_input("train --steps 20000 --lags 1000", "steps");
+}
+
 }  // namespace

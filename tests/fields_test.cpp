@@ -3,6 +3,7 @@
 // JSON by tests/cli_test.cpp, the JS objects against that JSON by tests/node/equality.test.js.
 #include "core/fields.h"
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,6 +34,7 @@ class Trace final : public FieldVisitor {
   void text(const char* k, const std::string& s) override { word(k, "'" + s + "'"); }
   void numbers(const char* k, const std::vector<double>& x) override { word(k, "n[" + std::to_string(x.size()) + "]"); }
   void integers(const char* k, const std::vector<int>& x) override { word(k, "i[" + std::to_string(x.size()) + "]"); }
+  void null_value(const char* k) override { word(k, "null"); }
   void begin_object(const char* k) override { word(k, "{"); keys_.emplace_back(); }
   void end_object() override { out += " }"; keys_.pop_back(); }
   void begin_array(const char* k) override { word(k, "["); keys_.emplace_back(); }
@@ -77,6 +79,14 @@ TEST(Fields, MatricesAreArraysOfVectorsAndBoolsStayBools) {
   EXPECT_NE(t.find("measured_here:true"), std::string::npos) << t;
   EXPECT_NE(t.find("rnn_projected_ms:[ -:n[2] -:n[2] ]"), std::string::npos) << t;
   EXPECT_NE(t.find("attention_faster:[ -:i[2] ]"), std::string::npos) << t;
+}
+
+TEST(Fields, AnOptionalIsItsValueOrNull) {
+  Trace t;
+  t.field("learned_at", std::optional<int>(40));
+  t.field("never", std::optional<int>());
+  t.field("ratio", std::optional<double>(0.5));
+  EXPECT_EQ(t.out, "learned_at:i never:null ratio:n");
 }
 
 TEST(Fields, ALiteralIsText) {

@@ -144,4 +144,28 @@ TEST(NumpyRandom, DefaultSeedIsZero) {
   EXPECT_EQ(rng.random_sample(), goldens()[0].random_sample[0]);
 }
 
+// np.random.seed(s); randint(0, 4, size=8); randint(0, 5, size=8); randint(0, 1, size=2);
+// randint(0, 1000, size=4); random_sample() (tests/golden/make_goldens.py). The masks are 3, 7
+// (with redraws above 4), none (high 1 draws nothing: the random_sample after agrees) and 1023.
+TEST(NumpyRandom, RandintMatchesNumpyExactly) {
+  struct Golden {
+    std::uint32_t seed;
+    std::vector<int> four, five, thousand;
+    double after;
+  };
+  const std::vector<Golden> goldens = {
+      {0u, {0, 3, 1, 0, 3, 3, 3, 3}, {1, 3, 2, 4, 0, 0, 4, 2}, {705, 486, 551, 87}, 0.4799771723750573},
+      {42u, {2, 3, 0, 2, 2, 3, 0, 0}, {1, 2, 2, 2, 4, 3, 2, 4}, {769, 343, 491, 413}, 0.21233911067827616},
+  };
+  for (const auto& g : goldens) {
+    NumpyRandom rng(g.seed);
+    for (int x : g.four) EXPECT_EQ(rng.randint(4), x) << "seed " << g.seed;
+    for (int x : g.five) EXPECT_EQ(rng.randint(5), x) << "seed " << g.seed;
+    EXPECT_EQ(rng.randint(1), 0);
+    EXPECT_EQ(rng.randint(1), 0);
+    for (int x : g.thousand) EXPECT_EQ(rng.randint(1000), x) << "seed " << g.seed;
+    EXPECT_EQ(rng.random_sample(), g.after) << "seed " << g.seed;
+  }
+}
+
 }  // namespace

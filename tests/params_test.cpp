@@ -46,6 +46,20 @@ std::vector<BadCase> bad_inputs(const ParamSpec& s) {
     cases.push_back({"a number for a choice", ParamInput::from_numbers({1})});
     return cases;
   }
+  if (s.type == ParamType::ChoiceList) {
+    const std::string first = s.choices.at(0);
+    cases.push_back({"unknown name", ParamInput::from_text(first + ",nope")});
+    cases.push_back({"name in the wrong case", ParamInput::from_text(first + "X")});
+    cases.push_back({"name twice", ParamInput::from_text(first + "," + first)});
+    cases.push_back({"trailing comma", ParamInput::from_text(first + ",")});
+    cases.push_back({"blank text", ParamInput::from_text("  ")});
+    cases.push_back({"a line break", ParamInput::from_text(first + "\n")});
+    cases.push_back({"a number for a list of names", ParamInput::from_numbers({1})});
+    std::string over;
+    for (int i = 0; i <= s.max_count; ++i) over += (i ? "," : "") + first;
+    cases.push_back({"more names than max_count", ParamInput::from_text(over)});
+    return cases;
+  }
   const bool integral = s.type != ParamType::Real;
   const double below = integral ? s.min - 1 : std::nextafter(s.min, -kInf);
   const double above = integral ? s.max + 1 : std::nextafter(s.max, kInf);
@@ -114,6 +128,21 @@ void expect_table_accepts_edges(const std::vector<Field<Params>>& table) {
       }
       continue;
     }
+    if (s.type == ParamType::ChoiceList) {
+      // Every name alone, and all of them in reverse order with spaces around (order kept).
+      std::string all;
+      std::vector<std::string> reversed(s.choices.rbegin(), s.choices.rend());
+      for (const auto& choice : reversed) {
+        EXPECT_EQ(check_param(s, ParamInput::from_text(choice), v), "");
+        EXPECT_EQ(v.choice_list, std::vector<std::string>{choice});
+        all += (all.empty() ? "" : ",\t ") + choice;
+      }
+      if (s.choices.size() <= static_cast<std::size_t>(s.max_count)) {
+        EXPECT_EQ(check_param(s, ParamInput::from_text(" " + all + " "), v), "");
+        EXPECT_EQ(v.choice_list, reversed);
+      }
+      continue;
+    }
     for (double x : {s.min, s.max}) {
       EXPECT_EQ(check_param(s, ParamInput::from_numbers({x}), v), "") << x;
       ASSERT_EQ(v.numbers.size(), 1u);
@@ -157,6 +186,32 @@ TEST(Params, DescribeRange) {
   EXPECT_EQ(describe_range(l), "a list of 1 to 32 integers, each from 1 to 20000");
   ParamSpec c{"mode", ParamType::Choice, 0, 0, 1, "a", {"a", "b"}, ""};
   EXPECT_EQ(describe_range(c), "one of a, b");
+  ParamSpec cl{"models", ParamType::ChoiceList, 0, 0, 3, "a", {"a", "b", "c"}, ""};
+  EXPECT_EQ(describe_range(cl), "a list of 1 to 3 different names from a, b, c");
+}
+
+// A choice list as a table row: parsed into the member in the order given, echoed as the
+// text it would be typed as, refused with the parameter and its range named.
+TEST(Params, AChoiceListFillsAListOfNames) {
+  struct P {
+    std::vector<std::string> models;
+    int n;
+  };
+  const std::vector<Field<P>> table = {
+      {{"models", ParamType::ChoiceList, 0, 0, 3, "b,a", {"a", "b", "c"}, "which"}, &P::models},
+      {{"n", ParamType::Integer, 1, 9, 1, "2", {}, "how many"}, &P::n},
+  };
+  P p = defaults_from(table);
+  EXPECT_EQ(p.models, (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(parse_params(table, {{"models", ParamInput::from_text("c, a")}}, p), "");
+  EXPECT_EQ(p.models, (std::vector<std::string>{"c", "a"}));
+  EXPECT_EQ(check_fields(table, p), "");
+  p.models = {"a", "a"};
+  EXPECT_EQ(check_fields(table, p), "models must be a list of 1 to 3 different names from a, b, c (got 'a' twice)");
+  EXPECT_EQ(parse_params(table, {{"models", ParamInput::from_text("a,d")}}, p),
+            "models must be a list of 1 to 3 different names from a, b, c (got 'd')");
+  expect_table_refuses_bad_inputs(table);
+  expect_table_accepts_edges(table);
 }
 
 TEST(Params, TimingDefaultsParse) {

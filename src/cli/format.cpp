@@ -42,6 +42,7 @@ class JsonWriter final : public FieldVisitor {
   void text(const char* key, const std::string& s) override { open(key); out += str(s); }
   void numbers(const char* key, const std::vector<double>& x) override { list(key, x); }
   void integers(const char* key, const std::vector<int>& x) override { list(key, x); }
+  void null_value(const char* key) override { open(key); out += "null"; }
   void begin_object(const char* key) override { open(key); out += '{'; empty_.push_back(true); }
   void end_object() override { out += '}'; empty_.pop_back(); }
   void begin_array(const char* key) override { open(key); out += '['; empty_.push_back(true); }
@@ -77,6 +78,7 @@ class TextWriter final : public FieldVisitor {
   void text(const char* key, const std::string& s) override { line(key, s); }
   void numbers(const char* key, const std::vector<double>& x) override { list(key, x); }
   void integers(const char* key, const std::vector<int>& x) override { list(key, x); }
+  void null_value(const char* key) override { line(key, "none"); }
   void begin_object(const char* key) override { line(key, ""); depth_ += 1; }
   void end_object() override { depth_ -= 1; }
   void begin_array(const char* key) override { begin_object(key); }

@@ -15,6 +15,7 @@
 #include "core/params.h"
 #include "core/experiments/retention.h"
 #include "core/experiments/timing.h"
+#include "core/experiments/train.h"
 
 namespace rnn_lesson::cli {
 
@@ -36,6 +37,7 @@ std::string to_text(const RetentionResult& r);
 std::string to_text(const ArchitecturesResult& r);
 std::string to_text(const MemoryResult& r);
 std::string to_text(const WorkDepthResult& r);
+std::string to_text(const TrainResult& r);  // in train_text.cpp
 
 // A result as "  key: value" lines from its field table (core/fields.h), for a result with
 // no to_text() above.

@@ -5,7 +5,7 @@
 // its table, one `v.field("key", r.member)` line per field, in output order. The kind of a
 // field follows from the member's C++ type: double (number; may be non-finite), int
 // (integer), bool, std::string (text), std::vector<double> (numbers), std::vector<int>
-// (integers), a struct with its own visit_fields (a nested object), and a std::vector of any
+// (integers), std::optional of any of these (null when empty: "not measured", "never"), a struct with its own visit_fields (a nested object), and a std::vector of any
 // of these (an array: a vector of vectors is a matrix, a vector of structs an array of
 // objects). A type with no kind here does not compile, so a field cannot be written in a way
 // one format does not know.
@@ -17,6 +17,7 @@
 // core/params.h.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +35,8 @@ class FieldVisitor {
   virtual void text(const char* key, const std::string& s) = 0;
   virtual void numbers(const char* key, const std::vector<double>& x) = 0;
   virtual void integers(const char* key, const std::vector<int>& x) = 0;
+  // No value (an empty std::optional): JSON null, JS null.
+  virtual void null_value(const char* key) = 0;
   // A nested object or array: begin, its fields or elements, end.
   virtual void begin_object(const char* key) = 0;
   virtual void end_object() = 0;
@@ -49,6 +52,11 @@ class FieldVisitor {
   void field(const char* key, const char* s) { text(key, s); }
   void field(const char* key, const std::vector<double>& x) { numbers(key, x); }
   void field(const char* key, const std::vector<int>& x) { integers(key, x); }
+  template <class T>
+  void field(const char* key, const std::optional<T>& x) {
+    if (x) field(key, *x);
+    else null_value(key);
+  }
   template <class T>
   void field(const char* key, const std::vector<T>& items) {
     begin_array(key);

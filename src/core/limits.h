@@ -88,8 +88,8 @@ ParamLimit search_interval(const ParamSpec& spec, bool integral, bool is_list, d
 
 // For every Integer, Real and IntegerList parameter of `table`, in table order, the values
 // `validate` accepts with every other parameter of `p` kept. `p` itself may be refused (then
-// the intervals say which single change would make it accepted). Choice parameters are left
-// out. Cost: a few hundred validate() calls at most.
+// the intervals say which single change would make it accepted). Choice and choice-list
+// parameters are left out. Cost: a few hundred validate() calls at most.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 // As in params.h: GCC warns about the list branch for parameter structs that have no list
@@ -103,10 +103,10 @@ std::vector<ParamLimit> param_limits(const std::vector<Field<Params>>& table, co
                                      std::string (*validate)(const Params&)) {
   std::vector<ParamLimit> limits;
   for (const auto& f : table) {
-    if (f.spec.type == ParamType::Choice) continue;
+    if (f.spec.type == ParamType::Choice || f.spec.type == ParamType::ChoiceList) continue;
     std::visit([&](auto m) {
       using T = std::decay_t<decltype(p.*m)>;
-      if constexpr (std::is_same_v<T, std::string>) {
+      if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<std::string>>) {
         return;
       } else if constexpr (std::is_same_v<T, std::vector<int>>) {
         const std::vector<int>& list = p.*m;

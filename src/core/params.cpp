@@ -18,6 +18,27 @@ std::string number_text_of(double x) {
 
 std::string quoted(const std::string& t) { return "'" + shown_text(t) + "'"; }
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (std::size_t i = 0; i < names.size(); ++i) s += (i ? ", " : "") + names[i];
+  return s;
+}
+
+// "rnn, lstm,gru" -> {"rnn", "lstm", "gru"}: split at commas, spaces and tabs around each
+// name trimmed (as for number lists). An empty name stays empty (and is refused).
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t comma = text.find(',', start);
+    const std::string token = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::size_t a = token.find_first_not_of(" \t"), b = token.find_last_not_of(" \t");
+    out.push_back(a == std::string::npos ? "" : token.substr(a, b - a + 1));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
 // The code point of the UTF-8 sequence at text[i] (setting `length`), or -1 when the bytes
 // there are not UTF-8 (then `length` is 1). Overlong forms and surrogates count as not UTF-8.
 long decode_utf8(const std::string& text, std::size_t i, std::size_t& length) {
@@ -121,11 +142,10 @@ std::string describe_range(const ParamSpec& spec) {
     case ParamType::IntegerList:
       return "a list of 1 to " + std::to_string(spec.max_count) + " integers, each from " +
              number_text_of(spec.min) + " to " + number_text_of(spec.max);
-    case ParamType::Choice: {
-      std::string s = "one of ";
-      for (std::size_t i = 0; i < spec.choices.size(); ++i) s += (i ? ", " : "") + spec.choices[i];
-      return s;
-    }
+    case ParamType::Choice:
+      return "one of " + joined(spec.choices);
+    case ParamType::ChoiceList:
+      return "a list of 1 to " + std::to_string(spec.max_count) + " different names from " + joined(spec.choices);
   }
   return "";
 }
@@ -141,7 +161,7 @@ void visit_fields(const ParamSpec& spec, FieldVisitor& v) {
   const ParamType t = spec.type;
   v.field("name", spec.name);
   v.field("type", t == ParamType::Integer ? "integer" : t == ParamType::Real ? "real"
-                  : t == ParamType::IntegerList ? "integer_list" : "choice");
+                  : t == ParamType::IntegerList ? "integer_list" : t == ParamType::Choice ? "choice" : "choice_list");
   v.field("min", spec.min);
   v.field("max", spec.max);
   v.field("maxCount", spec.max_count);
@@ -170,6 +190,21 @@ std::string check_param(const ParamSpec& spec, const ParamInput& input, CheckedV
         return "";
       }
     return must + " (got " + quoted(input.text) + ")";
+  }
+  if (spec.type == ParamType::ChoiceList) {
+    if (!input.is_text) return must + " (got a number)";
+    std::vector<std::string> names = split_names(input.text);
+    if (names.size() > static_cast<std::size_t>(spec.max_count))
+      return must + " (got " + std::to_string(names.size()) + " names)";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      bool known = false;
+      for (const auto& c : spec.choices) known = known || c == names[i];
+      if (!known) return must + " (got " + quoted(names[i]) + ")";
+      for (std::size_t j = 0; j < i; ++j)
+        if (names[j] == names[i]) return must + " (got " + quoted(names[i]) + " twice)";
+    }
+    out.choice_list = std::move(names);
+    return "";
   }
 
   std::vector<double> numbers;

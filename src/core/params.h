@@ -19,7 +19,9 @@
 
 namespace rnn_lesson {
 
-enum class ParamType { Integer, Real, IntegerList, Choice };
+// ChoiceList: a comma-separated list of distinct choices, 1 to max_count of them
+// ("rnn,lstm,attention"), kept in the order given.
+enum class ParamType { Integer, Real, IntegerList, Choice, ChoiceList };
 
 // A table row spells these in order: {name, type, min, max, max_count, default, choices, help,
 // label[, advanced[, slider[, choice_labels]]]}.
@@ -28,18 +30,19 @@ struct ParamSpec {
   ParamType type = ParamType::Integer;
   double min = 0, max = 0;     // inclusive; for a list, the range of every element
   int max_count = 1;           // lists only: the most elements accepted
-  std::string default_value;   // as text: "32", "0.9", "50,100,200", "bptt"
-  std::vector<std::string> choices;  // Choice only
+  std::string default_value;   // as text: "32", "0.9", "50,100,200", "bptt", "rnn,lstm"
+  std::vector<std::string> choices;  // Choice and ChoiceList only
   std::string help;            // one line, in the lesson's words
   // The page's control (not part of the CLI's --help nor of a run's output):
   std::string label = "";      // the control's label ("Hidden size H")
   bool advanced = false;       // shown under "More settings"
   bool slider = true;          // false: a number field only (values spread over decades, seeds);
                                // the page shows a slider only where shows_slider() says so
-  std::vector<std::string> choice_labels = {};  // Choice only, parallel to `choices`; empty = the choices
+  std::vector<std::string> choice_labels = {};  // Choice and ChoiceList, parallel to `choices`; empty = the choices
 };
 
-// "an integer from 1 to 512", "a list of 1 to 32 integers, each from 1 to 20000", ...
+// "an integer from 1 to 512", "a list of 1 to 32 integers, each from 1 to 20000",
+// "a list of 1 to 5 different names from rnn, lstm, gru", ...
 std::string describe_range(const ParamSpec& spec);
 
 // Whether the page's control for this spec has a slider beside its number field: the table
@@ -49,7 +52,7 @@ std::string describe_range(const ParamSpec& spec);
 bool shows_slider(const ParamSpec& spec);
 
 // A spec as the page reads it (core/fields.h): {name, type ("integer", "real",
-// "integer_list" or "choice"), min, max, maxCount, defaultValue, choices, help, range,
+// "integer_list", "choice" or "choice_list"), min, max, maxCount, defaultValue, choices, help, range,
 // label, advanced, slider, choiceLabels} (choiceLabels: one per choice, the choice itself
 // where the table gives none).
 void visit_fields(const ParamSpec& spec, FieldVisitor& v);
@@ -80,11 +83,12 @@ using ParamInputs = std::map<std::string, ParamInput>;
 constexpr std::size_t kMaxParamTextLength = 4096;
 
 // Checks one input against its spec. On success fills `out` (numbers for numeric types,
-// `choice` for Choice) and returns ""; otherwise returns one line naming the parameter
-// and its allowed range.
+// `choice` for Choice, `choice_list` for ChoiceList) and returns ""; otherwise returns one
+// line naming the parameter and its allowed range.
 struct CheckedValue {
   std::vector<double> numbers;
   std::string choice;
+  std::vector<std::string> choice_list;
 };
 std::string check_param(const ParamSpec& spec, const ParamInput& input, CheckedValue& out);
 
@@ -99,7 +103,9 @@ std::string unknown_parameter(const std::string& name, const std::vector<std::st
 template <class Params>
 struct Field {
   ParamSpec spec;
-  std::variant<int Params::*, double Params::*, std::vector<int> Params::*, std::string Params::*> member;
+  std::variant<int Params::*, double Params::*, std::vector<int> Params::*, std::string Params::*,
+               std::vector<std::string> Params::*>
+      member;
 };
 
 // GCC 12 warns (-Warray-bounds) about the list branch of these visitors for parameter
@@ -119,6 +125,8 @@ void assign(const Field<Params>& f, const CheckedValue& v, Params& p) {
     else if constexpr (std::is_same_v<T, std::vector<int>>) {
       (p.*m).clear();
       for (double x : v.numbers) (p.*m).push_back(static_cast<int>(x));
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      p.*m = v.choice_list;
     } else p.*m = v.choice;
   }, f.member);
 }
@@ -131,7 +139,11 @@ ParamInput read(const Field<Params>& f, const Params& p) {
       return ParamInput::from_numbers({static_cast<double>(p.*m)});
     else if constexpr (std::is_same_v<T, std::vector<int>>)
       return ParamInput::from_numbers(std::vector<double>((p.*m).begin(), (p.*m).end()));
-    else return ParamInput::from_text(p.*m);
+    else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      std::string joined;  // as typed in a URL or on the command line
+      for (const std::string& c : p.*m) joined += (joined.empty() ? "" : ",") + c;
+      return ParamInput::from_text(joined);
+    } else return ParamInput::from_text(p.*m);
   }, f.member);
 }
 }  // namespace detail
@@ -183,7 +195,8 @@ std::string check_fields(const std::vector<Field<Params>>& table, const Params& 
 }
 
 // An experiment's parameters as its table has them: numbers, lists as arrays of numbers
-// (plain, not typed: they echo what the caller gave), choices as text.
+// (plain, not typed: they echo what the caller gave), choices as text, a choice list as
+// its comma-separated text ("rnn,lstm", as in the URL).
 template <class Params>
 void visit_params(const std::vector<Field<Params>>& table, const Params& p, FieldVisitor& v) {
   for (const auto& f : table) {

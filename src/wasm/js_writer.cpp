@@ -30,6 +30,7 @@ class JsWriter final : public FieldVisitor {
   void text(const char* key, const std::string& s) override { put(key, val(s)); }
   void numbers(const char* key, const std::vector<double>& x) override { put(key, typed_array(x)); }
   void integers(const char* key, const std::vector<int>& x) override { put(key, typed_array(x)); }
+  void null_value(const char* key) override { put(key, val::null()); }
   void begin_object(const char* key) override { open(key, val::object()); }
   void end_object() override { open_.pop_back(); }
   void begin_array(const char* key) override { open(key, val::array()); }

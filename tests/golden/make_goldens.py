@@ -30,6 +30,16 @@ for seed in [0, 1, 42, 2**31 - 1, 2**32 - 1]:
     np.random.seed(seed)
     print(f"seed {seed} uniform(0.3,1.0,5):", ", ".join(r(v) for v in np.random.uniform(0.3, 1.0, 5)))
 
+# randint (legacy masked rejection), then a random_sample to show how many words it used.
+for seed in [0, 42]:
+    np.random.seed(seed)
+    a = np.random.randint(0, 4, size=8)
+    b = np.random.randint(0, 5, size=8)
+    c = np.random.randint(0, 1, size=2)
+    d = np.random.randint(0, 1000, size=4)
+    print(f"seed {seed} randint 4 (8), 5 (8), 1 (2), 1000 (4), random_sample():",
+          list(map(int, a)), list(map(int, b)), list(map(int, c)), list(map(int, d)), r(np.random.random_sample()))
+
 # The cached second Gaussian: randn(3) then randn(2) continues the pairs.
 np.random.seed(7)
 a = np.random.randn(3)

@@ -127,7 +127,7 @@ test('unknown experiment in runExperiment: the refusal names the experiments of 
 });
 
 test('unknown experiment in parameterSpecs', () => {
-  assertError(m.parameterSpecs('lstm'), /^experiment must be one of timing, gradient, retention, architectures, memory, workdepth, scaling \(got 'lstm'\)$/);
+  assertError(m.parameterSpecs('lstm'), /^experiment must be one of timing, gradient, retention, architectures, memory, workdepth, train, scaling \(got 'lstm'\)$/);
   assertError(m.parameterSpecs(3), /^experiment must be one of .* \(got a number\)$/);
   assertError(m.parameterSpecs(), /^experiment must be one of .* \(got undefined\)$/);
   assert.ok(Array.isArray(m.parameterSpecs('timing')));

@@ -17,7 +17,7 @@ test('version() is the project version', () => {
 
 test('experiments() lists the core\'s experiments in order, each with a summary from the CLI\'s usage', () => {
   const list = m.experiments();
-  assert.deepEqual(list.map((e) => e.name), ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth']);
+  assert.deepEqual(list.map((e) => e.name), ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth', 'train']);
   const usage = require('node:child_process').execFileSync(h.cli(), ['--help'], { encoding: 'utf8' });
   for (const e of list) {
     assert.deepEqual(Object.keys(e), ['name', 'summary']);
@@ -46,7 +46,7 @@ test('specs carry label, advanced, slider and choiceLabels', () => {
   }
 });
 
-for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'memory']) {
+for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'memory', 'train']) {
   test(`parameterSpecs('${experiment}') matches \`rnn-lesson ${experiment} --help\``, () => {
     const specs = m.parameterSpecs(experiment);
     assert.ok(Array.isArray(specs) && specs.length > 0);
@@ -69,10 +69,11 @@ for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'm
       assert.equal(s.defaultValue, listed[i].defaultValue, `${s.name} default`);
       assert.equal(s.range, listed[i].range, `${s.name} range`);
       assert.equal(s.help, listed[i].help, `${s.name} help`);
-      assert.ok(['integer', 'real', 'integer_list', 'choice'].includes(s.type), `${s.name} type ${s.type}`);
+      assert.ok(['integer', 'real', 'integer_list', 'choice', 'choice_list'].includes(s.type), `${s.name} type ${s.type}`);
       assert.ok(Array.isArray(s.choices));
-      assert.equal(s.choices.length > 0, s.type === 'choice', `${s.name}: choices only for a choice`);
-      if (s.type !== 'choice') assert.ok(s.min <= s.max, `${s.name} min <= max`);
+      const named = s.type === 'choice' || s.type === 'choice_list';
+      assert.equal(s.choices.length > 0, named, `${s.name}: choices only for a choice or a choice list`);
+      if (!named) assert.ok(s.min <= s.max, `${s.name} min <= max`);
       if (s.type === 'integer_list') assert.ok(s.maxCount >= 1);
     }
   });
@@ -83,11 +84,12 @@ for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'm
     const asText = {}, asValues = {};
     for (const s of specs) {
       asText[s.name] = s.defaultValue;
-      asValues[s.name] = s.type === 'choice' ? s.defaultValue
+      asValues[s.name] = s.type === 'choice' || s.type === 'choice_list' ? s.defaultValue
         : s.type === 'integer_list' ? s.defaultValue.split(',').map(Number) : Number(s.defaultValue);
     }
     const cheap = experiment === 'timing' ? { lengths: '10,20', trials: 1, min_interval_ms: 0.5 } : { seeds: 1 };
     if (experiment === 'memory') Object.assign(cheap, { attention_trials: 4 });
+    if (experiment === 'train') Object.assign(cheap, { lags: '3', steps: 2 });
     const a = run({ ...asText, ...cheap }), b = run({ ...asValues, ...cheap });
     assert.equal(a.error, '');
     assert.equal(b.error, '');

@@ -48,6 +48,21 @@ double NumpyRandom::uniform(double low, double high) {
   return low + (high - low) * random_sample();
 }
 
+int NumpyRandom::randint(int high) {
+  const std::uint32_t range = static_cast<std::uint32_t>(high) - 1u;  // numpy's rng
+  if (range == 0) return 0;
+  std::uint32_t mask = range;  // numpy's gen_mask: every bit below the highest set bit
+  mask |= mask >> 1;
+  mask |= mask >> 2;
+  mask |= mask >> 4;
+  mask |= mask >> 8;
+  mask |= mask >> 16;
+  std::uint32_t value;
+  do value = next_word() & mask;
+  while (value > range);
+  return static_cast<int>(value);
+}
+
 double NumpyRandom::standard_normal() {
   if (has_cached_gauss_) {
     has_cached_gauss_ = false;

@@ -25,6 +25,10 @@ class NumpyRandom {
   double random_sample();
   // np.random.uniform(low, high): low + (high - low) * random_sample().
   double uniform(double low, double high);
+  // np.random.randint(0, high) for 1 <= high <= 2^31 - 1 (numpy's legacy path): one 32-bit
+  // word masked to the smallest 2^k - 1 that covers high - 1, drawn again while above it;
+  // high = 1 gives 0 and draws nothing. randint(0, high, size=n) is n such calls in order.
+  int randint(int high);
   // np.random.standard_normal() (legacy polar method, pairs cached like numpy).
   double standard_normal();
 

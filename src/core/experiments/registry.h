@@ -31,6 +31,7 @@
 #include "core/experiments/parallel.h"
 #include "core/experiments/retention.h"
 #include "core/experiments/timing.h"
+#include "core/experiments/train.h"
 
 namespace rnn_lesson {
 
@@ -39,7 +40,7 @@ struct ExperimentList {};
 
 // The list, in the order of the lesson (and of the CLI's usage text and experiments()).
 using Experiments = ExperimentList<TimingExperiment, GradientExperiment, RetentionExperiment, ArchitecturesExperiment,
-                                   MemoryExperiment, WorkDepthExperiment, ScalingSlices>;
+                                   MemoryExperiment, WorkDepthExperiment, TrainExperiment, ScalingSlices>;
 
 // The descriptor whose slice() the page's workers call (the parallel section).
 using Slices = ScalingSlices;
