@@ -35,7 +35,9 @@ test('specs carry label, advanced, slider and choiceLabels', () => {
   assert.equal(spec('scaling', 'batch').label, 'Independent RNN sequences');
   assert.equal(spec('memory', 'ridge').slider, false);
   assert.equal(spec('memory', 'seed').slider, false);
-  assert.equal(spec('memory', 'washout').slider, true);
+  // The core decides where a slider shows (params.h shows_slider): a narrow range, not a seed.
+  assert.equal(spec('memory', 'washout').slider, false);  // 0 to 5000: a number field
+  assert.equal(spec('timing', 'hidden_size').slider, true);
   assert.deepEqual(spec('gradient', 'mode').choiceLabels, ['real backprop (bptt)', 'the kata\u2019s simulation (kata)']);
   assert.deepEqual(spec('memory', 'gated_scale').choiceLabels, ['matched to the RNN\u2019s state gain', 'the RNN\u2019s scale']);
   for (const name of h.experimentNames(m).concat(['scaling'])) {
