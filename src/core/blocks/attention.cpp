@@ -4,12 +4,17 @@
 #include <cmath>
 
 namespace rnn_lesson {
+
+void softmax_in_place(Eigen::Ref<Eigen::VectorXd> scores) {
+  scores = (scores.array() - scores.maxCoeff()).exp().matrix();
+  scores /= scores.sum();
+}
+
 namespace {
 
-// Softmax of scores (n), shifted by the maximum so that exp never overflows.
-Eigen::VectorXd softmax(const Eigen::VectorXd& scores) {
-  const Eigen::VectorXd e = (scores.array() - scores.maxCoeff()).exp().matrix();
-  return e / e.sum();
+Eigen::VectorXd softmax(Eigen::VectorXd scores) {
+  softmax_in_place(scores);
+  return scores;
 }
 
 }  // namespace

@@ -30,6 +30,10 @@ struct AttentionLayer {
   static AttentionLayer draw(NumpyRandom& rng, int key_size, int input_size);
 };
 
+// Softmax in place, shifted by the maximum so that exp never overflows: the one softmax of
+// every attention here. scores: (n), n >= 1.
+void softmax_in_place(Eigen::Ref<Eigen::VectorXd> scores);
+
 // Every output of the layer. inputs: (D, T), column t is x_t; returns (K, T), column t is
 // y_t, which attends over columns 0..t.
 Eigen::MatrixXd attention_forward(const AttentionLayer& layer, const Eigen::MatrixXd& inputs);

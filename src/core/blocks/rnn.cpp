@@ -24,9 +24,20 @@ TanhRnn TanhRnn::draw(NumpyRandom& rng, int hidden_size, int input_size, double 
 }
 
 Eigen::VectorXd TanhRnn::step(const Eigen::VectorXd& h_prev, const Eigen::VectorXd& x) const {
-  // Row-vector h Wh is Wh^T h in column form.
-  Eigen::VectorXd z = Wh.transpose() * h_prev + Wx.transpose() * x;
-  return z.array().tanh().matrix();
+  Eigen::VectorXd h = h_prev;
+  advance(h, x, 0, 1);
+  return h;
+}
+
+void TanhRnn::advance(Eigen::Ref<Eigen::VectorXd> h, const Eigen::Ref<const Eigen::MatrixXd>& inputs, int t0,
+                      int t1) const {
+  Eigen::VectorXd z(h.size());
+  for (int t = t0; t < t1; ++t) {
+    // Row-vector h Wh is Wh^T h in column form.
+    z.noalias() = Wh.transpose() * h;
+    z.noalias() += Wx.transpose() * inputs.col(t);
+    h = z.array().tanh().matrix();
+  }
 }
 
 Eigen::MatrixXd TanhRnn::step_jacobian(const Eigen::VectorXd& h) const {

@@ -26,6 +26,11 @@ struct TanhRnn {
   // One step. h_prev: (H), x: (D); returns h: (H).
   Eigen::VectorXd step(const Eigen::VectorXd& h_prev, const Eigen::VectorXd& x) const;
 
+  // Steps t0 .. t1-1 in place, h <- tanh(Wh^T h + Wx^T x_t) for column t of `inputs`: the one
+  // implementation of the double step (step() is one of these; the parallel section's workers
+  // run their sequences and relay segments with it). h: (H), inputs: (D, >= t1).
+  void advance(Eigen::Ref<Eigen::VectorXd> h, const Eigen::Ref<const Eigen::MatrixXd>& inputs, int t0, int t1) const;
+
   // d h_t / d h_{t-1} in column convention, (H, H): diag(1 - h_t^2) Wh^T, given h_t.
   Eigen::MatrixXd step_jacobian(const Eigen::VectorXd& h) const;
 

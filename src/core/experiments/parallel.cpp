@@ -66,17 +66,6 @@ Eigen::MatrixXd sequence_inputs(const ScalingParams& p, int sequence, int steps)
   return x;
 }
 
-// Steps [t0, t1) of the recurrence from h (in place). WhT: (H, H), WxT: (H, D), x: (D, >= t1).
-void recur(const Eigen::MatrixXd& WhT, const Eigen::MatrixXd& WxT, const Eigen::MatrixXd& x, int t0, int t1,
-           Eigen::VectorXd& h) {
-  Eigen::VectorXd z(h.size());
-  for (int t = t0; t < t1; ++t) {
-    z.noalias() = WhT * h;
-    z.noalias() += WxT * x.col(t);
-    h = z.array().tanh().matrix();
-  }
-}
-
 SliceResult refused(const std::string& error) {
   SliceResult r;
   r.error = error;
@@ -258,8 +247,7 @@ SliceResult attention_rows(const ScalingParams& p, int row_begin, int row_end) {
     auto sc = scores.head(m);
     sc.noalias() = K.leftCols(m).transpose() * Q.col(i - row_begin);
     sc *= scale;
-    sc = (sc.array() - sc.maxCoeff()).exp().matrix();
-    sc /= sc.sum();
+    softmax_in_place(sc);
     y.noalias() = V.leftCols(m) * sc;
     r.checksum += y.sum();
   }
@@ -274,11 +262,10 @@ SliceResult rnn_sequences(const ScalingParams& p, int sequence_begin, int sequen
   if (!error.empty()) return refused(error);
   SliceResult r;
   const TanhRnn rnn = scaling_rnn(p);
-  const Eigen::MatrixXd WhT = rnn.Wh.transpose(), WxT = rnn.Wx.transpose();
   for (int s = sequence_begin; s < sequence_end; ++s) {
     const Eigen::MatrixXd x = sequence_inputs(p, s, p.length);
     Eigen::VectorXd h = Eigen::VectorXd::Zero(p.hidden_size);
-    recur(WhT, WxT, x, 0, p.length, h);
+    rnn.advance(h, x, 0, p.length);
     r.checksum += h.sum();
   }
   r.operations = (sequence_end - sequence_begin) * work_depth("rnn", p.length, p.hidden_size, p.input_size).work;
@@ -297,7 +284,7 @@ SliceResult rnn_relay_segment(const ScalingParams& p, int t_begin, int t_end, co
   const Eigen::MatrixXd x = sequence_inputs(p, 0, t_end);
   Eigen::VectorXd h = state.empty() ? Eigen::VectorXd::Zero(p.hidden_size)
                                     : Eigen::Map<const Eigen::VectorXd>(state.data(), p.hidden_size).eval();
-  recur(rnn.Wh.transpose(), rnn.Wx.transpose(), x, t_begin, t_end, h);
+  rnn.advance(h, x, t_begin, t_end);
   r.state.assign(h.data(), h.data() + h.size());
   r.checksum = h.sum();
   r.operations = (t_end - t_begin) * work_depth("rnn", 1, p.hidden_size, p.input_size).work;
