@@ -68,9 +68,9 @@ echo "copied vendor/chart.umd.min.js"
 
 # dist/index.html: web/index.in.html with each experiment of web/experiments/list.js put in,
 # in list order: its two scripts, its section (experiments/<name>.html, whose {{n}} is its
-# number), its row of the summary table and its embed snippet. Adding an experiment is its
-# files plus one line of the list; no edit here or in index.in.html. (Every file of web/ is
-# also copied as it is.)
+# number and {{n:<name>}} another's), its row of the summary table and its embed snippet.
+# Adding an experiment is its files plus one line of the list; no edit here or in
+# index.in.html. (Every file of web/ is also copied as it is.)
 node - "$DIST" <<'JS'
 const fs = require('fs');
 const path = require('path');
@@ -84,11 +84,17 @@ const marker = (html, name, text) => {
   if (!re.test(html)) throw new Error('index.html has no "build: ' + name + '" marker');
   return html.replace(re, () => text);
 };
+// Words that refer to another experiment say {{n:<name>}} (its number) or {{first}} (the
+// first one's name), so reordering the list renumbers the prose too.
+const numbers = (text, where) => text.replace(/\{\{n:([a-z_]+)\}\}/g, (m, name) => {
+  if (!list.includes(name)) throw new Error(where + ': ' + m + ' names no experiment of the list');
+  return String(list.indexOf(name) + 1);
+}).replace(/\{\{first\}\}/g, list[0]);
 const parts = { scripts: '', sections: '', rows: '', snippets: '' };
 list.forEach((name, i) => {
   const n = String(i + 1);
   const file = path.join(dist, 'experiments', name + '.html');
-  const fragment = fs.readFileSync(file, 'utf8').replace(/\{\{n\}\}/g, n);
+  const fragment = numbers(fs.readFileSync(file, 'utf8').replace(/\{\{n\}\}/g, n), file);
   const section = fragment.match(/<section[\s\S]*<\/section>\n/);
   const th = fragment.match(/<th scope="row" data-summary>([\s\S]*?)<\/th>/);
   const snippet = fragment.match(/<!-- snippet: (.*?) -->/);
@@ -102,11 +108,13 @@ list.forEach((name, i) => {
   parts.snippets += '    <div class="snippet">\n      <pre><code id="snippet-' + name + '" data-embed-snippet="' + name + '"></code></pre>\n' +
     '      <button type="button" class="quiet" data-copy="snippet-' + name + '" data-copy-name="' + what + '">Copy ' + what + '</button>\n    </div>\n';
 });
-let html = fs.readFileSync(path.join(dist, 'index.in.html'), 'utf8');
+let html = numbers(fs.readFileSync(path.join(dist, 'index.in.html'), 'utf8'), 'index.in.html');
 html = marker(html, 'experiment scripts', parts.scripts);
 html = marker(html, 'experiment sections', parts.sections);
 html = marker(html, 'summary rows', parts.rows);
 html = marker(html, 'embed snippets', parts.snippets);
+const left = html.match(/\{\{[^}]*\}\}/);
+if (left) throw new Error('index.html keeps the placeholder ' + left[0]);
 fs.writeFileSync(path.join(dist, 'index.html'), html);
 console.log('index.html: ' + list.length + ' experiments put in (' + list.join(', ') + ')');
 JS

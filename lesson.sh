@@ -60,7 +60,7 @@ case "${1:-}" in
     say "native tests (ctest)"
     ctest --test-dir build --output-on-failure -j"$JOBS"
     say "native tests again under -fsanitize=address,undefined (build-asan/)"
-    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DRNN_LESSON_SANITIZE=ON -DRNN_LESSON_BENCH=OFF >/dev/null
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DRNN_LESSON_SANITIZE=ON -DRNN_LESSON_BENCH=OFF >/dev/null
     cmake --build build-asan -j"$JOBS"
     ctest --test-dir build-asan --output-on-failure -j"$JOBS"
     say "fuzzing the CLI's argument checks for 60 s under ASan + UBSan (tests/fuzz/, build-fuzz/)"

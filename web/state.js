@@ -24,7 +24,7 @@
   const EXPERIMENTS = ns.LIST;  // web/experiments/list.js
   const MAX_VALUE_CHARS = 1000;   // longer URL values are refused unread
   const MAX_QUERY_CHARS = 20000;  // a longer query string is ignored as a whole
-  const MAX_MESSAGES = 24;  // six experiments: a shorthand name alone can give six
+  const MAX_MESSAGES = 4 * EXPERIMENTS.length;  // a shorthand name alone gives one per experiment
 
   // Page rows: settings that belong to the page, not to the module (each experiment's own come
   // from its file, web/experiments/<name>.js). `redraw: true` rows change only how a finished

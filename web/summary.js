@@ -5,7 +5,7 @@
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
-  const number = (experiment) => ns.LIST.indexOf(experiment) + 1;
+  const number = ns.numberOf;
 
   function set(id, text) {
     const cell = document.getElementById(id);

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 build=build-fuzz
 
-CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
   -DRNN_LESSON_FUZZ=ON -DRNN_LESSON_TESTS=OFF -DRNN_LESSON_BENCH=OFF >/dev/null
 cmake --build "$build" -j"${JOBS:-2}" --target cli_fuzz
 

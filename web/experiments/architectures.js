@@ -104,14 +104,14 @@
         measured: 'RNN at recurrent scale ' + s + ': ×' + rnn.decay.toFixed(3) + ' per step, ' + c.sigSmall(rnn.norm, 2) + ' at k = ' + rnn.k +
           '. A large random matrix drawn this way has spectral radius near ' + s + ' and σ₁ near ' + c.sig(2 * s, 2) +
           ', so for H = ' + f.hiddenSize + ' the guarantee ' + (2 * s < 1 ? 'very likely applies' : 'very likely does not apply, ' + (rnn.decay < 1 ? 'yet the gradient vanishes anyway' : 'and the gradient does not vanish')) +
-          ' (experiment 2 reports both numbers for its own network).' },
+          ' (experiment ' + ns.numberOf('gradient') + ' reports both numbers for its own network).' },
       { cite: 'Hochreiter & Schmidhuber 1997', claim: 'LSTM can learn to bridge time lags of more than 1,000 steps; its memory cell carries over with weight exactly 1 (the “constant error carousel”), with no forget gate.',
         measured: 'this LSTM has the forget gate added by Gers, Schmidhuber & Cummins (2000), and it is untrained: with the gate’s bias at ' + String(f.forgetBias).replace('-', '−') + ', ×' + lstm.decay.toFixed(3) +
           ' per step, ' + c.sigSmall(lstm.norm, 2) + ' at k = ' + lstm.k + '. Their long lags were bridged after training; ' +
           (lstm.decay >= 0.99 ? 'a forget gate held near 1 keeps the cell path open here too.' : 'a random LSTM with this bias does not keep the cell path open by itself.') },
       { cite: 'Vaswani et al. 2017, Table 1', claim: 'sequential operations and maximum path length are O(n) for a recurrent layer and O(1) for self-attention.',
         measured: 'attention ×' + attn.decay.toFixed(3) + ' per step (flat in k: one hop to every input); the recurrent curves multiply one Jacobian per step. ' +
-          'Experiment 1 measured the sequential cost.' },
+          'Experiment ' + ns.numberOf('timing') + ' measured the sequential cost.' },
     ];
   }
 

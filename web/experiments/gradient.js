@@ -123,7 +123,7 @@
       '×' + f.decay.toFixed(3) + ' per step (σ₁ = ' + f.sigma1.toFixed(2) + ', ρ = ' + f.rho.toFixed(2) + '): at k = ' + f.quoted.k +
         ' the gradient is ' + c.sigSmall(f.quoted.norm, 2) + (f.mode === 'kata' ? ' (the kata’s simulation).' : '.'),
       'One weighted sum links any two positions: the path back to k = ' + f.last.k + ' is one step long, not ' +
-        c.plural(f.last.k, 'Jacobian', 'Jacobians') + ' (experiment 4 measures its size).',
+        c.plural(f.last.k, 'Jacobian', 'Jacobians') + ' (experiment ' + ns.numberOf('architectures') + ' measures its size).',
     ],
     question: {
       question: 'Compared with distance 1, how large will the gradient be at distance 50 (or the largest distance run, if that is smaller)?',

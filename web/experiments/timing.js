@@ -74,7 +74,7 @@
     return 'From L = ' + f.shortest.L + ' to L = ' + f.longest.L + ' the sequence got ' + c.sig(f.lengthRatio, 3) +
       '× longer and one pass took ' + c.sig(f.timeRatio, 3) + '× as long' + overhead + '. The medians lie close to a ' +
       'straight line (R² = ' + f.rSquared.toFixed(3) + '): each step costs about ' + c.sig(f.nsPerStep, 3) +
-      ' ns. A straight line alone does not prove that the steps must wait for one another; experiment 6 tests that with more workers.';
+      ' ns. A straight line alone does not prove that the steps must wait for one another; experiment ' + ns.numberOf('parallel') + ' tests that with more workers.';
   }
 
   // The chart's accessible description, with this run's key figures.
@@ -109,7 +109,7 @@
       c.sig(f.nsPerStep, 3) + ' ns per step (R² ' + f.rSquared.toFixed(3) + (f.disturbed ? ', a disturbed measurement' : '') +
         '). L = ' + f.longest.L + ' is a chain of ' + f.longest.L + ' dependent steps: ' + c.sig(f.longest.ms, 3) + ' ms here.',
       'Its L² = ' + c.sig(f.longest.L * f.longest.L, 3) + ' scores at L = ' + f.longest.L + ' do not wait for one another, so parallel ' +
-        'hardware can share them out; its longest chain of dependent operations grows only like log L (experiment 6 counts it).',
+        'hardware can share them out; its longest chain of dependent operations grows only like log L (experiment ' + ns.numberOf('parallel') + ' counts it).',
     ],
     question: {
       question: 'As the sequence gets longer, how will the time of one pass grow?',
