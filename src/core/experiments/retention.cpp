@@ -6,6 +6,7 @@
 
 #include <Eigen/Cholesky>
 
+#include "core/blocks/attention.h"
 #include "core/blocks/numpy_random.h"
 #include "core/blocks/rnn.h"
 
@@ -132,12 +133,14 @@ Eigen::VectorXd attention_scores(const Eigen::MatrixXd& tokens, const Eigen::Vec
   return (projection * tokens).transpose() * q * inv_sqrt_k;          // (n)
 }
 
+// The weights are the attention layer's own softmax (blocks/attention.h), so every attention
+// in the lesson normalises its scores one way. tokens: (D, n), scores: (n); returns (D).
 Eigen::VectorXd attention_read_scored(const Eigen::Ref<const Eigen::MatrixXd>& tokens,
                                       const Eigen::Ref<const Eigen::VectorXd>& scores, double* weight_on_first) {
-  const Eigen::VectorXd w = (scores.array() - scores.maxCoeff()).exp().matrix();
-  const double total = w.sum();
-  if (weight_on_first) *weight_on_first = w(0) / total;
-  return tokens * w / total;
+  Eigen::VectorXd weights = scores;  // (n)
+  softmax_in_place(weights);
+  if (weight_on_first) *weight_on_first = weights(0);
+  return tokens * weights;  // sum_i a_i x_i
 }
 
 Eigen::VectorXd attention_read(const Eigen::MatrixXd& tokens, const Eigen::VectorXd& query,
