@@ -139,9 +139,9 @@ TEST(Fields, TheCoreDecidesWhereASliderShows) {
   s.max = 10.5;
   EXPECT_FALSE(shows_slider(s));
   s.max = 1;
-  s.slider = false;
+  s.slider = Slider::Off;
   EXPECT_FALSE(shows_slider(s));
-  s.slider = true;
+  s.slider = Slider::Auto;
   s.type = ParamType::IntegerList;
   EXPECT_FALSE(shows_slider(s));
   for (const auto& f : gradient_fields()) {
@@ -166,7 +166,7 @@ TEST(Fields, ASpecAsThePageReadsIt) {
   EXPECT_NE(trace(plain).find("choiceLabels:[ -:'bptt' -:'kata' ]"), std::string::npos);
   for (const auto& f : gradient_fields()) {
     if (f.spec.name == "seed") {
-      EXPECT_FALSE(f.spec.slider);
+      EXPECT_EQ(f.spec.slider, Slider::Off);
     }
   }
 }

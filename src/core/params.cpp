@@ -151,7 +151,7 @@ std::string describe_range(const ParamSpec& spec) {
 }
 
 bool shows_slider(const ParamSpec& spec) {
-  if (!spec.slider) return false;
+  if (spec.slider == Slider::Off) return false;
   if (spec.type == ParamType::Integer) return spec.max - spec.min <= 2100;
   if (spec.type == ParamType::Real) return spec.max - spec.min <= 10;
   return false;
@@ -170,7 +170,7 @@ void visit_fields(const ParamSpec& spec, FieldVisitor& v) {
   v.field("help", spec.help);
   v.field("range", describe_range(spec));
   v.field("label", spec.label);
-  v.field("advanced", spec.advanced);
+  v.field("advanced", spec.tier == Tier::Advanced);
   v.field("slider", shows_slider(spec));
   std::vector<std::string> labels = spec.choices;
   for (std::size_t i = 0; i < labels.size() && i < spec.choice_labels.size(); ++i) labels[i] = spec.choice_labels[i];

@@ -23,8 +23,18 @@ namespace rnn_lesson {
 // ("rnn,lstm,attention"), kept in the order given.
 enum class ParamType { Integer, Real, IntegerList, Choice, ChoiceList };
 
+// Where the page puts a parameter's control: with the experiment's main settings, or under
+// "More settings".
+enum class Tier { Basic, Advanced };
+
+// Whether the page may put a slider beside the control's number field. Auto: where
+// shows_slider() finds the range narrow enough; Off: a number field only (values spread over
+// decades, seeds).
+enum class Slider { Auto, Off };
+
 // A table row spells these in order: {name, type, min, max, max_count, default, choices, help,
-// label[, advanced[, slider[, choice_labels]]]}.
+// label[, tier[, slider[, choice_labels]]]}; the page's flags name themselves
+// ("Random seed", Tier::Advanced, Slider::Off).
 struct ParamSpec {
   std::string name;            // CLI flag (--name) and JS key
   ParamType type = ParamType::Integer;
@@ -35,9 +45,8 @@ struct ParamSpec {
   std::string help;            // one line, in the lesson's words
   // The page's control (not part of the CLI's --help nor of a run's output):
   std::string label = "";      // the control's label ("Hidden size H")
-  bool advanced = false;       // shown under "More settings"
-  bool slider = true;          // false: a number field only (values spread over decades, seeds);
-                               // the page shows a slider only where shows_slider() says so
+  Tier tier = Tier::Basic;
+  Slider slider = Slider::Auto;
   std::vector<std::string> choice_labels = {};  // Choice and ChoiceList, parallel to `choices`; empty = the choices
 };
 
@@ -46,15 +55,15 @@ struct ParamSpec {
 std::string describe_range(const ParamSpec& spec);
 
 // Whether the page's control for this spec has a slider beside its number field: the table
-// allows one (`slider`), the parameter is one number, and its range is narrow enough for a
+// allows one (Slider::Auto), the parameter is one number, and its range is narrow enough for a
 // slider's even steps to reach each useful value (an integer span of at most 2100, a real
 // span of at most 10). The specs' `slider` key (visit_fields) is this.
 bool shows_slider(const ParamSpec& spec);
 
 // A spec as the page reads it (core/fields.h): {name, type ("integer", "real",
 // "integer_list", "choice" or "choice_list"), min, max, maxCount, defaultValue, choices, help, range,
-// label, advanced, slider, choiceLabels} (choiceLabels: one per choice, the choice itself
-// where the table gives none).
+// label, advanced (the tier is Tier::Advanced), slider (shows_slider), choiceLabels}
+// (choiceLabels: one per choice, the choice itself where the table gives none).
 void visit_fields(const ParamSpec& spec, FieldVisitor& v);
 
 // Untrusted text (a name or value) as it may appear inside a one-line error message: line

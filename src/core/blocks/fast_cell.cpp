@@ -26,12 +26,12 @@ template <int B>
 inline void gemv_block(const float* M, std::ptrdiff_t ld, int r, Columns cols, const float* x, const float* init,
                        float* y) {
   V a[B];
-  for (int k = 0; k < B; ++k) a[k] = init ? load(init + r + 4 * k) : splat(0.0f);
+  for (int k = 0; k < B; ++k) a[k] = init ? load<V>(init + r + 4 * k) : splat<V>(0.0f);
   for (int c = 0; c < cols.chunks; ++c)
     for (int j = c * cols.stride + cols.lo, end = c * cols.stride + cols.hi; j < end; ++j) {
       const float* m = M + j * ld + r;
-      const V xj = splat(x[j]);
-      for (int k = 0; k < B; ++k) a[k] += load(m + 4 * k) * xj;
+      const V xj = splat<V>(x[j]);
+      for (int k = 0; k < B; ++k) a[k] += load<V>(m + 4 * k) * xj;
     }
   for (int k = 0; k < B; ++k) store(y + r + 4 * k, a[k]);
 }
@@ -73,13 +73,14 @@ int pad4(int n) { return (n + 3) / 4 * 4; }
 }  // namespace
 
 double padded_squared_norm(const float* p, int n) {
-  fast::V a = fast::splat(0.0f);
+  using V = simd::F4;
+  V a = simd::splat<V>(0.0f);
   for (int i = 0; i < n; i += 4) {
-    const fast::V x = fast::load(p + i);
+    const V x = simd::load<V>(p + i);
     a += x * x;
   }
   float l[4];
-  fast::store(l, a);
+  simd::store(l, a);
   return static_cast<double>((l[0] + l[1]) + (l[2] + l[3]));
 }
 
@@ -161,26 +162,26 @@ void FastCell::forward(const float* s_prev, const float* x, float* s_next, float
   const float* W = W_.data();
   switch (kind_) {
     case Kind::Rnn:
-      copy(scratch_.data(), s_prev, Hp);
-      copy(scratch_.data() + Hp, x, Dp_);
+      simd::copy<V>(scratch_.data(), s_prev, Hp);
+      simd::copy<V>(scratch_.data() + Hp, x, Dp_);
       gemv(W, GHp, Hp, Hp + Dp_, scratch_.data(), nullptr, s_next);
-      apply(s_next, Hp, tanh_v);
+      simd::apply<V>(s_next, Hp, tanh_v);
       break;
     case Kind::Lstm:
       // rows per chunk: i, f, g, o (2 vectors each); record per chunk: i, f, g, o, tanh(c)
       for (int c = 0; c < Hp / kUnits; ++c) {
         const int r = c * 4 * kUnits, u = c * kUnits;
         V a[8];
-        for (int k = 0; k < 8; ++k) a[k] = load(b_.data() + r + 4 * k);
+        for (int k = 0; k < 8; ++k) a[k] = load<V>(b_.data() + r + 4 * k);
         for (int j = 0; j < Hp; ++j) {
           const float* m = W + static_cast<std::ptrdiff_t>(j) * GHp + r;
-          const V hj = splat(s_prev[j]);
-          for (int k = 0; k < 8; ++k) a[k] += load(m + 4 * k) * hj;
+          const V hj = splat<V>(s_prev[j]);
+          for (int k = 0; k < 8; ++k) a[k] += load<V>(m + 4 * k) * hj;
         }
         for (int j = 0; j < Dp_; ++j) {
           const float* m = W + static_cast<std::ptrdiff_t>(Hp + j) * GHp + r;
-          const V xj = splat(x[j]);
-          for (int k = 0; k < 8; ++k) a[k] += load(m + 4 * k) * xj;
+          const V xj = splat<V>(x[j]);
+          for (int k = 0; k < 8; ++k) a[k] += load<V>(m + 4 * k) * xj;
         }
         for (int k = 0; k < 4; ++k) a[k] = sigmoid_v(a[k]);  // i, f
         a[4] = tanh_v(a[4]);                                  // g
@@ -188,7 +189,7 @@ void FastCell::forward(const float* s_prev, const float* x, float* s_next, float
         a[6] = sigmoid_v(a[6]);  // o
         a[7] = sigmoid_v(a[7]);
         for (int q = 0; q < 2; ++q) {
-          const V cell = a[2 + q] * load(s_prev + Hp + u + 4 * q) + a[q] * a[4 + q];  // f c_prev + i g
+          const V cell = a[2 + q] * load<V>(s_prev + Hp + u + 4 * q) + a[q] * a[4 + q];  // f c_prev + i g
           const V tc = tanh_v(cell);
           store(s_next + Hp + u + 4 * q, cell);
           store(s_next + u + 4 * q, a[6 + q] * tc);
@@ -203,21 +204,21 @@ void FastCell::forward(const float* s_prev, const float* x, float* s_next, float
       for (int c = 0; c < Hp / kUnits; ++c) {
         const int r = c * 4 * kUnits, u = c * kUnits;
         V a[8];
-        for (int k = 0; k < 8; ++k) a[k] = load(b_.data() + r + 4 * k);  // hn's bias is 0
+        for (int k = 0; k < 8; ++k) a[k] = load<V>(b_.data() + r + 4 * k);  // hn's bias is 0
         for (int j = 0; j < Hp; ++j) {
           const float* m = W + static_cast<std::ptrdiff_t>(j) * GHp + r;
-          const V hj = splat(s_prev[j]);
-          for (int k = 0; k < 6; ++k) a[k] += load(m + 4 * k) * hj;
+          const V hj = splat<V>(s_prev[j]);
+          for (int k = 0; k < 6; ++k) a[k] += load<V>(m + 4 * k) * hj;
         }
         for (int j = 0; j < Dp_; ++j) {
           const float* m = W + static_cast<std::ptrdiff_t>(Hp + j) * GHp + r;
-          const V xj = splat(x[j]);
-          for (int k = 2; k < 8; ++k) a[k] += load(m + 4 * k) * xj;
+          const V xj = splat<V>(x[j]);
+          for (int k = 2; k < 8; ++k) a[k] += load<V>(m + 4 * k) * xj;
         }
         for (int k = 2; k < 6; ++k) a[k] = sigmoid_v(a[k]);  // z, r
         for (int q = 0; q < 2; ++q) {
           const V n = tanh_v(a[6 + q] + a[4 + q] * a[q]);  // tanh(x_n + r * a_n)
-          store(s_next + u + 4 * q, n + a[2 + q] * (load(s_prev + u + 4 * q) - n));
+          store(s_next + u + 4 * q, n + a[2 + q] * (load<V>(s_prev + u + 4 * q) - n));
           a[6 + q] = n;
         }
         if (record)
@@ -233,16 +234,16 @@ void FastCell::backward(const float* record, const float* s_prev, const float* s
   const int Hp = Hp_, GHp = G_ * Hp_, C = Hp_ + Dp_;
   float* out = scratch_.data();    // (C): [v_h_prev; g_x] for the rnn and the lstm
   float* dz = scratch_.data() + C;  // (G*Hp), in the forward's row order
-  const V one = splat(1.0f);
+  const V one = splat<V>(1.0f);
   switch (kind_) {
     case Kind::Rnn:
       for (int k = 0; k < Hp; k += 4) {
-        const V h = load(s_next + k);
-        store(dz + k, load(v + k) * (one - h * h));
+        const V h = load<V>(s_next + k);
+        store(dz + k, load<V>(v + k) * (one - h * h));
       }
       gemv(B_.data(), C, C, Hp, dz, nullptr, out);
-      copy(v_prev, out, Hp);
-      copy(g_x, out + Hp, Dp_);
+      simd::copy<V>(v_prev, out, Hp);
+      simd::copy<V>(g_x, out + Hp, Dp_);
       break;
     case Kind::Lstm:
       for (int c = 0; c < Hp / kUnits; ++c) {
@@ -250,19 +251,20 @@ void FastCell::backward(const float* record, const float* s_prev, const float* s
         for (int q = 0; q < 2; ++q) {
           const int u = c * kUnits + 4 * q;
           const float* rec = record + c * 5 * kUnits + 4 * q;
-          const V ik = load(rec), fk = load(rec + 8), gk = load(rec + 16), ok = load(rec + 24), tk = load(rec + 32);
-          const V vh = load(v + u);
-          const V vc = load(v + Hp + u) + vh * ok * (one - tk * tk);
+          const V ik = load<V>(rec), fk = load<V>(rec + 8), gk = load<V>(rec + 16), ok = load<V>(rec + 24);
+          const V tk = load<V>(rec + 32);
+          const V vh = load<V>(v + u);
+          const V vc = load<V>(v + Hp + u) + vh * ok * (one - tk * tk);
           store(dz + r + 4 * q, vc * gk * ik * (one - ik));
-          store(dz + r + 8 + 4 * q, vc * load(s_prev + Hp + u) * fk * (one - fk));
+          store(dz + r + 8 + 4 * q, vc * load<V>(s_prev + Hp + u) * fk * (one - fk));
           store(dz + r + 16 + 4 * q, vc * ik * (one - gk * gk));
           store(dz + r + 24 + 4 * q, vh * tk * ok * (one - ok));
           store(v_prev + Hp + u, vc * fk);
         }
       }
       gemv(B_.data(), C, C, GHp, dz, nullptr, out);
-      copy(v_prev, out, Hp);
-      copy(g_x, out + Hp, Dp_);
+      simd::copy<V>(v_prev, out, Hp);
+      simd::copy<V>(g_x, out + Hp, Dp_);
       break;
     case Kind::Gru:
       // dz per chunk: [dn r, du_z, du_r, dn] for the groups hn, z, r, xn; h_prev's rows of B
@@ -272,10 +274,10 @@ void FastCell::backward(const float* record, const float* s_prev, const float* s
         for (int q = 0; q < 2; ++q) {
           const int u = c * kUnits + 4 * q;
           const float* rec = record + r + 4 * q;
-          const V a_n = load(rec), zk = load(rec + 8), rk = load(rec + 16), nk = load(rec + 24), vk = load(v + u);
+          const V a_n = load<V>(rec), zk = load<V>(rec + 8), rk = load<V>(rec + 16), nk = load<V>(rec + 24), vk = load<V>(v + u);
           const V dn = vk * (one - zk) * (one - nk * nk);
           store(dz + r + 4 * q, dn * rk);
-          store(dz + r + 8 + 4 * q, vk * (load(s_prev + u) - nk) * zk * (one - zk));
+          store(dz + r + 8 + 4 * q, vk * (load<V>(s_prev + u) - nk) * zk * (one - zk));
           store(dz + r + 16 + 4 * q, dn * a_n * rk * (one - rk));
           store(dz + r + 24 + 4 * q, dn);
           store(v_prev + u, vk * zk);  // the init of v_prev = v z + Wh da

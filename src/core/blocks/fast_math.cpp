@@ -26,25 +26,25 @@ constexpr double kMagic = 6755399441055744.0;  // 1.5 * 2^52: adding it rounds t
 constexpr double kSmall = 0.625, kLarge = 22.0;  // tanh(22) = 1 - 1.6e-19: 1 in double
 
 using V = simd::D2;
-inline V splat(double a) { return simd::splat<V>(a); }
-inline V load(const double* p) { return simd::load<V>(p); }
-inline void store(double* p, V v) { simd::store<V>(p, v); }
+using simd::load;
 using simd::pow2_from_magic;
 using simd::select_lt;
+using simd::splat;
+using simd::store;
 using simd::vabs;
 using simd::with_sign_of;
 constexpr int kLanes = simd::lanes<V>();
 
 // exp(y) for 0 <= y <= 2 * kLarge (all the large branch needs).
 inline V exp_v(V y) {
-  const V t = y * splat(kLog2e) + splat(kMagic);
-  const V k = t - splat(kMagic);  // round(y / ln 2)
-  V r = y - k * splat(kLn2Hi);
-  r = r - k * splat(kLn2Lo);
+  const V t = y * splat<V>(kLog2e) + splat<V>(kMagic);
+  const V k = t - splat<V>(kMagic);  // round(y / ln 2)
+  V r = y - k * splat<V>(kLn2Hi);
+  r = r - k * splat<V>(kLn2Lo);
   const V rr = r * r;
-  const V px = r * ((splat(kEP0) * rr + splat(kEP1)) * rr + splat(kEP2));
-  const V qx = ((splat(kEQ0) * rr + splat(kEQ1)) * rr + splat(kEQ2)) * rr + splat(kEQ3);
-  const V e = splat(1.0) + splat(2.0) * (px / (qx - px));
+  const V px = r * ((splat<V>(kEP0) * rr + splat<V>(kEP1)) * rr + splat<V>(kEP2));
+  const V qx = ((splat<V>(kEQ0) * rr + splat<V>(kEQ1)) * rr + splat<V>(kEQ2)) * rr + splat<V>(kEQ3);
+  const V e = splat<V>(1.0) + splat<V>(2.0) * (px / (qx - px));
   return e * pow2_from_magic(t);
 }
 
@@ -52,25 +52,25 @@ inline V exp_v(V y) {
 inline V tanh_v(V x) {
   const V a = vabs(x);
   // Large branch, on |x| clamped so exp stays finite (NaN passes through the clamp's compare).
-  const V ac = select_lt(splat(kLarge), a, splat(kLarge), a);
-  const V big = splat(1.0) - splat(2.0) / (exp_v(ac + ac) + splat(1.0));
+  const V ac = select_lt(splat<V>(kLarge), a, splat<V>(kLarge), a);
+  const V big = splat<V>(1.0) - splat<V>(2.0) / (exp_v(ac + ac) + splat<V>(1.0));
   // Small branch.
   const V z = a * a;
-  const V p = (splat(kP0) * z + splat(kP1)) * z + splat(kP2);
-  const V q = ((z + splat(kQ1)) * z + splat(kQ2)) * z + splat(kQ3);
+  const V p = (splat<V>(kP0) * z + splat<V>(kP1)) * z + splat<V>(kP2);
+  const V q = ((z + splat<V>(kQ1)) * z + splat<V>(kQ2)) * z + splat<V>(kQ3);
   const V small = a + a * (z * (p / q));
-  return with_sign_of(select_lt(a, splat(kSmall), small, big), x);
+  return with_sign_of(select_lt(a, splat<V>(kSmall), small, big), x);
 }
 
 }  // namespace
 
 void tanh_in_place(double* x, std::ptrdiff_t n) {
   std::ptrdiff_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) store(x + i, tanh_v(load(x + i)));
+  for (; i + kLanes <= n; i += kLanes) store(x + i, tanh_v(load<V>(x + i)));
   if (i < n) {  // the last element(s), through a padded vector
     double tail[kLanes] = {};
     for (std::ptrdiff_t j = i; j < n; ++j) tail[j - i] = x[j];
-    store(tail, tanh_v(load(tail)));
+    store(tail, tanh_v(load<V>(tail)));
     for (std::ptrdiff_t j = i; j < n; ++j) x[j] = tail[j - i];
   }
 }

@@ -1,6 +1,7 @@
 // The one set of vector helpers every fast kernel is written on: the timed forward pass
-// (rnn.cpp), the float32 cells (fast_cell.cpp, through fast_gates.h) and the double tanh
-// (fast_math.cpp).
+// (rnn.cpp), the float32 cells and their gate functions (fast_cell.cpp, fast_gates.h) and the
+// double tanh (fast_math.cpp). Kernels call these directly (`splat<V>(a)`, `load<V>(p)`,
+// `store(p, v)`); none wraps them again.
 //
 // With GCC or Clang (em++ included) the types are generic vectors: 128-bit F4 (4 floats) and
 // D2 (2 doubles) compile to SSE natively and to SIMD128 in wasm (-msimd128); F8 (8 floats) is
@@ -182,5 +183,18 @@ RNN_SIMD_INLINE void store(S* p, V v) { std::memcpy(p, &v, sizeof v); }
 
 template <class V>
 constexpr int lanes() { return sizeof(V) / sizeof(typename Traits<V>::Scalar); }
+
+// Copies n scalars (n a multiple of lanes<V>()) by vectors: small std::memcpy calls are
+// out-of-line calls in wasm.
+template <class V, class S>
+RNN_SIMD_INLINE void copy(S* dst, const S* src, int n) {
+  for (int i = 0; i < n; i += lanes<V>()) store(dst + i, load<V>(src + i));
+}
+
+// p[i] = f(p[i]) vector by vector, for n scalars (n a multiple of lanes<V>()).
+template <class V, class S, class F>
+RNN_SIMD_INLINE void apply(S* p, int n, F f) {
+  for (int i = 0; i < n; i += lanes<V>()) store(p + i, f(load<V>(p + i)));
+}
 
 }  // namespace rnn_lesson::simd

@@ -190,12 +190,12 @@ const std::vector<Field<ScalingParams>>& scaling_fields() {
         "Hidden size H"},
        &ScalingParams::hidden_size},
       {{"input_size", ParamType::Integer, 1, 256, 1, "8", {}, "input features D",
-        "Input size D", true}, &ScalingParams::input_size},
+        "Input size D", Tier::Advanced}, &ScalingParams::input_size},
       {{"batch", ParamType::Integer, 1, 256, 1, "16", {}, "independent RNN sequences (the part that can be split)",
         "Independent RNN sequences"},
        &ScalingParams::batch},
       {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed for weights and tokens",
-        "Random seed", true, false},
+        "Random seed", Tier::Advanced, Slider::Off},
        &ScalingParams::seed},
   };
   return table;

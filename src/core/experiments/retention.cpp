@@ -6,6 +6,7 @@
 
 #include <Eigen/Cholesky>
 
+#include "core/blocks/attention.h"
 #include "core/blocks/numpy_random.h"
 #include "core/blocks/rnn.h"
 
@@ -79,7 +80,7 @@ const std::vector<Field<RetentionParams>>& retention_fields() {
         "Hidden size H"},
        &RetentionParams::hidden_size},
       {{"input_size", ParamType::Integer, 1, 64, 1, "4", {}, "input features D",
-        "Input size D", true}, &RetentionParams::input_size},
+        "Input size D", Tier::Advanced}, &RetentionParams::input_size},
       {{"max_steps", ParamType::Integer, 0, 2000, 1, "200", {}, "noise steps after the signal",
         "Noise steps (largest n)"},
        &RetentionParams::max_steps},
@@ -90,14 +91,14 @@ const std::vector<Field<RetentionParams>>& retention_fields() {
         "Noise scale"},
        &RetentionParams::noise_scale},
       {{"seeds", ParamType::Integer, 1, 64, 1, "8", {},
-        "random networks summarised by the median and the middle half", "Networks (seeds)", true},
+        "random networks summarised by the median and the middle half", "Networks (seeds)", Tier::Advanced},
        &RetentionParams::seeds},
       {{"readout_trials", ParamType::Integer, 8, 4000, 1, "128", {},
         "stored signals per network for the read-out, half to fit it and half to score it",
-        "Stored signals for the read-out", true},
+        "Stored signals for the read-out", Tier::Advanced},
        &RetentionParams::readout_trials},
       {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed (each network adds 1 to it)",
-        "Random seed", true, false},
+        "Random seed", Tier::Advanced, Slider::Off},
        &RetentionParams::seed},
   };
   return table;
@@ -132,12 +133,14 @@ Eigen::VectorXd attention_scores(const Eigen::MatrixXd& tokens, const Eigen::Vec
   return (projection * tokens).transpose() * q * inv_sqrt_k;          // (n)
 }
 
+// The weights are the attention layer's own softmax (blocks/attention.h), so every attention
+// in the lesson normalises its scores one way. tokens: (D, n), scores: (n); returns (D).
 Eigen::VectorXd attention_read_scored(const Eigen::Ref<const Eigen::MatrixXd>& tokens,
                                       const Eigen::Ref<const Eigen::VectorXd>& scores, double* weight_on_first) {
-  const Eigen::VectorXd w = (scores.array() - scores.maxCoeff()).exp().matrix();
-  const double total = w.sum();
-  if (weight_on_first) *weight_on_first = w(0) / total;
-  return tokens * w / total;
+  Eigen::VectorXd weights = scores;  // (n)
+  softmax_in_place(weights);
+  if (weight_on_first) *weight_on_first = weights(0);
+  return tokens * weights;  // sum_i a_i x_i
 }
 
 Eigen::VectorXd attention_read(const Eigen::MatrixXd& tokens, const Eigen::VectorXd& query,

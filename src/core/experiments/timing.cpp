@@ -34,7 +34,7 @@ const std::vector<Field<TimingParams>>& timing_fields() {
       {{"hidden_size", ParamType::Integer, 1, 1024, 1, "32", {}, "hidden units H",
         "Hidden size H"}, &TimingParams::hidden_size},
       {{"input_size", ParamType::Integer, 1, 256, 1, "8", {}, "input features D",
-        "Input size D", true}, &TimingParams::input_size},
+        "Input size D", Tier::Advanced}, &TimingParams::input_size},
       {{"lengths", ParamType::IntegerList, 1, 20000, 32, "50,100,200,500,1000,2000", {},
         "sequence lengths to time (at least two different)", "Sequence lengths L"}, &TimingParams::lengths},
       {{"trials", ParamType::Integer, 1, 51, 1, "7", {}, "timed rounds: each times every length once; the median per length is reported",
@@ -42,9 +42,9 @@ const std::vector<Field<TimingParams>>& timing_fields() {
        &TimingParams::trials},
       {{"min_interval_ms", ParamType::Real, 0.5, 1000, 1, "2", {},
         "shortest measured interval in ms (a browser clock ticks every 0.1 ms)",
-        "Shortest timed interval (ms)", true}, &TimingParams::min_interval_ms},
+        "Shortest timed interval (ms)", Tier::Advanced}, &TimingParams::min_interval_ms},
       {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed for weights and inputs",
-        "Random seed", true, false},
+        "Random seed", Tier::Advanced, Slider::Off},
        &TimingParams::seed},
   };
   return table;
