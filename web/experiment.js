@@ -123,6 +123,8 @@
       const now = result();
       const stale = isStale();
       section.classList.toggle('is-stale', stale);
+      // A manual experiment's charts are made when it first runs: until then there is no figure.
+      section.classList.toggle('no-charts-yet', manual && !drawn.length && now !== 'running');
       section.dataset.result = now;
       staleNote.hidden = !stale;
       if (stale && lastRun.partial && now === 'cancelled') {

@@ -9,4 +9,5 @@
   'architectures',
   'memory',
   'parallel',
+  'train',
 ];
