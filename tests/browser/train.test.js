@@ -11,7 +11,7 @@ const h = require('./harness.js');
 
 // Two quick jobs (lag 4) stream first; the two at lag 300 take ~2 s each, long enough to cancel.
 const PARAMS = { architectures: 'rnn,attention', lags: [4, 300], steps: 100, eval_every: 20, hidden_size: 16 };
-const QUERY = '?embed=train&train.architectures=rnn,attention&train.lags=4,300&train.steps=100&train.eval_every=20&train.hidden_size=16&train.show_lag=300';
+const QUERY = '?embed=train&train.architectures=rnn,attention&train.lags=4,300&train.steps=100&train.eval_every=20&train.hidden_size=16&train.show_lag=300&train.window=2';
 
 function moduleRun(params) {
   const glue = path.join(h.ROOT, 'build-wasm', 'rnn_lesson_wasm.js');
@@ -44,7 +44,7 @@ describe('experiment 7: training on request', () => {
           .observe(document.querySelector(s), { childList: true, characterData: true, subtree: true });
       }, section + ' [data-role="notice"]');
       await page.click(section + ' [data-role="run"]');
-      await page.waitForFunction(() => window.notices.some((n) => /^\d of 4 runs finished so far\./.test(n)), null, { timeout: 20000, polling: 50 });
+      await page.waitForFunction(() => window.notices.some((n) => /^\d of 6 runs finished so far\./.test(n)), null, { timeout: 20000, polling: 50 });
       assert.equal(await page.getAttribute(section, 'data-result'), 'running');
       assert.equal(await page.evaluate(() => document.documentElement.dataset.lessonState), 'loading');
       await page.click(section + ' [data-role="cancel"]');
@@ -53,7 +53,7 @@ describe('experiment 7: training on request', () => {
       assert.equal(await page.evaluate(() => window.RnnLesson.pools.train.info().workers), 0, 'every worker stopped');
       assert.match(await status(), /^Cancelled\./);
       assert.match(await page.textContent(section + ' .stale-note'),
-        /^Cancelled: the charts, figures and tables below show only the [1-3] of 4 runs that had finished\. Press Train to compute them all\.$/);
+        /^Cancelled: the charts, figures and tables below show only the [1-5] of 6 runs that had finished\. Press Train to compute them all\.$/);
 
       await page.click(section + ' [data-role="run"]');
       assert.equal(await h.waitReady(page, 30000), 'ready');
@@ -73,6 +73,13 @@ describe('experiment 7: training on request', () => {
       const data = await page.evaluate(() => window.RnnLesson.pools && Chart.getChart(document.getElementById('chart-train')).data.datasets[0].data);
       const rnnAt300 = runs.find((r) => r.architecture === 'rnn' && r.lag === 300);
       assert.deepEqual(data.map((p) => p.y), Array.from(rnnAt300.accuracy), 'the RNN curve at lag 300 is the module’s');
+      // The truncated-BPTT comparison at lag 4 (first token 3 steps back, beyond W = 2): no
+      // gradient reaches the first token through the window.
+      const cut = await page.$$eval(section + ' table[data-role="table"]', (tables) =>
+        Array.from(tables[2].querySelectorAll('tbody tr'), (tr) => Array.from(tr.children, (td) => td.textContent)));
+      assert.deepEqual(cut.map((r) => r.slice(0, 3)), [['tanh RNN', '4', 'full BPTT'], ['tanh RNN', '4', 'last 2 steps']]);
+      assert.equal(cut[1][5], '0');
+      assert.match(notice, /At lag 4, whose first token lies beyond a window of W = 2 steps: the tanh RNN with the full gradient .*\. The gradient reaching the first token through the window is exactly 0\./);
       assert.deepEqual(watched.errors, []);
     } finally {
       await context.close();

@@ -2,7 +2,9 @@
 // web/experiments/train.js): held-out accuracy against training step at one lag (chart 0:
 // one line per network, the median over its runs, with the range across runs as a band),
 // and the steps each network needed to reach 90% against the lag (chart 1, log-log; a cross
-// above the budget line, one row per network, where it did not get there within the budget).
+// above the budget line, one row per network, where it did not get there within the budget);
+// and chart 2, the truncated-BPTT comparison: accuracy against step at one lag beyond the
+// window, each recurrent network with the full gradient (solid) and the window (dashed).
 (function () {
   'use strict';
   const ns = window.RnnLesson;
@@ -12,8 +14,15 @@
   const DASH = { rnn: [], lstm: [8, 4], gru: [2, 3], linear: [12, 3, 2, 3], attention: [] };
   const colour = (t, a) => (a === 'linear' ? t.linear : t[c.ARCHITECTURES[a].colour]);
 
+  const RECURRENT = ORDER.filter((a) => a !== 'attention');
+
   function paint(ds, t, i) {
-    if (i === 0) {
+    if (i === 2) {
+      RECURRENT.forEach((a, j) => {
+        for (const k of [0, 1]) Object.assign(ds[2 * j + k], { borderColor: colour(t, a), backgroundColor: colour(t, a) });
+      });
+      Object.assign(ds[8], { borderColor: t.muted, backgroundColor: t.muted });
+    } else if (i === 0) {
       ORDER.forEach((a, j) => c.paintBand(ds, 3 * j, colour(t, a), t));
       Object.assign(ds[15], { borderColor: t.muted, backgroundColor: t.muted });
     } else {
@@ -28,7 +37,18 @@
   function create(canvas, theme, i) {
     const o = c.baseOptions(theme);
     let ds = [];
-    if (i === 0) {
+    if (i === 2) {
+      o.scales = {
+        x: c.axis(theme, 'training step (Adam updates)', { type: 'linear', min: 0 }),
+        y: c.axis(theme, 'held-out accuracy', { type: 'linear', min: 0, max: 1 }),
+      };
+      RECURRENT.forEach((a) => {
+        ds.push({ label: NAMES[a] + ', full BPTT', data: [], borderWidth: 2.5, pointRadius: 2 });
+        ds.push({ label: NAMES[a] + ', truncated', data: [], borderWidth: 2, borderDash: [6, 4], pointRadius: 2 });
+      });
+      ds.push({ label: 'chance, 1/K', data: [], borderWidth: 1.5, borderDash: [2, 4], pointRadius: 0, order: 0 });
+      o.plugins.tooltip.callbacks = { label: (item) => item.dataset.label + ': ' + c.sig(item.parsed.y, 3), title: (items) => 'step ' + items[0].parsed.x };
+    } else if (i === 0) {
       o.scales = {
         x: c.axis(theme, 'training step (Adam updates)', { type: 'linear', min: 0 }),
         y: c.axis(theme, 'held-out accuracy', { type: 'linear', min: 0, max: 1 }),
@@ -61,7 +81,20 @@
   function render(chart, run, values, i) {
     const f = ns.experiments.train.facts(run, values);
     const ds = chart.data.datasets;
-    if (i === 0) {
+    if (i === 2) {
+      const cmp = f.compare;
+      RECURRENT.forEach((a, j) => {
+        ['full', 'window'].forEach((k, m) => {
+          const cl = cmp && cmp.nets[a] && cmp.nets[a][k];
+          ds[2 * j + m].data = cl ? c.points(cl.evalSteps, cl.accuracy.median) : [];
+          if (cmp) ds[2 * j + m].label = NAMES[a] + (k === 'full' ? ', full BPTT' : ', last ' + cmp.window + ' steps');
+        });
+      });
+      ds[8].data = [{ x: 0, y: f.chance }, { x: f.steps, y: f.chance }];
+      ds[8].label = 'chance, 1/K = ' + c.sig(f.chance, 3);
+      chart.options.scales.x.max = f.steps;
+      chart.options.scales.x.title.text = 'training step' + (cmp ? ' (lag ' + cmp.lag + ', first token ' + (cmp.lag - 1) + ' steps back)' : '');
+    } else if (i === 0) {
       ORDER.forEach((a, j) => {
         const cell = f.cells[a] && f.cells[a][f.shownLag];
         if (!cell) {

@@ -84,8 +84,33 @@
       learnedAtQ: atQ.filter((a) => cells[a][qLag].learned),
       notLearnedAtQ: atQ.filter((a) => !cells[a][qLag].learned),
       partial: run.partial || null,
+      compare: compareFacts(r.compare),
       jobsDone: r.jobsDone, jobs: r.jobs,
     };
+  }
+
+  // The truncated-BPTT comparison: per recurrent network, its full and windowed cells.
+  function compareFacts(cmp) {
+    if (!cmp) return null;
+    const nets = {};
+    for (const a of ORDER) {
+      const full = cmp.full.filter((x) => x.architecture === a);
+      const cut = cmp.window_runs.filter((x) => x.architecture === a);
+      if (full.length || cut.length) nets[a] = { full: full.length ? cell(full) : null, window: cut.length ? cell(cut) : null };
+    }
+    return { window: cmp.window, lag: cmp.lag, nets: nets };
+  }
+
+  // "the tanh RNN learned it with the full gradient and not with W = 10; ...", over networks with both runs.
+  function compareText(f) {
+    const cmp = f.compare;
+    const both = cmp ? Object.keys(cmp.nets).filter((a) => cmp.nets[a].full && cmp.nets[a].window) : [];
+    if (!both.length) return '';
+    const said = (cl) => (cl.learned ? 'learned it' : 'did not (' + pct(cl.finalAccuracy) + ')');
+    return 'At lag ' + cmp.lag + ', whose first token lies beyond a window of W = ' + cmp.window + ' steps: ' + both.map((a) =>
+      THE[a] + ' with the full gradient ' + said(cmp.nets[a].full) + ', with the window ' + said(cmp.nets[a].window)).join('; ') +
+      '. The gradient reaching the first token through the window is ' +
+      (both.every((a) => cmp.nets[a].window.startGradient === 0) ? 'exactly 0.' : 'up to ' + c.sigSmall(Math.max(...both.map((a) => cmp.nets[a].window.startGradient)), 2) + '.');
   }
 
   const has = (f, a) => f.architectures.indexOf(a) >= 0;
@@ -122,6 +147,8 @@
       parts.push('Before training, the gradient reaching the first token at lag ' + q + ' was ' +
         c.sigSmall(attn.startGradient / Math.max(rnn.startGradient, 1e-300), 2) + ' times larger for attention than for the tanh RNN.');
     }
+    const cut = compareText(f);
+    if (cut) parts.push(cut);
     return parts.join(' ');
   }
 
@@ -140,6 +167,10 @@
   }
 
   function describe(f, i) {
+    if (i === 2) {
+      return 'Chart: held-out accuracy against training step with the full gradient and with truncated BPTT. ' +
+        (compareText(f) || 'No comparison in this run (window 0, or no lag long enough).') + ' The data tables below have every number.';
+    }
     if (i === 1) {
       return 'Chart: training steps to reach 90% held-out accuracy against the lag, logarithmic axes; a cross above the budget line where a network did not get there. ' +
         f.architectures.map((a) => THE[a] + ' learned ' + learnedText(f, a)).join('; ') + '. The data tables below have every number.';
@@ -176,24 +207,52 @@
       columns: ['network', 'lag T', 'seed', 'step', 'accuracy', 'loss', 'gradient to first token'],
       rows: curves,
       file: 'curves',
+    }, {
+      caption: 'Truncated BPTT: full gradient against a window of W steps, at the smallest lag beyond it',
+      columns: ['network', 'lag T', 'gradient', 'steps to learn', 'final accuracy (median)', 'gradient to first token at step 0 (median)'],
+      rows: f.compare ? [].concat(...Object.keys(f.compare.nets).map((a) => ['full', 'window'].filter((k) => f.compare.nets[a][k]).map((k) => {
+        const cl = f.compare.nets[a][k];
+        return [NAMES[a], cl.lag, k === 'full' ? 'full BPTT' : 'last ' + f.compare.window + ' steps', cl.learned ? cl.stepsToLearn : 'not within ' + f.steps,
+          cl.finalAccuracy, cl.startGradient];
+      }))) : [],
+      file: 'tbptt',
     }];
   }
 
   // The jobs: one per network and lag, the shortest lag of every network first, quickest
   // first (the first points soon), then the rest, longest first (so no long job starts last).
-  function jobs(params) {
+  function jobs(params, values) {
     const lags = Array.from(params.lags);
     const smallest = Math.min(...lags);
     const out = [];
+    // The truncated-BPTT comparison: each recurrent network at the smallest lag whose first token
+    // lies beyond the window, trained with the full gradient and with it cut to the last W steps.
+    const cmp = comparison(params, values);
+    if (cmp) {
+      for (const a of ORDER.filter((x) => x !== 'attention' && list(params.architectures).indexOf(x) >= 0)) {
+        for (const [tag, W] of [['full', 0], ['window', cmp.window]]) {
+          out.push({ experiment: 'train', architecture: a, lag: cmp.lag, tag: tag, weight: COST[a] * cmp.lag * params.seeds * params.steps,
+            params: Object.assign({}, params, { architectures: Array.isArray(params.architectures) ? [a] : a, lags: [cmp.lag], tbptt: W }) });
+        }
+      }
+    }
     for (const a of ORDER.filter((x) => list(params.architectures).indexOf(x) >= 0)) {
       for (const T of lags) {
         out.push({ experiment: 'train', architecture: a, lag: T, weight: COST[a] * T * params.seeds * params.steps,
           params: Object.assign({}, params, { architectures: Array.isArray(params.architectures) ? [a] : a, lags: [T] }) });
       }
     }
-    const first = out.filter((j) => j.lag === smallest).sort((x, y) => x.weight - y.weight);
-    const rest = out.filter((j) => j.lag !== smallest).sort((x, y) => y.weight - x.weight);
+    const first = out.filter((j) => j.lag === smallest && !j.tag).sort((x, y) => x.weight - y.weight);
+    const rest = out.filter((j) => j.lag !== smallest || j.tag).sort((x, y) => y.weight - x.weight);
     return first.concat(rest);
+  }
+
+  // {window W, lag}: the smallest lag T with its first token more than W steps back (T - 1 > W);
+  // null when the window is 0 or no lag is long enough.
+  function comparison(params, values) {
+    const W = Number(values['train.window']) || 0;
+    const T = Array.from(params.lags).filter((x) => x - 1 > W).sort((a, b) => a - b)[0];
+    return W > 0 && T ? { window: W, lag: T } : null;
   }
 
   let current = null;  // the training in progress: {cancelled}
@@ -211,8 +270,10 @@
       // Experiment 1 times its runs: training waits until the page's own worker is idle.
       await o.client.whenIdle();
       if (mine.cancelled) throw stopped('cancelled');
-      const todo = jobs(params);
-      const main = { params: params, chance: 1 / params.symbols, runs: [], ms_per_step: [], jobs: todo.length, jobsDone: 0 };
+      const todo = jobs(params, values);
+      const cmp = comparison(params, values);
+      const main = { params: params, chance: 1 / params.symbols, runs: [], ms_per_step: [], jobs: todo.length, jobsDone: 0,
+        compare: cmp ? { window: cmp.window, lag: cmp.lag, full: [], window_runs: [] } : null };
       const rank = (x) => ORDER.indexOf(x.architecture) * 1e6 + Array.from(params.lags).indexOf(x.lag) * 1e3 + (x.seed - params.seed);
       await o.pool.runJobs(todo, maxWorkers(), (i, reply) => {
         if (reply.result.error) {
@@ -220,8 +281,11 @@
           o.pool.stop('refused');
           throw stopped('refused', refused);
         }
-        main.runs = main.runs.concat(Array.from(reply.result.runs)).sort((x, y) => rank(x) - rank(y));
-        main.ms_per_step.push({ architecture: todo[i].architecture, lag: todo[i].lag, ms_per_step: reply.result.ms_per_step[0].ms_per_step });
+        if (todo[i].tag) {
+          const key = todo[i].tag === 'full' ? 'full' : 'window_runs';
+          main.compare = Object.assign({}, main.compare, { [key]: main.compare[key].concat(Array.from(reply.result.runs)) });
+        } else main.runs = main.runs.concat(Array.from(reply.result.runs)).sort((x, y) => rank(x) - rank(y));
+        if (!todo[i].tag) main.ms_per_step.push({ architecture: todo[i].architecture, lag: todo[i].lag, ms_per_step: reply.result.ms_per_step[0].ms_per_step });
         main.jobsDone += 1;
         if (main.jobsDone < todo.length && o.partial) {
           o.partial({ ms: performance.now() - t0, main: Object.assign({}, main), partial: { done: main.jobsDone, total: todo.length } });
@@ -249,6 +313,9 @@
     // minute on a 2-core laptop and still hold the question's lag.
     defaults: { lags: [5, 10, 20, 40, 80] },
     rows: [
+      { name: 'window', type: 'integer', default: 10, min: 0, max: 1000, range: 'an integer from 0 to 1000', advanced: true,
+        label: 'Truncated BPTT comparison: window W (0 = none)', slider: false,
+        help: 'also trains each recurrent network at the smallest lag beyond W steps, with the full gradient and with it cut to the last W steps' },
       { name: 'show_lag', type: 'integer', default: QUESTION_LAG, min: 2, max: 1000, range: 'an integer from 2 to 1000', redraw: true,
         label: 'Show accuracy curves at lag', slider: false,
         help: 'the lag whose accuracy curves are drawn (the nearest lag trained)' },
@@ -257,9 +324,11 @@
       waiting: 'nothing trained yet: press Train to start (about a minute on a 2-core laptop).',
       idle: 'Not trained yet: press Train to start.',
       changed: 'Press Train to train with these settings.',
-      csv: ['Download CSV (steps to learn)', 'CSV (curves)'],
-      tables: ['Steps to learn by network and lag', 'Accuracy curves'] },
-    requests: (params) => [{ as: 'main', params: params }],
+      csv: ['Download CSV (steps to learn)', 'CSV (curves)', 'CSV (truncated BPTT)'],
+      tables: ['Steps to learn by network and lag', 'Accuracy curves', 'Truncated BPTT comparison'] },
+    // What a run computes (the panel's key for "these settings"): the sweep and the comparison.
+    // (Trained by run() below, never handed to the page's worker as such.)
+    requests: (params, values) => [{ as: 'main', params: params }, { as: 'compare', params: comparison(params, values) }],
     run: run, cancel: cancel, jobs: jobs,
     facts: facts, table: table, readout: readout, notice: notice, claims: claims, describe: describe, headline: headline,
     summary: (f) => [
