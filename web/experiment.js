@@ -129,7 +129,7 @@
       staleNote.hidden = !stale;
       if (stale && lastRun.partial && now === 'cancelled') {
         staleNote.textContent = 'Cancelled: the charts, figures and tables below show only the ' + lastRun.partial.done + ' of ' +
-          lastRun.partial.total + ' runs that had finished. Press ' + ui.run.textContent + ' to compute them all.';
+          lastRun.partial.total + ' jobs that had finished. Press ' + ui.run.textContent + ' to compute them all.';
       } else if (stale) {
         const changed = options.changedSince ? options.changedSince(shownValues) : '';
         staleNote.textContent = 'The chart, figures and table below are for earlier settings' +

@@ -44,7 +44,7 @@ describe('experiment 7: training on request', () => {
           .observe(document.querySelector(s), { childList: true, characterData: true, subtree: true });
       }, section + ' [data-role="notice"]');
       await page.click(section + ' [data-role="run"]');
-      await page.waitForFunction(() => window.notices.some((n) => /^\d of 6 runs finished so far\./.test(n)), null, { timeout: 20000, polling: 50 });
+      await page.waitForFunction(() => window.notices.some((n) => /^\d of 6 jobs \(one network at one lag each\) finished so far\./.test(n)), null, { timeout: 20000, polling: 50 });
       assert.equal(await page.getAttribute(section, 'data-result'), 'running');
       assert.equal(await page.evaluate(() => document.documentElement.dataset.lessonState), 'loading');
       await page.click(section + ' [data-role="cancel"]');
@@ -53,7 +53,7 @@ describe('experiment 7: training on request', () => {
       assert.equal(await page.evaluate(() => window.RnnLesson.pools.train.info().workers), 0, 'every worker stopped');
       assert.match(await status(), /^Cancelled\./);
       assert.match(await page.textContent(section + ' .stale-note'),
-        /^Cancelled: the charts, figures and tables below show only the [1-5] of 6 runs that had finished\. Press Train to compute them all\.$/);
+        /^Cancelled: the charts, figures and tables below show only the [1-5] of 6 jobs that had finished\. Press Train to compute them all\.$/);
 
       await page.click(section + ' [data-role="run"]');
       assert.equal(await h.waitReady(page, 30000), 'ready');
@@ -79,7 +79,7 @@ describe('experiment 7: training on request', () => {
         Array.from(tables[2].querySelectorAll('tbody tr'), (tr) => Array.from(tr.children, (td) => td.textContent)));
       assert.deepEqual(cut.map((r) => r.slice(0, 3)), [['tanh RNN', '4', 'full BPTT'], ['tanh RNN', '4', 'last 2 steps']]);
       assert.equal(cut[1][5], '0');
-      assert.match(notice, /At lag 4, whose first token lies beyond a window of W = 2 steps: the tanh RNN with the full gradient .*\. The gradient reaching the first token through the window is exactly 0\./);
+      assert.match(notice, /At lag 4, whose first token lies beyond a window of W = 2 steps: the tanh RNN with the full gradient .*\. The gradient reaching the first token through the window was exactly 0 at every evaluation\./);
       assert.deepEqual(watched.errors, []);
     } finally {
       await context.close();

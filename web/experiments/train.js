@@ -39,6 +39,7 @@
       learned: Number.isFinite(m), stepsToLearn: m, seedsLearned: steps.filter(Number.isFinite).length,
       finalAccuracy: median(runs.map((r) => r.final_accuracy)),
       startGradient: median(runs.map((r) => r.first_token_gradient[0])),
+      largestGradient: Math.max(...runs.map((r) => Math.max(...r.first_token_gradient))),
     };
   }
 
@@ -109,8 +110,9 @@
     const said = (cl) => (cl.learned ? 'learned it' : 'did not (' + pct(cl.finalAccuracy) + ')');
     return 'At lag ' + cmp.lag + ', whose first token lies beyond a window of W = ' + cmp.window + ' steps: ' + both.map((a) =>
       THE[a] + ' with the full gradient ' + said(cmp.nets[a].full) + ', with the window ' + said(cmp.nets[a].window)).join('; ') +
-      '. The gradient reaching the first token through the window is ' +
-      (both.every((a) => cmp.nets[a].window.startGradient === 0) ? 'exactly 0.' : 'up to ' + c.sigSmall(Math.max(...both.map((a) => cmp.nets[a].window.startGradient)), 2) + '.');
+      '. The gradient reaching the first token through the window was ' +
+      (both.every((a) => cmp.nets[a].window.largestGradient === 0) ? 'exactly 0 at every evaluation.'
+        : 'at most ' + c.sigSmall(Math.max(...both.map((a) => cmp.nets[a].window.largestGradient)), 2) + '.');
   }
 
   const has = (f, a) => f.architectures.indexOf(a) >= 0;
@@ -131,7 +133,7 @@
 
   function notice(f) {
     const parts = [];
-    if (f.jobsDone < f.jobs) parts.push(f.jobsDone + ' of ' + f.jobs + ' runs finished so far.');
+    if (f.jobsDone < f.jobs) parts.push(f.jobsDone + ' of ' + f.jobs + ' jobs (one network at one lag each) finished so far.');
     parts.push('Within ' + budget(f) + ', ' + f.architectures.map((a) => THE[a] + ' learned ' + learnedText(f, a)).join('; ') + '.');
     const q = f.questionLag;
     if (f.learnedAtQ.length + f.notLearnedAtQ.length) {
@@ -158,8 +160,9 @@
     out.push({ cite: 'Hochreiter & Schmidhuber, 1997; Gers, Schmidhuber & Cummins, 2000', claim: 'the LSTM keeps the error flowing back through its gated cell unchanged, and learned to bridge lags of over 1,000 steps on their synthetic tasks; the forget gate (2000) lets it learn to reset that cell.',
       measured: has(f, 'lstm') ? 'the LSTM (with a forget gate) learned ' + learnedText(f, 'lstm') + ' within ' + budget(f) + '.' : 'the LSTM was not trained in this run.' });
     out.push({ cite: 'Jozefowicz, Zaremba & Sutskever, 2015', claim: 'adding a bias of 1 to the LSTM’s forget gate closed the gap between the LSTM and the GRU in their experiments.',
-      measured: has(f, 'lstm') ? 'forget-gate bias ' + c.sig(f.forgetBias, 3) + ' here; change it under the advanced settings and train again to compare.' : 'the LSTM was not trained in this run.' });
-    out.push({ cite: 'Feng et al., 2024', claim: 'a GRU whose gates see only the current input (minGRU) can be trained in parallel with a scan, and matched the performance of recent sequence models in their experiments.',
+      measured: has(f, 'lstm') ? 'with forget-gate bias ' + c.sig(f.forgetBias, 3) + ' the LSTM learned ' + learnedText(f, 'lstm') + ' within ' + budget(f) +
+        '; change the bias under “More settings” and train again to compare.' : 'the LSTM was not trained in this run.' });
+    out.push({ cite: 'Feng et al., 2024', claim: 'a GRU whose gate and candidate state see only the current input (minGRU) can be trained in parallel with a scan, and matched the performance of recent sequence models in their experiments.',
       measured: has(f, 'linear') ? 'with its decay starting at ' + c.sig(f.linearDecay, 3) + ' per step, it learned ' + learnedText(f, 'linear') + ' within ' + budget(f) + '.' : 'the linear recurrence was not trained in this run.' });
     out.push({ cite: 'Vaswani et al., 2017', claim: 'self-attention connects any two positions with a constant number of sequential operations, where a recurrent layer needs a number that grows with the distance.',
       measured: has(f, 'attention') ? 'attention learned ' + learnedText(f, 'attention') + ' within ' + budget(f) + '.' : 'attention was not trained in this run.' });
