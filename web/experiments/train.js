@@ -107,7 +107,7 @@
     const cmp = f.compare;
     const both = cmp ? Object.keys(cmp.nets).filter((a) => cmp.nets[a].full && cmp.nets[a].window) : [];
     if (!both.length) return '';
-    const said = (cl) => (cl.learned ? 'learned it' : 'did not (' + pct(cl.finalAccuracy) + ')');
+    const said = (cl) => (cl.learned ? 'learned it' : 'did not (it ended at ' + pct(cl.finalAccuracy) + ')');
     return 'At lag ' + cmp.lag + ', whose first token lies beyond a window of W = ' + cmp.window + ' steps: ' + both.map((a) =>
       THE[a] + ' with the full gradient ' + said(cmp.nets[a].full) + ', with the window ' + said(cmp.nets[a].window)).join('; ') +
       '. The gradient reaching the first token through the window was ' +
@@ -137,10 +137,10 @@
     parts.push('Within ' + budget(f) + ', ' + f.architectures.map((a) => THE[a] + ' learned ' + learnedText(f, a)).join('; ') + '.');
     const q = f.questionLag;
     if (f.learnedAtQ.length + f.notLearnedAtQ.length) {
-      const finals = f.notLearnedAtQ.map((a) => THE[a] + ' ' + pct(f.cells[a][q].finalAccuracy));
+      const finals = f.notLearnedAtQ.map((a, i) => THE[a] + (i ? ' at ' : ' ended at ') + pct(f.cells[a][q].finalAccuracy));
       const learned = f.learnedAtQ.map((a) => THE[a]);
       parts.push('At lag ' + q + ' ' + (learned.length ? joinAnd(learned) + ' reached 90%' : 'no network reached 90%') +
-        (finals.length ? (learned.length ? '; the others ended at ' : ': they ended at ') + joinAnd(finals) +
+        (finals.length ? (learned.length ? '; of the others, ' : ': ') + joinAnd(finals) +
           ' held-out accuracy (chance is ' + pct(f.chance) + ').' : '.'));
     }
     const rnn = has(f, 'rnn') && f.cells.rnn[q];
