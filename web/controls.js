@@ -73,7 +73,7 @@
           ? { type: 'number', id: id, min: String(row.min), max: String(row.max),
               step: row.type === 'integer' ? '1' : 'any', inputmode: row.type === 'integer' ? 'numeric' : 'decimal',
               'aria-describedby': describedBy }
-          : { type: 'text', id: id, inputmode: 'numeric', spellcheck: 'false', autocomplete: 'off',
+          : { type: 'text', id: id, inputmode: row.type === 'choice_list' ? 'text' : 'numeric', spellcheck: 'false', autocomplete: 'off',
               'aria-describedby': describedBy });
         input.value = state.formatValue(row, value);
         const inputs = el('div', { class: 'control-inputs' });

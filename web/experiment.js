@@ -8,7 +8,11 @@
 // remembers the settings it was computed for, and a panel whose last run was refused, failed
 // or cancelled keeps its earlier chart only marked as such (class is-stale, a sentence naming
 // the settings that differ). result() says which: 'running' | 'current' | 'refused' |
-// 'failed' | 'cancelled' | 'stale' | 'none'.
+// 'failed' | 'cancelled' | 'stale' | 'none' | 'idle'. A `manual` experiment (experiment 7's
+// training) runs only when its button is pressed: until then, and after a change of setting
+// with nothing shown, it is 'idle'; a change after a run marks that run stale. Its own run may
+// hand partial runs to `partial(run)` as they come (drawn at once, {partial: {done, total}});
+// a cancelled one keeps what had finished, marked as such.
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
@@ -61,6 +65,8 @@
     }
     // Every panel has the same buttons: tie each to its experiment's heading for screen readers.
     const heading = section.querySelector('h2');
+    const manual = !!words.manual;
+    if (manual) ui.run.textContent = words.panel.run;
     for (const button of section.querySelectorAll('button')) button.setAttribute('aria-describedby', heading.id);
     let generation = 0;
     let debounce = 0;
@@ -92,9 +98,13 @@
       return JSON.stringify(words.requests(params, options.values()).map((r) => r.params));
     }
 
+    const shownIsCurrent = () => !!lastRun && !lastRun.partial && shownKey === settingsKey();
+
     function result() {
       if (pending) return 'running';
-      if (lastRun && shownKey === settingsKey()) return 'current';
+      if (lastRun && lastRun.partial && lastRun.partial.keyed && shownKey === settingsKey()) return 'cancelled';
+      if (shownIsCurrent()) return 'current';
+      if (manual && !lastRun && ended === 'none') return 'idle';
       if (ended === 'refused' || ended === 'failed' || ended === 'cancelled') return ended;
       return lastRun ? 'stale' : 'none';
     }
@@ -113,12 +123,17 @@
       const now = result();
       const stale = isStale();
       section.classList.toggle('is-stale', stale);
+      // A manual experiment's charts are made when it first runs: until then there is no figure.
+      section.classList.toggle('no-charts-yet', manual && !drawn.length && now !== 'running');
       section.dataset.result = now;
       staleNote.hidden = !stale;
-      if (stale) {
+      if (stale && lastRun.partial && now === 'cancelled') {
+        staleNote.textContent = 'Cancelled: the charts, figures and tables below show only the ' + lastRun.partial.done + ' of ' +
+          lastRun.partial.total + ' jobs that had finished. Press ' + ui.run.textContent + ' to compute them all.';
+      } else if (stale) {
         const changed = options.changedSince ? options.changedSince(shownValues) : '';
         staleNote.textContent = 'The chart, figures and table below are for earlier settings' +
-          (changed ? ': ' + changed : '') + '. Press Run again to compute the current ones.';
+          (changed ? ': ' + changed : '') + '. Press ' + ui.run.textContent + ' to compute the current ones.';
       }
       // A screen reader hears the mark with the chart and the figures it qualifies.
       for (const el of canvases.concat([ui.readout])) {
@@ -127,7 +142,8 @@
         if (ids.length) el.setAttribute('aria-describedby', ids.join(' '));
         else el.removeAttribute('aria-describedby');
       }
-      if (!lastRun && now !== 'running' && now !== 'none') ui.notice.textContent = 'no result yet: press Run again.';
+      if (!lastRun && now === 'idle') ui.notice.textContent = words.panel.waiting;
+      else if (!lastRun && now !== 'running' && now !== 'none') ui.notice.textContent = 'no result yet: press ' + ui.run.textContent + '.';
       options.onSettled(experiment, now);
     }
 
@@ -193,6 +209,25 @@
       return true;
     }
 
+    // Partial runs of a manual experiment's own run, drawn as they come; one drawn at a time,
+    // the newest waiting one next.
+    let drawing = null;
+    let waitingPartial = null;
+    function showPartial(run, mine) {
+      waitingPartial = run;
+      if (drawing) return;
+      drawing = (async () => {
+        while (waitingPartial && mine === generation) {
+          const next = waitingPartial;
+          waitingPartial = null;
+          await ensureCharts();
+          if (mine !== generation) break;
+          await showInSteps(next, mine);
+        }
+        drawing = null;
+      })();
+    }
+
     // Everything of a run but its charts: readout, notice, claims, prediction, tables, buttons.
     function showText(run, values) {
       const f = shownFacts = words.facts(run, values);
@@ -234,8 +269,15 @@
         let run;
         let refused = '';
         if (words.run) {
-          // A section with its own way of running (the parallel one: a pool of workers).
-          run = await words.run(options.params(), options.values(), onProgress, options);
+          // A section with its own way of running (a pool of workers). A manual one streams its
+          // results: its charts are made first, before its workers take the cores (made later,
+          // on a 2-core laptop with both busy, they took ~0.6 s instead of ~0.2 s).
+          if (manual) await ensureCharts();
+          if (mine !== generation) return;
+          run = await words.run(options.params(), options.values(), onProgress,
+            Object.assign({}, options, { partial: (p) => { if (mine === generation) showPartial(p, mine); } }));
+          waitingPartial = null;
+          if (drawing) await drawing;
           if (mine !== generation) return;
           refused = run.error || '';
         } else {
@@ -280,6 +322,14 @@
         }
         if (error.reason === 'cancelled') {
           ended = 'cancelled';
+          waitingPartial = null;
+          if (drawing) await drawing;
+          if (mine !== generation) return;
+          if (lastRun && lastRun.partial && !lastRun.partial.keyed) {  // what had finished, for these settings
+            lastRun.partial.keyed = true;
+            shownKey = key;
+            shownValues = valuesThen;
+          }
           settle();
           ui.status.textContent = notRun('Cancelled.');
           return;
@@ -293,8 +343,14 @@
 
     function schedule(immediate) {
       clearTimeout(debounce);
+      if (manual && !(!inFlight && shownIsCurrent())) {  // runs only when pressed
+        if (!lastRun && !inFlight) ended = 'none';
+        settle();
+        if (!inFlight) ui.status.textContent = words.panel.changed;
+        return;
+      }
       // Back to the settings of the run shown: nothing to compute (Run still runs it again).
-      if (!inFlight && lastRun && shownKey === settingsKey()) {
+      if (!inFlight && shownIsCurrent()) {
         pending = false;
         ended = 'current';
         ui.cancel.disabled = true;
@@ -346,8 +402,15 @@
       ns.results.pngBlob(drawn, canvases, (blob) => { if (blob) ns.results.download(blob, 'rnn-lesson-' + experiment + '.png'); });
     });
 
+    // A manual experiment at load: nothing run, nothing asked.
+    function settleIdle() {
+      ui.status.textContent = words.panel.idle;
+      settle();
+    }
+
     return {
       runNow: runNow,
+      settleIdle: settleIdle,
       schedule: schedule,
       cancel: cancel,
       lastRun: () => lastRun,

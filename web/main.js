@@ -78,7 +78,9 @@
     };
     // loading: something runs or waits to run; error: an experiment has no result for the
     // current settings because its run was refused or failed; ready: every experiment shows a
-    // run for the current settings (a re-run that failed leaves it so); incomplete: otherwise
+    // run for the current settings (a re-run that failed leaves it so), or, for an experiment
+    // that runs only on request (experiment 7's training), has not been asked to run ('idle');
+    // incomplete: otherwise
     // (a run was cancelled). html[data-lesson-current] lists the
     // experiments whose results are current, [data-lesson-stale] those showing earlier ones.
     const showLessonState = () => {
@@ -88,7 +90,7 @@
       root.dataset.lessonStale = visible.filter((e) => panels[e] && panels[e].isStale()).join(' ');
       if (results.some((r) => r === 'running' || r === 'none')) setLessonState('loading');
       else if (results.some((r) => r === 'refused' || r === 'failed')) setLessonState('error');
-      else if (results.every((r) => r === 'current')) setLessonState('ready');
+      else if (results.every((r) => r === 'current' || r === 'idle')) setLessonState('ready');
       else setLessonState('incomplete');
     };
     // Earlier settings of one experiment against the current ones, in words:
@@ -106,10 +108,11 @@
 
     let theme = ns.chartCommon.readTheme();
     const panels = {};
+    ns.pools = {};
     updateUrl();
     // The worker starts on every experiment now, in RUN_ORDER; the panels adopt these runs.
     const submitted = {};
-    for (const experiment of RUN_ORDER.filter((e) => visible.indexOf(e) >= 0 && !own(e).runAfterOthers && !own(e).run)) {
+    for (const experiment of RUN_ORDER.filter((e) => visible.indexOf(e) >= 0 && !own(e).runAfterOthers && !own(e).run && !own(e).manual)) {
       submitted[experiment] = ns.submitRuns(client, experiment, own(experiment),
         ns.state.moduleParams(table, values, experiment), values);
     }
@@ -146,11 +149,12 @@
         values: () => values,
         onSettled: settled,
         changedSince: changedSince(experiment),
-        // (ns.parallelPool: the handle tests and the curious inspect the pool by.)
-        pool: own(experiment).pool ? (ns.parallelPool = ns.createPool(self.RNN_LESSON_WORKER_SOURCE, core)) : null,
+        // (ns.pools[experiment]: the handle tests and the curious inspect a section's pool by.)
+        pool: own(experiment).pool ? (ns.pools[experiment] = ns.createPool(self.RNN_LESSON_WORKER_SOURCE, core)) : null,
       });
       ns.predict.build(experiment, section, values, (key, value) => { values[key] = value; updateUrl(); });
-      if (own(experiment).runAfterOthers) othersFinished.then(() => panels[experiment].runNow());
+      if (own(experiment).manual) panels[experiment].settleIdle();  // runs only when its button is pressed
+      else if (own(experiment).runAfterOthers) othersFinished.then(() => panels[experiment].runNow());
       else panels[experiment].runNow(submitted[experiment]);
     }
     if (visible.every((e) => own(e).runAfterOthers)) othersDone();

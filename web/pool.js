@@ -1,7 +1,8 @@
-// The scaling run's own workers: k of them, each with its own module instance, started from
-// the same Blob URL as the page's main worker but separate from it. measure() times the same
-// forward pass split over 1, 2, ... k workers; stop() terminates every worker (they are
-// created again, lazily, by the next run). A worker that dies or goes silent past its
+// A section's own workers: k of them, each with its own module instance, started from the
+// same Blob URL as the page's main worker but separate from it. measure() (experiment 6) times
+// the same forward pass split over 1, 2, ... k workers; runJobs() (experiment 7) hands a list
+// of independent runs to k workers, each taking the next as it finishes one; stop() terminates
+// every worker (they are created again, lazily, by the next run). A worker that dies or goes silent past its
 // deadline (web/core.js, DEADLINES) fails the measurement with a sentence and stops them all.
 (function () {
   'use strict';
@@ -37,9 +38,18 @@
       const w = { created: performance.now() };
       w.bridge = ns.bridge.connect(url, core, 'pool', {
         started(p) {
-          p.started = performance.now();
+          p.started = p.heard = performance.now();
+          if (p.kind === 'run') return limits.first;  // until its first progress report
           const longest = p.kind && pace.longest[p.kind];
           return longest ? limits.paced(longest * pace.workers) : limits.slice;
+        },
+        // A run's reports: paced like the compute worker's runs (web/client.js).
+        progress(p, data) {
+          const now = performance.now();
+          p.gap = Math.max(p.gap || 0, now - p.heard);
+          p.heard = now;
+          if (p.onProgress) p.onProgress(data.progress);
+          return limits.paced(p.gap);
         },
         replied(p) {
           if (p.started && p.kind) pace.longest[p.kind] = Math.max(pace.longest[p.kind] || 0, performance.now() - p.started);
@@ -59,9 +69,9 @@
       stop('crashed');
     }
 
-    function call(w, message) {
+    function call(w, message, onProgress) {
       return new Promise((resolve, reject) => {
-        w.bridge.post({ message: message, resolve: resolve, reject: reject, kind: message.kind });
+        w.bridge.post({ message: message, resolve: resolve, reject: reject, kind: message.op === 'run' ? 'run' : message.kind, onProgress: onProgress });
       });
     }
 
@@ -170,8 +180,41 @@
       return out;
     }
 
+    // Runs every job ({experiment, params, weight}) on up to k workers, the jobs in the order
+    // given, each worker taking the next one as soon as it is free. onDone(index, reply) as each
+    // one finishes (reply.result may be {error}); onProgress(fraction of the summed weights).
+    // Resolves when all are done; rejects (reason 'cancelled', 'crashed', ...) if the pool is
+    // stopped meanwhile.
+    async function runJobs(jobs, k, onDone, onProgress) {
+      const K = Math.max(1, Math.min(k, jobs.length));
+      await ensure(K);
+      const total = jobs.reduce((s, j) => s + (j.weight || 1), 0);
+      const fraction = jobs.map(() => 0);
+      let reported = -Infinity;
+      const report = (force) => {
+        const now = performance.now();
+        if (onProgress && (force || now - reported >= 250)) {
+          reported = now;
+          onProgress(jobs.reduce((s, j, i) => s + (j.weight || 1) * fraction[i], 0) / total);
+        }
+      };
+      let next = 0;
+      const lane = async (w) => {
+        while (next < jobs.length) {
+          const i = next++;
+          const reply = await call(w, { op: 'run', experiment: jobs[i].experiment, params: jobs[i].params },
+            (f) => { fraction[i] = Math.max(0, Math.min(1, f)); report(false); });
+          fraction[i] = 1;
+          report(true);
+          onDone(i, reply);
+        }
+      };
+      await Promise.all(workers.slice(0, K).map(lane));
+    }
+
     return {
       measure: measure,
+      runJobs: runJobs,
       stop: stop,
       // For tests and the curious: how many workers are alive, jobs outstanding, workers ended.
       info: () => ({ workers: workers.length, pending: workers.reduce((s, w) => s + w.bridge.calls().length, 0), terminated: terminated }),

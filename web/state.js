@@ -9,7 +9,7 @@
 // URL keys are "<experiment>.<parameter>" (gradient.hidden_size=24). A bare parameter name
 // (hidden_size=24) is accepted as shorthand for every experiment that has that parameter; a
 // prefixed key wins over the shorthand. Page keys:
-//   embed=timing|gradient|retention|architectures|memory|parallel
+//   embed=timing|gradient|retention|architectures|memory|parallel|train
 //                                     show only that experiment, compact, for an <iframe>
 //   hide=hidden_size,gradient.seed    classroom mode: hide these controls (bare names hide
 //                                     the parameter in every experiment)
@@ -129,6 +129,13 @@
         if (/^(1|true|on|yes)$/i.test(raw)) return { value: true };
         if (/^(0|false|off|no)$/i.test(raw)) return { value: false };
         return { message: label + ' is not 1 or 0; ' + defaultText(row) };
+      case 'choice_list': {  // kept as the module takes it: names from its choices, comma-separated
+        const names = raw.split(',').map((x) => x.trim());
+        const ok = names.length >= 1 && names.length <= row.maxCount && names.every((n) => row.choices.indexOf(n) >= 0) &&
+          new Set(names).size === names.length;
+        if (!ok) return { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
+        return { value: names.join(',') };
+      }
       case 'name_list': {
         const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
         const good = names.filter((n) => /^[a-z_.]{1,40}$/.test(n)).slice(0, row.maxCount);

@@ -24,7 +24,8 @@
     const stale = panel.isStale();
     if (row && row.parentNode) row.parentNode.classList.toggle('is-stale', stale);
     if (!run || !run.main) {
-      const text = result === 'running' || result === 'none' ? 'waiting for experiment ' + number(experiment) + '…'
+      const text = result === 'idle' ? 'not run yet: experiment ' + number(experiment) + ' runs when you press its ' + ns.experiments[experiment].panel.run + ' button.'
+        : result === 'running' || result === 'none' ? 'waiting for experiment ' + number(experiment) + '…'
         : 'no result yet: experiment ' + number(experiment) + ' has not finished a run.';
       set('summary-' + experiment + '-rnn', text);
       set('summary-' + experiment + '-attn', text);

@@ -118,7 +118,7 @@ describe('embed and classroom mode', () => {
         const last = await page.evaluate(() => window.heights[window.heights.length - 1]);
         assert.equal(last.origin, new URL(site.url).origin);
         assert.equal(await frame.locator('#experiment-' + experiment).isVisible(), true);
-        for (const other of ['timing', 'gradient', 'retention', 'architectures', 'memory'].filter((e) => e !== experiment)) {
+        for (const other of ['timing', 'gradient', 'retention', 'architectures', 'memory', 'train'].filter((e) => e !== experiment)) {
           assert.equal(await frame.locator('#experiment-' + other).isVisible(), false, other + ' is hidden');
         }
         const lengths = await h.chartLengths(frame, charts);
@@ -232,7 +232,7 @@ describe('embed and classroom mode', () => {
       assert.equal(await h.waitReady(page, 60000), 'ready');
       await page.locator('.instructors > summary').click();
       const snippets = await page.locator('[data-embed-snippet]').allTextContents();
-      assert.equal(snippets.length, 6);
+      assert.equal(snippets.length, 7);
       for (const text of snippets) {
         assert.doesNotMatch(text, /file:/);
         assert.match(text, /src="https:\/\/YOUR-SITE\.example\/rnn-lesson\/index\.html\?/);

@@ -127,7 +127,7 @@ describe('a dead or silent worker is noticed, replaced, and the run can be tried
       await closeWorker(env.chromium.browser, 'pool');
       await page.locator('#experiment-parallel [data-role="run"]').click();
       await expectNotice(page, 'parallel', /^The computation failed: one of the workers measuring this section stopped answering, so the workers will be started afresh; press Run again to retry\.$/);
-      assert.deepEqual(await page.evaluate(() => window.RnnLesson.parallelPool.info().workers), 0, 'the pool was stopped');
+      assert.deepEqual(await page.evaluate(() => window.RnnLesson.pools.parallel.info().workers), 0, 'the pool was stopped');
       await runAgain(page, 'parallel', 'chart-scaling');
     });
   });

@@ -12,6 +12,8 @@ const DIST = path.join(ROOT, 'dist');
 const SCREENSHOTS = path.join(__dirname, 'screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'";
+// The charts drawn at load. Experiment 7's (chart-train, chart-train-steps) are made only when
+// its Train button is pressed: tests/browser/train.test.js covers them.
 const CHARTS = ['chart-timing', 'chart-gradient', 'chart-retention', 'chart-architectures', 'chart-architectures-context',
   'chart-memory', 'chart-memory-r2', 'chart-memory-attention', 'chart-scaling', 'chart-workdepth', 'chart-projection'];
 

@@ -52,10 +52,13 @@ describe('lesson page', () => {
         }
         const summary = await page.$$eval('.summary-table td', (tds) => tds.map((d) => d.textContent));
         assert.ok(summary.every((t) => !/waiting/.test(t) && /\d/.test(t)), 'summary: ' + summary);
+        // Experiment 7 trains only when asked: at load it has no chart, figure or table yet.
+        assert.equal(await page.getAttribute('#experiment-train', 'data-result'), 'idle');
+        assert.match(await page.textContent('#summary-train-rnn'), /^not run yet: experiment 7 runs when you press its Train button\.$/);
         // Tables are built when their <details> opens.
         for (const summary of await page.locator('details.data > summary').all()) await summary.click();
-        const rows = await page.$$eval('[data-role="table"]', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
-        assert.equal(rows.length, 11, 'one table per experiment, two for experiment 4, three for 5 and 6');
+        const rows = await page.$$eval('section:not(#experiment-train) [data-role="table"]', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
+        assert.equal(rows.length, 11, 'one table per experiment, two for experiment 4, three for 5 and 6 (7: none before training)');
         assert.ok(rows.every((n) => n > 0), 'data tables are filled: ' + rows);
         // All charts of the page, recomputed at the defaults on arrival: the target is 1 s.
         const computed = await page.$$eval('[data-role="status"]', (ps) => ps.map((p) => p.textContent));

@@ -84,17 +84,17 @@ describe('experiment 6: sequential vs parallel', () => {
 
   it('Cancel stops a scaling run on every pool worker', async () => {
     await open('?embed=parallel&parallel.length=4096', async (page) => {
-      await page.waitForFunction(() => window.RnnLesson.parallelPool && window.RnnLesson.parallelPool.info().pending > 0, null, { timeout: 20000 });
-      const before = await page.evaluate(() => window.RnnLesson.parallelPool.info());
+      await page.waitForFunction(() => window.RnnLesson.pools && window.RnnLesson.pools.parallel && window.RnnLesson.pools.parallel.info().pending > 0, null, { timeout: 20000 });
+      const before = await page.evaluate(() => window.RnnLesson.pools.parallel.info());
       assert.ok(before.workers >= 2, 'pool has >= 2 workers');
       await page.locator('#experiment-parallel [data-role=cancel]').click();
-      const after = await page.evaluate(() => window.RnnLesson.parallelPool.info());
+      const after = await page.evaluate(() => window.RnnLesson.pools.parallel.info());
       assert.deepEqual({ workers: after.workers, pending: after.pending }, { workers: 0, pending: 0 });
       assert.equal(after.terminated - before.terminated, before.workers, 'every worker terminated');
       await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#experiment-parallel [data-role=status]').textContent));
       // Run again works with fresh workers.
       await page.locator('#experiment-parallel [data-role=run]').click();
-      await page.waitForFunction(() => window.RnnLesson.parallelPool.info().workers >= 2, null, { timeout: 20000 });
+      await page.waitForFunction(() => window.RnnLesson.pools.parallel.info().workers >= 2, null, { timeout: 20000 });
       await page.locator('#experiment-parallel [data-role=cancel]').click();
     });
   });

@@ -126,8 +126,9 @@ describe('the lesson text beside the numbers', () => {
       const notice = await page.textContent('#experiment-parallel [data-role="notice"]');
       assert.doesNotMatch(notice, /\d{6,}/, 'no raw checksums: ' + notice);
       assert.doesNotMatch(await page.textContent('body'), /\b1 units\b|RNN wins everywhere/);
-      // The status lines name their experiment.
+      // The status lines name their experiment (experiment 7's says it trains when asked).
       const statuses = await page.$$eval('[data-role="status"]', (ps) => ps.map((p) => p.textContent));
+      assert.equal(statuses.pop(), 'Not trained yet: press Train to start.');
       statuses.forEach((s, i) => assert.match(s, new RegExp('^Experiment ' + (i + 1) + ': .*Computed')));
     });
   });

@@ -31,6 +31,7 @@
       attn2: cssVar('--chart-attn-2'),
       lstm: cssVar('--chart-lstm'),
       gru: cssVar('--chart-gru'),
+      linear: cssVar('--chart-linear'),
       fit: cssVar('--chart-fit'),
       font: cssVar('--font-body') || 'system-ui, sans-serif',
     };

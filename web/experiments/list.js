@@ -9,6 +9,7 @@
   'architectures',
   'memory',
   'parallel',
+  'train',
 ];
 // An experiment's number in the lesson, for words that refer to another experiment (0: not listed).
 self.RnnLesson.numberOf = (name) => self.RnnLesson.LIST.indexOf(name) + 1;
