@@ -88,7 +88,7 @@ const std::vector<Field<TrainParams>>& train_fields() {
         "Random seed", Tier::Advanced, Slider::Off},
        &P::seed},
       {{"tbptt", ParamType::Integer, 0, 1000, 1, "0", {},
-        "truncated BPTT: recurrent networks carry the gradient back only this many steps (0 = all the way; attention has no steps)",
+        "truncated BPTT: the gradient reaches only the last W positions, so none reaches the first token once the lag exceeds W (0 = full; attention is not truncated)",
         "BPTT window W (0 = full)", Tier::Advanced},
        &P::tbptt},
       {{"forget_bias", ParamType::Real, -5, 10, 1, "1", {}, "LSTM forget-gate bias at the start (higher keeps more)",
