@@ -62,7 +62,7 @@ describe('experiment 7: training on request', () => {
       assert.equal(await page.getAttribute(section, 'data-result'), 'current');
       assert.match(await status(), /^Experiment 7: .* Computed on this device in /);
       const notice = await page.textContent(section + ' [data-role="notice"]');
-      assert.match(notice, /^Within 100 training steps, the tanh RNN learned .*; attention learned /);
+      assert.match(notice, /^Within 100 training steps \(3,200 training sequences\), the tanh RNN learned .*; attention learned /);
 
       // The data table shown against the module's run of the same sweep.
       await page.click(section + ' details.data > summary');
@@ -75,13 +75,13 @@ describe('experiment 7: training on request', () => {
       const data = await page.evaluate(() => window.RnnLesson.pools && Chart.getChart(document.getElementById('chart-train')).data.datasets[0].data);
       const rnnAt300 = runs.find((r) => r.architecture === 'rnn' && r.lag === 300);
       assert.deepEqual(data.map((p) => p.y), Array.from(rnnAt300.accuracy), 'the RNN curve at lag 300 is the module’s');
-      // The truncated-BPTT comparison at lag 4 (first token 3 steps back, beyond W = 2): no
-      // gradient reaches the first token through the window.
+      // The truncated-BPTT comparison at lag 4 (positions 0..3; a window of W = 2 covers 2 and 3):
+      // no gradient reaches the first token through the window.
       const cut = await page.$$eval(section + ' table[data-role="table"]', (tables) =>
         Array.from(tables[2].querySelectorAll('tbody tr'), (tr) => Array.from(tr.children, (td) => td.textContent)));
-      assert.deepEqual(cut.map((r) => r.slice(0, 3)), [['tanh RNN', '4', 'full BPTT'], ['tanh RNN', '4', 'last 2 steps']]);
+      assert.deepEqual(cut.map((r) => r.slice(0, 3)), [['tanh RNN', '4', 'full BPTT'], ['tanh RNN', '4', 'last 2 positions']]);
       assert.equal(cut[1][5], '0');
-      assert.match(notice, /At lag 4, whose first token lies beyond a window of W = 2 steps: the tanh RNN with the full gradient .*\. The gradient reaching the first token through the window was exactly 0 at every evaluation\./);
+      assert.match(notice, /At lag 4, whose first token lies outside a window of the last W = 2 positions, reached 90%: the tanh RNN with the full gradient (yes \(step \d+\)|no \(\d+% at the end\)), with the window (yes \(step \d+\)|no \(\d+% at the end\))\. The gradient reaching the first token through the window was exactly 0 at every evaluation\./);
       assert.deepEqual(watched.errors, []);
     } finally {
       await context.close();

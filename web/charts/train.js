@@ -59,7 +59,7 @@
         title: (items) => 'step ' + items[0].parsed.x };
     } else {
       o.scales = {
-        x: c.ticksAt(c.axis(theme, 'lag T (steps from the first token to the answer)', { type: 'logarithmic' }), []),
+        x: c.ticksAt(c.axis(theme, 'lag T (sequence length; first token T − 1 steps back)', { type: 'logarithmic' }), []),
         y: c.decadeAxis(c.axis(theme, 'steps to reach 90% held-out accuracy', { type: 'logarithmic' })),
       };
       ORDER.forEach((a) => {
@@ -87,7 +87,7 @@
         ['full', 'window'].forEach((k, m) => {
           const cl = cmp && cmp.nets[a] && cmp.nets[a][k];
           ds[2 * j + m].data = cl ? c.points(cl.evalSteps, cl.accuracy.median) : [];
-          if (cmp) ds[2 * j + m].label = NAMES[a] + (k === 'full' ? ', full BPTT' : ', last ' + cmp.window + ' steps');
+          if (cmp) ds[2 * j + m].label = NAMES[a] + (k === 'full' ? ', full BPTT' : ', last ' + cmp.window + ' positions');
         });
       });
       ds[8].data = [{ x: 0, y: f.chance }, { x: f.steps, y: f.chance }];
@@ -95,6 +95,7 @@
       chart.options.scales.x.max = f.steps;
       chart.options.scales.x.title.text = 'training step' + (cmp ? ' (lag ' + cmp.lag + ', first token ' + (cmp.lag - 1) + ' steps back)' : '');
     } else if (i === 0) {
+      chart.options.scales.x.title.text = 'training step (Adam updates), lag ' + f.shownLag;
       ORDER.forEach((a, j) => {
         const cell = f.cells[a] && f.cells[a][f.shownLag];
         if (!cell) {

@@ -1,6 +1,6 @@
 // Experiment 7, "can they learn across a gap?": each network trained on this device to name
 // the first token of a sequence after T - 1 distractors. Training starts only when the learner
-// presses Train (it takes tens of seconds); the sweep is cut into one job per network and lag,
+// presses Train (seconds to minutes, by settings and device); the sweep is cut into one job per network and lag,
 // spread over a pool of workers (web/pool.js), and each job's runs are shown as it finishes.
 // Every sentence below is built from the facts of the runs shown.
 (function () {
@@ -78,7 +78,7 @@
     const atQ = architectures.filter((a) => cells[a][qLag]);
     return {
       architectures: architectures, lags: lags, cells: cells, learnedLags: learnedLags,
-      steps: p.steps, chance: r.chance, seeds: p.seeds, tbptt: p.tbptt, forgetBias: p.forget_bias,
+      steps: p.steps, batch: p.batch, chance: r.chance, seeds: p.seeds, tbptt: p.tbptt, forgetBias: p.forget_bias,
       linearDecay: 1 - 1 / (1 + Math.exp(-p.linear_gate_bias)),
       shownLag: near(Number(values['train.show_lag'])),
       questionLag: qLag,
@@ -107,8 +107,8 @@
     const cmp = f.compare;
     const both = cmp ? Object.keys(cmp.nets).filter((a) => cmp.nets[a].full && cmp.nets[a].window) : [];
     if (!both.length) return '';
-    const said = (cl) => (cl.learned ? 'learned it' : 'did not (it ended at ' + pct(cl.finalAccuracy) + ')');
-    return 'At lag ' + cmp.lag + ', whose first token lies beyond a window of W = ' + cmp.window + ' steps: ' + both.map((a) =>
+    const said = (cl) => (cl.learned ? 'yes (step ' + cl.stepsToLearn + ')' : 'no (' + pct(cl.finalAccuracy) + ' at the end)');
+    return 'At lag ' + cmp.lag + ', whose first token lies outside a window of the last W = ' + cmp.window + ' positions, reached 90%: ' + both.map((a) =>
       THE[a] + ' with the full gradient ' + said(cmp.nets[a].full) + ', with the window ' + said(cmp.nets[a].window)).join('; ') +
       '. The gradient reaching the first token through the window was ' +
       (both.every((a) => cmp.nets[a].window.largestGradient === 0) ? 'exactly 0 at every evaluation.'
@@ -117,7 +117,8 @@
 
   const has = (f, a) => f.architectures.indexOf(a) >= 0;
   const learnedText = (f, a) => lagsText(f.learnedLags[a], f.lags.filter((T) => f.cells[a][T]));
-  const budget = (f) => c.plural(f.steps, 'training step', 'training steps');
+  const count = (n, one, many) => n.toLocaleString('en-US') + ' ' + (n === 1 ? one : many);
+  const budget = (f) => count(f.steps, 'training step', 'training steps') + ' (' + count(f.steps * f.batch, 'training sequence', 'training sequences') + ')';
   const learnedWord = (f) => 'reached 90% held-out accuracy within ' + budget(f);
 
   function readout(f) {
@@ -134,6 +135,7 @@
   function notice(f) {
     const parts = [];
     if (f.jobsDone < f.jobs) parts.push(f.jobsDone + ' of ' + f.jobs + ' jobs (one network at one lag each) finished so far.');
+    if (f.tbptt > 0) parts.push('Every run of the sweep was trained with its gradient cut to the last ' + f.tbptt + ' positions (truncated BPTT; attention is not truncated).');
     parts.push('Within ' + budget(f) + ', ' + f.architectures.map((a) => THE[a] + ' learned ' + learnedText(f, a)).join('; ') + '.');
     const q = f.questionLag;
     if (f.learnedAtQ.length + f.notLearnedAtQ.length) {
@@ -143,12 +145,15 @@
         (finals.length ? (learned.length ? '; of the others, ' : ': ') + joinAnd(finals) +
           ' held-out accuracy (chance is ' + pct(f.chance) + ').' : '.'));
     }
-    const rnn = has(f, 'rnn') && f.cells.rnn[q];
-    const attn = has(f, 'attention') && f.cells.attention[q];
-    if (rnn && attn && attn.startGradient > rnn.startGradient) {
-      parts.push('Before training, the gradient reaching the first token at lag ' + q + ' was ' +
-        c.sigSmall(attn.startGradient / Math.max(rnn.startGradient, 1e-300), 2) + ' times larger for attention than for the tanh RNN.');
+    // Each network against itself at the shortest lag: their sizes at one lag depend on how
+    // each one's weights are scaled at the start, their fall with the lag does not.
+    const first = f.lags.filter((T) => ['rnn', 'attention'].every((a) => !has(f, a) || f.cells[a][T]))[0];
+    const falls = ['rnn', 'attention'].filter((a) => has(f, a) && first !== undefined && q > first && f.cells[a][first] && f.cells[a][q]);
+    if (falls.length) {
+      parts.push('Before training, the gradient reaching the first token went from lag ' + first + ' to lag ' + q + ': ' + falls.map((a) =>
+        THE[a] + ' from ' + c.sigSmall(f.cells[a][first].startGradient, 2) + ' to ' + c.sigSmall(f.cells[a][q].startGradient, 2)).join(', ') + '.');
     }
+    if (f.seeds === 1) parts.push('One run per network and lag: raise “Runs (seeds)” under More settings to see how much this varies.');
     const cut = compareText(f);
     if (cut) parts.push(cut);
     return parts.join(' ');
@@ -158,13 +163,13 @@
     const out = [{ cite: 'Bengio, Simard & Frasconi, 1994', claim: 'gradient descent finds it harder to learn a dependency the longer it spans, because the gradient from distant inputs vanishes in recurrent networks that store information robustly.',
       measured: has(f, 'rnn') ? 'the tanh RNN learned ' + learnedText(f, 'rnn') + ' within ' + budget(f) + '.' : 'the tanh RNN was not trained in this run.' }];
     out.push({ cite: 'Hochreiter & Schmidhuber, 1997; Gers, Schmidhuber & Cummins, 2000', claim: 'the LSTM keeps the error flowing back through its gated cell unchanged, and learned to bridge lags of over 1,000 steps on their synthetic tasks; the forget gate (2000) lets it learn to reset that cell.',
-      measured: has(f, 'lstm') ? 'the LSTM (with a forget gate) learned ' + learnedText(f, 'lstm') + ' within ' + budget(f) + '.' : 'the LSTM was not trained in this run.' });
+      measured: has(f, 'lstm') ? 'this LSTM has a forget gate, so the error through its cell is scaled by that gate at each step rather than kept unchanged; it learned ' + learnedText(f, 'lstm') + ' within ' + budget(f) + '.' : 'the LSTM was not trained in this run.' });
     out.push({ cite: 'Jozefowicz, Zaremba & Sutskever, 2015', claim: 'adding a bias of 1 to the LSTM’s forget gate closed the gap between the LSTM and the GRU in their experiments.',
       measured: has(f, 'lstm') ? 'with forget-gate bias ' + c.sig(f.forgetBias, 3) + ' the LSTM learned ' + learnedText(f, 'lstm') + ' within ' + budget(f) +
-        '; change the bias under “More settings” and train again to compare.' : 'the LSTM was not trained in this run.' });
+        (has(f, 'gru') ? ', the GRU ' + learnedText(f, 'gru') : '') + '; change the bias under “More settings” and train again to compare.' : 'the LSTM was not trained in this run.' });
     out.push({ cite: 'Feng et al., 2024', claim: 'a GRU whose gate and candidate state see only the current input (minGRU) can be trained in parallel with a scan, and matched the performance of recent sequence models in their experiments.',
-      measured: has(f, 'linear') ? 'with its decay starting at ' + c.sig(f.linearDecay, 3) + ' per step, it learned ' + learnedText(f, 'linear') + ' within ' + budget(f) + '.' : 'the linear recurrence was not trained in this run.' });
-    out.push({ cite: 'Vaswani et al., 2017', claim: 'self-attention connects any two positions with a constant number of sequential operations, where a recurrent layer needs a number that grows with the distance.',
+      measured: has(f, 'linear') ? 'the linear recurrence (minGRU), its decay starting near ' + c.sig(f.linearDecay, 3) + ' per step (set by its gate bias; each input shifts it), learned ' + learnedText(f, 'linear') + ' within ' + budget(f) + '.' : 'the linear recurrence was not trained in this run.' });
+    out.push({ cite: 'Vaswani et al., 2017', claim: 'in self-attention the path between any two positions has a constant length, where in a recurrent layer it grows with their distance; they argue that shorter paths make long-range dependencies easier to learn.',
       measured: has(f, 'attention') ? 'attention learned ' + learnedText(f, 'attention') + ' within ' + budget(f) + '.' : 'attention was not trained in this run.' });
     return out;
   }
@@ -178,8 +183,10 @@
       return 'Chart: training steps to reach 90% held-out accuracy against the lag, logarithmic axes; a cross above the budget line where a network did not get there. ' +
         f.architectures.map((a) => THE[a] + ' learned ' + learnedText(f, a)).join('; ') + '. The data tables below have every number.';
     }
-    return 'Chart: held-out accuracy against training step at lag ' + f.shownLag + '. ' + f.architectures.filter((a) => f.cells[a][f.shownLag])
-      .map((a) => THE[a] + ' ended at ' + pct(f.cells[a][f.shownLag].finalAccuracy)).join(', ') + '. The data tables below have every number.';
+    const ends = f.architectures.filter((a) => f.cells[a][f.shownLag])
+      .map((a) => THE[a] + ' ended at ' + pct(f.cells[a][f.shownLag].finalAccuracy)).join(', ');
+    return 'Chart: held-out accuracy against training step at lag ' + f.shownLag + '. ' + (ends ? ends[0].toUpperCase() + ends.slice(1) + '. ' : '') +
+      'The data tables below have every number.';
   }
 
   function headline(f) {
@@ -211,11 +218,11 @@
       rows: curves,
       file: 'curves',
     }, {
-      caption: 'Truncated BPTT: full gradient against a window of W steps, at the smallest lag beyond it',
+      caption: 'Truncated BPTT: full gradient against a window of the last W positions, at the smallest lag whose first token lies outside it',
       columns: ['network', 'lag T', 'gradient', 'steps to learn', 'final accuracy (median)', 'gradient to first token at step 0 (median)'],
       rows: f.compare ? [].concat(...Object.keys(f.compare.nets).map((a) => ['full', 'window'].filter((k) => f.compare.nets[a][k]).map((k) => {
         const cl = f.compare.nets[a][k];
-        return [NAMES[a], cl.lag, k === 'full' ? 'full BPTT' : 'last ' + f.compare.window + ' steps', cl.learned ? cl.stepsToLearn : 'not within ' + f.steps,
+        return [NAMES[a], cl.lag, k === 'full' ? 'full BPTT' : 'last ' + f.compare.window + ' positions', cl.learned ? cl.stepsToLearn : 'not within ' + f.steps,
           cl.finalAccuracy, cl.startGradient];
       }))) : [],
       file: 'tbptt',
@@ -229,7 +236,7 @@
     const smallest = Math.min(...lags);
     const out = [];
     // The truncated-BPTT comparison: each recurrent network at the smallest lag whose first token
-    // lies beyond the window, trained with the full gradient and with it cut to the last W steps.
+    // lies outside the window, trained with the full gradient and with it cut to the last W positions.
     const cmp = comparison(params, values);
     if (cmp) {
       for (const a of ORDER.filter((x) => x !== 'attention' && list(params.architectures).indexOf(x) >= 0)) {
@@ -250,11 +257,12 @@
     return first.concat(rest);
   }
 
-  // {window W, lag}: the smallest lag T with its first token more than W steps back (T - 1 > W);
-  // null when the window is 0 or no lag is long enough.
+  // {window W, lag}: the smallest lag T whose first token lies outside a window of the last W
+  // positions (T > W: the core's window covers positions T - W .. T - 1); null when the window
+  // is 0 or no lag is long enough.
   function comparison(params, values) {
     const W = Number(values['train.window']) || 0;
-    const T = Array.from(params.lags).filter((x) => x - 1 > W).sort((a, b) => a - b)[0];
+    const T = Array.from(params.lags).filter((x) => x > W).sort((a, b) => a - b)[0];
     return W > 0 && T ? { window: W, lag: T } : null;
   }
 
@@ -310,21 +318,21 @@
   }
 
   ns.experiments.train = {
-    manual: true,  // training takes tens of seconds: it starts when the learner presses Train
+    manual: true,  // training takes seconds to minutes: it starts when the learner presses Train
     pool: true,
     // Page defaults that differ from the core's: lags up to 80 keep the default sweep under a
     // minute on a 2-core laptop and still hold the question's lag.
     defaults: { lags: [5, 10, 20, 40, 80] },
     rows: [
       { name: 'window', type: 'integer', default: 10, min: 0, max: 1000, range: 'an integer from 0 to 1000', advanced: true,
-        label: 'Truncated BPTT comparison: window W (0 = none)', slider: false,
-        help: 'also trains each recurrent network at the smallest lag beyond W steps, with the full gradient and with it cut to the last W steps' },
+        label: 'Comparison chart: truncation window (0 = none)', slider: false,
+        help: 'also trains each recurrent network at the smallest lag longer than this window, with the full gradient and with it cut to the window\'s last positions' },
       { name: 'show_lag', type: 'integer', default: QUESTION_LAG, min: 2, max: 1000, range: 'an integer from 2 to 1000', redraw: true,
         label: 'Show accuracy curves at lag', slider: false,
         help: 'the lag whose accuracy curves are drawn (the nearest lag trained)' },
     ],
     panel: { busy: 'Training…', figures: 'Measured figures', claims: true, run: 'Train',
-      waiting: 'nothing trained yet: press Train to start (about a minute on a 2-core laptop).',
+      waiting: 'nothing trained yet: press Train to start.',
       idle: 'Not trained yet: press Train to start.',
       changed: 'Press Train to train with these settings.',
       csv: ['Download CSV (steps to learn)', 'CSV (curves)', 'CSV (truncated BPTT)'],
@@ -340,13 +348,14 @@
       has(f, 'attention') ? 'Trained here for ' + budget(f) + ': learned ' + learnedText(f, 'attention') + '.' : 'Not trained in this run.',
     ],
     question: {
-      question: 'Trained for the budget set above, which networks will learn to name the first token at lag 80 (90% held-out accuracy)?',
+      question: 'Trained for the budget set above, which networks will learn to name the first token at lag ' + QUESTION_LAG +
+        ' (or the trained lag nearest to it; 90% held-out accuracy)?',
       choices: [['none', 'none of them'], ['attention', 'attention only'], ['some', 'attention and some of the recurrent networks'],
-        ['all', 'all of them']],
+        ['recurrent', 'some recurrent networks, not attention'], ['all', 'all of them']],
       measure(f) {
         const n = f.learnedAtQ.length;
-        const onlyAttention = n === 1 && f.learnedAtQ[0] === 'attention';
-        const value = n === 0 ? 'none' : onlyAttention ? 'attention' : n === f.architectures.length ? 'all' : 'some';
+        const attention = f.learnedAtQ.indexOf('attention') >= 0;
+        const value = n === 0 ? 'none' : n === f.architectures.length ? 'all' : !attention ? 'recurrent' : n === 1 ? 'attention' : 'some';
         return { value: value, text: (n ? joinAnd(f.learnedAtQ.map((a) => THE[a])) : 'none') + ' at lag ' + f.questionLag };
       },
     },
