@@ -99,9 +99,9 @@ TEST(ArchitecturesExperiment, ReportsEveryArchitecture) {
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.sequence_length, 50 + 60 + 1);
   ASSERT_EQ(r.distances.size(), 60u);
-  ASSERT_EQ(r.curves.size(), 4u);
-  const char* names[] = {"rnn", "lstm", "gru", "attention"};
-  for (int a = 0; a < 4; ++a) {
+  ASSERT_EQ(r.curves.size(), 6u);
+  const char* names[] = {"rnn", "lstm", "gru", "attention", "linear_a", "linear_b"};
+  for (int a = 0; a < 6; ++a) {
     const ArchitectureCurve& c = r.curves[a];
     EXPECT_EQ(c.architecture, names[a]);
     ASSERT_EQ(c.norm.median.size(), 60u);
@@ -118,6 +118,58 @@ TEST(ArchitecturesExperiment, ReportsEveryArchitecture) {
   EXPECT_EQ(r.attention_context_lengths.back(), r.sequence_length);
   EXPECT_LT(r.attention_context_slope, -0.5);
   EXPECT_GT(r.attention_context_slope, -1.5);
+}
+
+// The linear recurrence's reverse mode against central differences of its forward pass,
+// h_t = a h_{t-1} + B x_t from h_0 = 0 (linear, so the differences are exact up to rounding).
+TEST(LinearRecurrenceGradient, MatchesFiniteDifferences) {
+  NumpyRandom rng(5);
+  const Eigen::MatrixXd B = rng.randn(kH, kD), inputs = rng.randn(kD, kT);
+  const Eigen::VectorXd w = rng.randn(kH);
+  for (const double a : {0.999, 0.5}) {
+    const auto read = [&](const Eigen::MatrixXd& x) {
+      Eigen::VectorXd h = Eigen::VectorXd::Zero(kH);
+      for (int t = 0; t < kT; ++t) h = a * h + B * x.col(t);
+      return w.dot(h);
+    };
+    const std::vector<double> log_norms = log_linear_input_gradient_norms(B, a, w, kK);
+    ASSERT_EQ(log_norms.size(), static_cast<std::size_t>(kK));
+    constexpr double eps = 1e-3;
+    for (int k = 1; k <= kK; ++k) {
+      Eigen::VectorXd g(kD);
+      for (int d = 0; d < kD; ++d) {
+        Eigen::MatrixXd plus = inputs, minus = inputs;
+        plus(d, kT - 1 - k) += eps;
+        minus(d, kT - 1 - k) -= eps;
+        g(d) = (read(plus) - read(minus)) / (2 * eps);
+      }
+      EXPECT_NEAR(std::exp(log_norms[k - 1]), g.norm(), 1e-9 * g.norm()) << "a " << a << " k " << k;
+    }
+  }
+}
+
+// Every unit decays by the same a, so the fitted factor per step is a itself and the line is exact.
+TEST(ArchitecturesExperiment, LinearRecurrencesFallByTheirDecay) {
+  ArchitecturesParams p = small_params();
+  p.linear_decay_a = 0.97;
+  p.linear_decay_b = 0.5;
+  const ArchitecturesResult r = run_architectures(p);
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(*r.curves[4].decay, 0.97);
+  EXPECT_EQ(*r.curves[5].decay, 0.5);
+  EXPECT_FALSE(r.curves[0].decay.has_value());
+  EXPECT_NEAR(r.curves[4].decay_per_step, 0.97, 1e-12);
+  EXPECT_NEAR(r.curves[5].decay_per_step, 0.5, 1e-12);
+  EXPECT_NEAR(r.curves[5].decay_r_squared, 1.0, 1e-12);
+  // Decay 1: the gradient is the same at every distance.
+  p.linear_decay_a = 1;
+  const ArchitecturesResult flat = run_architectures(p);
+  EXPECT_EQ(flat.curves[4].norm.median.front(), flat.curves[4].norm.median.back());
+  // 0.5^5000 is far below a double's range; the log is carried, so the fit still finds 0.5.
+  p.linear_decay_b = 0.5;
+  p.max_distance = 5000;
+  p.seeds = 1;
+  EXPECT_NEAR(run_architectures(p).curves[5].decay_per_step, 0.5, 1e-9);
 }
 
 TEST(ArchitecturesExperiment, HigherForgetBiasKeepsLstmGradientsLonger) {

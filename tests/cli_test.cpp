@@ -167,9 +167,10 @@ TEST(Cli, HelpExitsZero) {
 // Every experiment of the core's list is a command, with a usage line and its own --help.
 TEST(Cli, EveryListedExperimentIsACommand) {
   const std::string usage = run("--help").out;
+  int number = 0;  // the usage numbers experiments by their place in the list
   rnn_lesson::for_each_experiment([&](auto e) {
     EXPECT_NE(usage.find(std::string("rnn-lesson ") + e.name + " [options]"), std::string::npos) << e.name;
-    EXPECT_NE(usage.find(e.summary), std::string::npos) << e.name;
+    EXPECT_NE(usage.find("experiment " + std::to_string(++number) + ": " + e.summary), std::string::npos) << e.name;
     const CliRun help = run(std::string(e.name) + " --help");
     EXPECT_EQ(help.status, 0) << e.name;
     for (const auto& f : e.fields()) EXPECT_NE(help.out.find("--" + f.spec.name + " "), std::string::npos) << f.spec.name;

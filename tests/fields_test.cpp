@@ -65,7 +65,7 @@ TEST(Fields, KindsFollowTheMemberTypes) {
   r.curves[0].architecture = "rnn";
   r.curves[0].norm.median = {0.5, 0.25};
   EXPECT_EQ(trace(r),
-            "-:{ sequence_length:i distances:i[2] curves:[ -:{ architecture:'rnn' norm:{ median:n[2] q1:n[0] q3:n[0] }"
+            "-:{ sequence_length:i distances:i[2] curves:[ -:{ architecture:'rnn' decay:null norm:{ median:n[2] q1:n[0] q3:n[0] }"
             " decay_per_step:n decay_r_squared:n } ] attention_context_lengths:i[0]"
             " attention_context_norm:{ median:n[0] q1:n[0] q3:n[0] } attention_context_slope:n }");
 }

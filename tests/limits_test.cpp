@@ -84,6 +84,12 @@ TEST(Limits, UnconstrainedParametersGetTheirWholeRange) {
   EXPECT_EQ(w.lo, 0);
   EXPECT_EQ(w.hi, 4);
   for (const ParamLimit& l : param_limits(gradient_fields(), g, validate)) EXPECT_NE(l.name, "mode");
+  // Ends that are not multiples of the rounding quantum in doubles (0.01 and 1 at 1e-5) are
+  // the spec's own ends, exactly (snapping them gave [0.01001, 0.99999]).
+  const ArchitecturesParams a = default_architectures_params();
+  const ParamLimit decay = limit_of(architectures_fields(), a, validate, "linear_decay_a");
+  EXPECT_EQ(decay.lo, 0.01);
+  EXPECT_EQ(decay.hi, 1.0);
 }
 
 TEST(Limits, WhenNoValueOfAParameterHelpsItsLimitIsEmpty) {

@@ -26,7 +26,8 @@ using namespace rnn_lesson;
 constexpr int kBadInput = 2;
 constexpr std::size_t kUsageColumn = 37;  // where a usage line's description starts
 
-// The usage text: one line per experiment of the list, its summary in the column.
+// The usage text: one line per experiment of the list, its summary in the column, numbered by
+// its place in the list (the lesson's order, as on the page).
 std::string usage() {
   const auto line = [](const std::string& command, const std::string& what) {
     const std::string left = "  rnn-lesson " + command;
@@ -37,7 +38,10 @@ std::string usage() {
       "\n"
       "Usage:\n" +
       line("kata [--json]", "reproduce the kata's tables (timing, gradient, retention)");
-  for_each_experiment([&](auto e) { text += line(std::string(e.name) + " [options]", e.summary); });
+  int number = 0;
+  for_each_experiment([&](auto e) {
+    text += line(std::string(e.name) + " [options]", "experiment " + std::to_string(++number) + ": " + e.summary);
+  });
   return text + line("<experiment> --help", "list that experiment's parameters, ranges and defaults") +
          "\n"
          "Options are --name value or --name=value; lists are comma-separated (--lengths 50,100,200).\n"

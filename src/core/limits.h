@@ -76,10 +76,12 @@ ParamLimit search_interval(const ParamSpec& spec, bool integral, bool is_list, d
   };
   out.hi = ok(max) ? max : narrow(anchor, max);
   out.lo = is_list || ok(min) ? min : narrow(anchor, min);
-  if (!integral) {  // rounded inwards, if the rounded value is still accepted
+  if (!integral) {  // a bisected bound rounded inwards, if the rounded value is still accepted
+    // (not the spec's own ends: 1 / 1e-5 is 99999.99999999999 in doubles, so snapping the
+    // end 1 would give 0.99999)
     const double hi = snap(out.hi, quantum, true), lo = snap(out.lo, quantum, false);
-    if (hi >= anchor && ok(hi)) out.hi = hi;
-    if (lo <= anchor && ok(lo)) out.lo = lo;
+    if (out.hi != max && hi >= anchor && ok(hi)) out.hi = hi;
+    if (out.lo != min && lo <= anchor && ok(lo)) out.lo = lo;
   }
   return out;
 }

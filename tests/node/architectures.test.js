@@ -60,19 +60,21 @@ const close = h.relativelyClose(1e-9);
 const memoryClose = (where, a, b) =>
   close(where, a, b) || (/\.(r2|capacity)/.test(where) && Math.abs(a - b) <= 1e-9);
 
-// ---- experiment 4: gradient vs distance for rnn, lstm, gru, attention ----------------------
+// ---- experiment 4: gradient vs distance for rnn, lstm, gru, attention, linear recurrences ---
 
 test('architectures, defaults (H=32, distances to 1000, 16 seeds)', () => {
   const r = compare('architectures', {}, close);
-  assert.deepEqual(r.curves.map((c) => c.architecture), ['rnn', 'lstm', 'gru', 'attention']);
+  assert.deepEqual(r.curves.map((c) => c.architecture), ['rnn', 'lstm', 'gru', 'attention', 'linear_a', 'linear_b']);
   assert.ok(Array.isArray(r.curves));
-  for (const c of r.curves) assert.deepEqual(Object.keys(c), ['architecture', 'norm', 'decay_per_step', 'decay_r_squared']);
+  for (const c of r.curves) assert.deepEqual(Object.keys(c), ['architecture', 'decay', 'norm', 'decay_per_step', 'decay_r_squared']);
+  assert.deepEqual(r.curves.map((c) => c.decay), [null, null, null, null, 0.999, 0.5]);
   assert.equal(r.distances.length, 1000);
 });
 
 test('architectures, small: H=8, D=3, 60 distances, 3 seeds, forget bias 2, other seed', () => {
   compare('architectures',
-    { hidden_size: 8, input_size: 3, max_distance: 60, seeds: 3, forget_bias: 2, recurrent_scale: 1.2, seed: 7 }, close);
+    { hidden_size: 8, input_size: 3, max_distance: 60, seeds: 3, forget_bias: 2, recurrent_scale: 1.2, seed: 7,
+      linear_decay_a: 0.9, linear_decay_b: 1 }, close);
 });
 
 test('architectures, parameters as URL text', () => {

@@ -19,9 +19,9 @@ test('experiments() lists the core\'s experiments in order, each with a summary 
   const list = m.experiments();
   assert.deepEqual(list.map((e) => e.name), ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth', 'train']);
   const usage = require('node:child_process').execFileSync(h.cli(), ['--help'], { encoding: 'utf8' });
-  for (const e of list) {
+  for (const [i, e] of list.entries()) {  // numbered by place in the list
     assert.deepEqual(Object.keys(e), ['name', 'summary']);
-    assert.match(usage, new RegExp(`^  rnn-lesson ${e.name} \\[options\\] +${e.summary.replace(/[()*+?.\\[\]^$|]/g, '\\$&')}$`, 'm'));
+    assert.match(usage, new RegExp(`^  rnn-lesson ${e.name} \\[options\\] +experiment ${i + 1}: ${e.summary.replace(/[()*+?.\\[\]^$|]/g, '\\$&')}$`, 'm'));
   }
 });
 

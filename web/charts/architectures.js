@@ -1,13 +1,13 @@
 // Experiment 4's charts: how strongly the last output depends on the input k steps back,
-// for a tanh RNN, an LSTM, a GRU and causal self-attention (chart 0, log y: median line and
-// quartile band per architecture), and attention's gradient to the previous token as its
+// for a tanh RNN, an LSTM, a GRU, causal self-attention and two diagonal linear recurrences
+// (chart 0, log y: median line and quartile band per architecture), and attention's gradient to the previous token as its
 // context grows (chart 1, log-log, with a 1/n reference line).
 (function () {
   'use strict';
   const ns = window.RnnLesson;
   const c = ns.chartCommon;
   const positive = c.shownOnLog;  // leaves out zeros and underflowed values
-  const ORDER = ['rnn', 'lstm', 'gru', 'attention'];
+  const ORDER = ['rnn', 'lstm', 'gru', 'attention', 'linear_a', 'linear_b'];
 
   function paint(ds, t, index) {
     if (index === 1) {
@@ -41,14 +41,14 @@
         label: (item) => item.dataset.label + ': ' + c.sig(item.parsed.y, 3),
         title: (items) => 'k = ' + items[0].parsed.x,
       };
-      // 12 series of up to 5,000 points: drawn through Chart.js's decimation (largest-triangle
+      // 18 series of up to 5,000 points: drawn through Chart.js's decimation (largest-triangle
       // sampling keeps each line's shape); the data tables keep every distance.
       options.plugins.decimation = { enabled: true, algorithm: 'lttb', samples: 300, threshold: 400 };
       datasets = [];
       ORDER.forEach((a, i) => {
         const spec = c.ARCHITECTURES[a];
         datasets.push.apply(datasets, c.bandDatasets(spec.name, {
-          borderDash: spec.dash, borderWidth: a === 'attention' ? 3 : 2.5, order: i === 3 ? 0 : 1 }));
+          borderDash: spec.dash, borderWidth: a === 'attention' ? 3 : 2.5, order: a === 'attention' ? 0 : 1 }));
       });
     }
     paint(datasets, theme, index);
@@ -57,6 +57,13 @@
 
   function curve(r, architecture) {
     return r.curves.find((x) => x.architecture === architecture);
+  }
+
+  // A curve's name for legends and words: the linear recurrences carry their decay a.
+  function name(cv, short) {
+    const spec = c.ARCHITECTURES[cv.architecture];
+    const base = short ? spec.short : spec.name;
+    return cv.decay === null || cv.decay === undefined ? base : base + ' (a = ' + cv.decay + ')';
   }
 
   function render(chart, run, values, index) {
@@ -77,11 +84,11 @@
       ORDER.forEach((a, i) => {
         const cv = curve(r, a);
         c.fillBand(ds, 3 * i, k, cv.norm, positive, bands);
-        ds[3 * i].label = c.ARCHITECTURES[a].name + ' ×' + cv.decay_per_step.toFixed(3) + ' per step';
+        ds[3 * i].label = name(cv) + ' ×' + cv.decay_per_step.toFixed(3) + ' per step';
       });
     }
     chart.update('none');
   }
 
-  ns.charts.architectures = { paint: paint, create: create, render: render, curve: curve, ORDER: ORDER };
+  ns.charts.architectures = { paint: paint, create: create, render: render, curve: curve, name: name, ORDER: ORDER };
 })();

@@ -244,6 +244,10 @@
     lstm: { name: 'LSTM', short: 'LSTM', colour: 'lstm', dash: [8, 4] },
     gru: { name: 'GRU', short: 'GRU', colour: 'gru', dash: [2, 3] },
     attention: { name: 'attention', short: 'attention', colour: 'attn', dash: [] },
+    // Experiment 4's two diagonal linear recurrences (their decay a is a setting; the
+    // experiment's words add its value to these names).
+    linear_a: { name: 'linear recurrence', short: 'linear', colour: 'linear', dash: [] },
+    linear_b: { name: 'linear recurrence', short: 'linear', colour: 'linear', dash: [10, 3, 2, 3] },
   };
 
   // Draws a small chart nobody sees, on a canvas outside the page, and throws it away. Chart.js

@@ -1,17 +1,18 @@
 // Experiment 4, "do gates keep the learning signal alive?": the gradient by distance for
-// RNN, LSTM, GRU and attention, set beside published results.
+// RNN, LSTM, GRU, attention and two diagonal linear recurrences, set beside published results.
 (function () {
   'use strict';
   const ns = window.RnnLesson;
   const c = ns.chartCommon;
   const ORDER = ns.charts.architectures.ORDER;
   const curve = (r, architecture) => ns.charts.architectures.curve(r, architecture);
+  const LINEAR = ['linear_a', 'linear_b'];
 
   function table(run) {
     const r = run.main;
     const columns = ['distance k'];
     for (const a of ORDER) {
-      const name = c.ARCHITECTURES[a].name;
+      const name = ns.charts.architectures.name(curve(r, a));
       columns.push(name + ' median', name + ' quartile 1', name + ' quartile 3');
     }
     const curves = ORDER.map((a) => curve(r, a));
@@ -32,7 +33,8 @@
   function atEnd(r, architecture) {
     const cv = curve(r, architecture);
     const i = r.distances.length - 1;
-    return { k: r.distances[i], norm: cv.norm.median[i], decay: cv.decay_per_step, r2: cv.decay_r_squared };
+    return { k: r.distances[i], norm: cv.norm.median[i], decay: cv.decay_per_step, r2: cv.decay_r_squared,
+      name: ns.charts.architectures.name(cv), short: ns.charts.architectures.name(cv, true) };
   }
 
   // The run's figures, computed once: the readout, notice, claims, summary, prediction and
@@ -61,7 +63,7 @@
   }
 
   function readout(f) {
-    const items = ORDER.map((a) => ({ label: c.ARCHITECTURES[a].name + ': factor per step', value: '×' + f.end[a].decay.toFixed(3) }));
+    const items = ORDER.map((a) => ({ label: f.end[a].name + ': factor per step', value: '×' + f.end[a].decay.toFixed(3) }));
     items.push({ label: 'Attention against context n: slope (log-log)', value: f.contextSlope.toFixed(2).replace('-', '−') });
     return items;
   }
@@ -89,6 +91,8 @@
     return 'At k = ' + f.k + ' the recurrent gradients are down to ' + recurrent + '; per step, ' +
       ranked.map((a) => c.ARCHITECTURES[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + ' (largest first). ' + lstmText +
       'These networks are untrained, so this order belongs to this initialisation, not to the architectures in general. ' +
+      'The linear recurrences lose exactly their decay a per step, whatever the input (' + LINEAR.map((a) => f.end[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') +
+        '), and keep ' + LINEAR.map((a) => c.sigSmall(f.end[a].norm, 2)).join(' and ') + ' at k = ' + f.k + ': their factor is a number set directly, not a product of tanh slopes and weight matrices. ' +
       'Attention’s line is flat in k (×' + f.end.attention.decay.toFixed(3) + ' per step), but its level depends on the context: the second chart shows it ' +
       contextText(f.contextSlope) + ', because the softmax shares its weight among the n tokens.';
   }
@@ -112,6 +116,9 @@
       { cite: 'Vaswani et al. 2017, Table 1', claim: 'sequential operations and maximum path length are O(n) for a recurrent layer and O(1) for self-attention.',
         measured: 'attention ×' + attn.decay.toFixed(3) + ' per step (flat in k: one hop to every input); the recurrent curves multiply one Jacobian per step. ' +
           'Experiment ' + ns.numberOf('timing') + ' measured the sequential cost.' },
+      { cite: 'Orvieto et al. 2023 (LRU)', claim: 'a deep network of diagonal linear recurrences matches deep state-space models on long-range benchmarks once the recurrence is linear and the magnitudes of its decays start close to 1.',
+        measured: LINEAR.map((a) => f.end[a].short + ': ×' + f.end[a].decay.toFixed(3) + ' per step, ' + c.sigSmall(f.end[a].norm, 2) + ' at k = ' + f.k).join('; ') +
+          '. The gradient shrinks by the decay and by nothing else, so a decay near 1 carries it over thousands of steps.' },
     ];
   }
 
@@ -121,12 +128,12 @@
         '. The data tables below have every number.';
     }
     return 'Chart: gradient size against distance k on a logarithmic axis. Factor per step: ' +
-      ORDER.map((a) => c.ARCHITECTURES[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + '. At k = ' + f.k + ': ' +
-      ORDER.map((a) => c.ARCHITECTURES[a].short + ' ' + c.sigSmall(f.end[a].norm, 2)).join(', ') + '. The data tables below have every number.';
+      ORDER.map((a) => f.end[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + '. At k = ' + f.k + ': ' +
+      ORDER.map((a) => f.end[a].short + ' ' + c.sigSmall(f.end[a].norm, 2)).join(', ') + '. The data tables below have every number.';
   }
 
   function headline(f) {
-    return 'per step ' + ['rnn', 'lstm', 'gru'].map((a) => c.ARCHITECTURES[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + ', attention flat';
+    return 'per step ' + ['rnn', 'lstm', 'gru'].concat(LINEAR).map((a) => f.end[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + ', attention flat';
   }
 
   function requests(params) {
@@ -141,8 +148,8 @@
     requests: requests,
     facts: facts, table: table, readout: readout, notice: notice, claims: claims, describe: describe, headline: headline,
     summary(f) {
-      const rec = ['rnn', 'lstm', 'gru'];
-      const short = (a) => c.ARCHITECTURES[a].short;
+      const rec = ['rnn', 'lstm', 'gru'].concat(LINEAR);
+      const short = (a) => f.end[a].short;
       return [
         'Per step: ' + rec.map((a) => short(a) + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + ' (untrained, H = ' + f.hiddenSize +
           '). Left at k = ' + f.k + ': ' + rec.map((a) => short(a) + ' ' + c.sigSmall(f.end[a].norm, 2)).join(', ') + '.',
@@ -152,11 +159,12 @@
     },
     question: {
       question: 'Which will keep the largest gradient at distance 500 (or the nearest distance run)?',
-      choices: [['rnn', 'the RNN'], ['lstm', 'the LSTM'], ['gru', 'the GRU'], ['attention', 'attention']],
+      choices: [['rnn', 'the RNN'], ['lstm', 'the LSTM'], ['gru', 'the GRU'], ['attention', 'attention'], ['linear', 'a linear recurrence (either decay)']],
       measure(f) {
         const best = f.largestAtQuoted;
-        return { value: best.architecture, text: c.ARCHITECTURES[best.architecture].short + ', with ' + c.sigSmall(best.norm, 2) + ' at k = ' + f.quotedK +
-          ' (' + f.atQuoted.map((x) => c.ARCHITECTURES[x.architecture].short + ' ' + c.sigSmall(x.norm, 2)).join(', ') + ')' };
+        return { value: LINEAR.indexOf(best.architecture) >= 0 ? 'linear' : best.architecture,
+          text: f.end[best.architecture].short + ', with ' + c.sigSmall(best.norm, 2) + ' at k = ' + f.quotedK +
+          ' (' + f.atQuoted.map((x) => f.end[x.architecture].short + ' ' + c.sigSmall(x.norm, 2)).join(', ') + ')' };
       },
     },
   };

@@ -79,6 +79,13 @@ const std::vector<Field<ArchitecturesParams>>& architectures_fields() {
       {{"forget_bias", ParamType::Real, -5, 10, 1, "1", {}, "LSTM forget-gate bias (higher keeps more)",
         "LSTM forget-gate bias"},
        &ArchitecturesParams::forget_bias},
+      {{"linear_decay_a", ParamType::Real, 0.01, 1, 1, "0.999", {},
+        "decay a of the first linear recurrence, h_t = a h_(t-1) + B x_t (1 keeps everything)",
+        "Linear recurrence: first decay a"},
+       &ArchitecturesParams::linear_decay_a},
+      {{"linear_decay_b", ParamType::Real, 0.01, 1, 1, "0.5", {}, "decay a of the second linear recurrence",
+        "Linear recurrence: second decay a"},
+       &ArchitecturesParams::linear_decay_b},
       {{"seeds", ParamType::Integer, 1, 64, 1, "16", {}, "random networks summarised by the median and the middle half",
         "Networks (seeds)", Tier::Advanced},
        &ArchitecturesParams::seeds},
@@ -166,6 +173,22 @@ std::vector<double> log_input_gradient_norms_fast(const RecurrentCell& cell, con
   return log_norms;
 }
 
+std::vector<double> log_linear_input_gradient_norms(const Eigen::MatrixXd& B, double decay, const Eigen::VectorXd& w,
+                                                    int max_distance) {
+  std::vector<double> log_norms(max_distance, -std::numeric_limits<double>::infinity());
+  Eigen::VectorXd v = w;  // d(w.h_T)/d h_t, divided by e^log_scale
+  double log_scale = 0;
+  for (int k = 0; k <= max_distance; ++k) {  // x_{T-k} entered at step T - k through B
+    if (k > 0) log_norms[k - 1] = log_or_minus_inf((B.transpose() * v).norm()) + log_scale;
+    v *= decay;  // back through h_{T-k} = decay * h_{T-k-1} + B x_{T-k}
+    const double n = v.norm();
+    if (!(n > 0)) break;
+    v /= n;
+    log_scale += std::log(n);
+  }
+  return log_norms;
+}
+
 ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progress& progress) {
   ArchitecturesResult r;
   r.error = validate(p);
@@ -181,6 +204,8 @@ ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progre
   init.forget_bias = p.forget_bias;
   const std::vector<std::string>& recurrent = recurrent_architectures();
   const std::size_t A = recurrent.size() + 1;  // + attention
+  const double linear_decays[2] = {p.linear_decay_a, p.linear_decay_b};
+  std::vector<std::vector<double>> log_linear[2];  // [which][seed][k-1]
   std::vector<std::vector<std::vector<double>>> log_norms(A);  // [architecture][seed][k-1]
   std::vector<std::vector<double>> log_context(p.seeds);       // [seed][context point]
   for (int s = 0; s < p.seeds; ++s) {
@@ -203,6 +228,9 @@ ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progre
     log_norms[A - 1].push_back(std::move(att));
     for (double norm : attention_previous_input_gradient_norms(attention, inputs, w, r.attention_context_lengths, projected))
       log_context[s].push_back(log_or_minus_inf(norm));
+    const Eigen::MatrixXd B = rng.randn(H, D) / std::sqrt(double(D));  // drawn last: the curves above keep their draws
+    for (int which = 0; which < 2; ++which)
+      log_linear[which].push_back(log_linear_input_gradient_norms(B, linear_decays[which], w, K));
     if (progress && !progress(double(s + 1) / p.seeds)) {
       ArchitecturesResult cancelled;
       cancelled.error = "cancelled";
@@ -215,6 +243,17 @@ ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progre
     ArchitectureCurve c;
     c.architecture = a < recurrent.size() ? recurrent[a] : "attention";
     const Band log_band = band_across(log_norms[a]);
+    c.norm = exp_band(log_band);
+    const LineFit fit = fit_finite(k_values, log_band.median);
+    c.decay_per_step = std::exp(fit.slope);
+    c.decay_r_squared = fit.r_squared;
+    r.curves.push_back(std::move(c));
+  }
+  for (int which = 0; which < 2; ++which) {
+    ArchitectureCurve c;
+    c.architecture = which == 0 ? "linear_a" : "linear_b";
+    c.decay = linear_decays[which];
+    const Band log_band = band_across(log_linear[which]);
     c.norm = exp_band(log_band);
     const LineFit fit = fit_finite(k_values, log_band.median);
     c.decay_per_step = std::exp(fit.slope);

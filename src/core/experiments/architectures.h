@@ -13,6 +13,13 @@
 // network of each kind and one sequence per seed) by the median and quartiles, and a line
 // fitted to ln(median) vs k gives the decay per step.
 //
+// Two diagonal linear recurrences, h_t = a * h_{t-1} + B x_t with every unit's decay a
+// fixed (linear_decay_a and _b; B = randn(H, D) / sqrt(D), drawn after everything else, so
+// the other curves do not change), are measured the same way. Their gradient is
+// B^T (a^k w): it does not depend on the inputs, and it shrinks by exactly a per step, so the
+// decay alone sets the slope (models such as LRU also scale B by sqrt(1 - a^2), which moves
+// the line's level, not its slope).
+//
 // Attention's path to any input is one hop, so its curve is flat in distance; but the
 // softmax spreads one unit of weight over the whole context, so each input's gradient
 // falls as the context grows. That second effect is measured too: the gradient with
@@ -20,6 +27,7 @@
 // the same sequence), with the slope of ln(norm) vs ln(n) (-1 means "shared among n").
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +48,8 @@ struct ArchitecturesParams {
   double recurrent_scale;  // recurrent blocks = randn(H, H) * recurrent_scale / sqrt(H)
   double input_scale;      // x_t = randn(D) * input_scale
   double forget_bias;      // LSTM forget-gate bias
+  double linear_decay_a;   // decay a of the first linear recurrence (every unit)
+  double linear_decay_b;   // and of the second
   int seeds;               // independent networks and sequences
   int seed;                // first seed (seed, seed+1, ...)
 };
@@ -49,13 +59,15 @@ ArchitecturesParams default_architectures_params();
 std::string validate(const ArchitecturesParams& p);
 
 struct ArchitectureCurve {
-  std::string architecture;    // "rnn", "lstm", "gru" or "attention"
+  std::string architecture;    // "rnn", "lstm", "gru", "attention", "linear_a" or "linear_b"
+  std::optional<double> decay; // the linear recurrences' a (none for the others)
   Band norm;                   // per distance, across seeds
   double decay_per_step = 0;   // exp(slope) of a line fitted to ln(median norm) vs k
   double decay_r_squared = 0;  // R^2 of that fit
 };
 inline void visit_fields(const ArchitectureCurve& c, FieldVisitor& v) {
   v.field("architecture", c.architecture);
+  v.field("decay", c.decay);
   v.field("norm", c.norm);
   v.field("decay_per_step", c.decay_per_step);
   v.field("decay_r_squared", c.decay_r_squared);
@@ -65,7 +77,7 @@ struct ArchitecturesResult {
   std::string error;
   int sequence_length = 0;             // T
   std::vector<int> distances;          // k = 1..max_distance
-  std::vector<ArchitectureCurve> curves;  // rnn, lstm, gru, attention, in this order
+  std::vector<ArchitectureCurve> curves;  // rnn, lstm, gru, attention, linear_a, linear_b, in this order
   std::vector<int> attention_context_lengths;  // n, from 2 to T
   Band attention_context_norm;         // ||d(w . y_n) / d x_{n-1}|| per n, across seeds
   double attention_context_slope = 0;  // slope of ln(median) vs ln(n)
@@ -84,7 +96,7 @@ ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progre
 // The experiment's descriptor (core/experiments/registry.h lists it once).
 struct ArchitecturesExperiment {
   static constexpr const char* name = "architectures";
-  static constexpr const char* summary = "experiment 4: gradient vs distance for rnn, lstm, gru, attention";
+  static constexpr const char* summary = "gradient vs distance for rnn, lstm, gru, attention, linear recurrences";
   using Params = ArchitecturesParams;
   using Result = ArchitecturesResult;
   static const std::vector<Field<Params>>& fields() { return architectures_fields(); }
@@ -102,5 +114,11 @@ std::vector<double> log_input_gradient_norms(const RecurrentCell& cell, const Ei
 // tests/architectures_test.cpp checks it against the double version above.
 std::vector<double> log_input_gradient_norms_fast(const RecurrentCell& cell, const Eigen::MatrixXd& inputs,
                                                   const Eigen::VectorXd& w, int max_distance);
+
+// ln|| d(w . h_T) / d x_{T-k} || for k = 1..max_distance of the diagonal linear recurrence
+// h_t = decay * h_{t-1} + B x_t (every unit's decay the same), by reverse mode: the
+// vector carried back is multiplied by the decay at every step. B: (H, D), w: (H).
+std::vector<double> log_linear_input_gradient_norms(const Eigen::MatrixXd& B, double decay, const Eigen::VectorXd& w,
+                                                    int max_distance);
 
 }  // namespace rnn_lesson

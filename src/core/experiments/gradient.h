@@ -69,7 +69,7 @@ GradientResult run_gradient(const GradientParams& p, const Progress& progress = 
 // The experiment's descriptor (core/experiments/registry.h lists it once).
 struct GradientExperiment {
   static constexpr const char* name = "gradient";
-  static constexpr const char* summary = "experiment 2: gradient norm vs distance";
+  static constexpr const char* summary = "gradient norm vs distance";
   using Params = GradientParams;
   using Result = GradientResult;
   static const std::vector<Field<Params>>& fields() { return gradient_fields(); }

@@ -146,7 +146,7 @@ MemoryResult run_memory(const MemoryParams& p, const Progress& progress = nullpt
 // The experiment's descriptor (core/experiments/registry.h lists it once).
 struct MemoryExperiment {
   static constexpr const char* name = "memory";
-  static constexpr const char* summary = "experiment 5: memory capacity (MC <= N) vs attention's retrieval";
+  static constexpr const char* summary = "memory capacity (MC <= N) vs attention's retrieval";
   using Params = MemoryParams;
   using Result = MemoryResult;
   static const std::vector<Field<Params>>& fields() { return memory_fields(); }

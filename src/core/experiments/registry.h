@@ -5,7 +5,7 @@
 // Adding an experiment: its files under core/experiments/ with a descriptor next to its code
 //   struct XExperiment {
 //     static constexpr const char* name = "x";        // CLI command, JS name
-//     static constexpr const char* summary = "...";   // one line for the usage text
+//     static constexpr const char* summary = "...";   // one line for the usage text (no number: the CLI numbers by place)
 //     using Params = XParams;                         // with std::string validate(const XParams&)
 //     using Result = XResult;                         // with `error` and visit_fields()
 //     static const std::vector<Field<Params>>& fields();

@@ -69,7 +69,7 @@ RetentionResult run_retention(const RetentionParams& p, const Progress& progress
 // The experiment's descriptor (core/experiments/registry.h lists it once).
 struct RetentionExperiment {
   static constexpr const char* name = "retention";
-  static constexpr const char* summary = "experiment 3: what the hidden state keeps vs attention";
+  static constexpr const char* summary = "what the hidden state keeps vs attention";
   using Params = RetentionParams;
   using Result = RetentionResult;
   static const std::vector<Field<Params>>& fields() { return retention_fields(); }

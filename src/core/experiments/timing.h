@@ -108,7 +108,7 @@ TimingResult run_timing(const TimingParams& p, const Clock& clock = steady_clock
 // The experiment's descriptor (core/experiments/registry.h lists it once).
 struct TimingExperiment {
   static constexpr const char* name = "timing";
-  static constexpr const char* summary = "experiment 1: forward time vs sequence length";
+  static constexpr const char* summary = "forward time vs sequence length";
   using Params = TimingParams;
   using Result = TimingResult;
   static const std::vector<Field<Params>>& fields() { return timing_fields(); }

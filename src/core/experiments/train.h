@@ -110,7 +110,7 @@ TrainResult run_train(const TrainParams& p, const Progress& progress = nullptr,
 // The experiment's descriptor (core/experiments/registry.h lists it once).
 struct TrainExperiment {
   static constexpr const char* name = "train";
-  static constexpr const char* summary = "experiment 7: train rnn, lstm, gru, linear, attention to remember the first token";
+  static constexpr const char* summary = "train rnn, lstm, gru, linear, attention to remember the first token";
   using Params = TrainParams;
   using Result = TrainResult;
   static const std::vector<Field<Params>>& fields() { return train_fields(); }
