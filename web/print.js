@@ -9,6 +9,7 @@
   // The printed width of a chart in CSS px, print.css's width of a chart's box: A4 (210 mm) or
   // US Letter (216 mm) less 15 mm margins leaves 180-186 mm, 680-703 px at 96 px per inch.
   const PRINT_WIDTH = 640;
+  const PAIR_WIDTH = 310;  // each of two charts side by side (.chart-pair), 20 px apart
   let printing = false;
 
   const charts = () => (typeof Chart === 'function' && Chart.instances ? Object.values(Chart.instances) : []);
@@ -18,7 +19,7 @@
     printing = true;
     document.documentElement.classList.add('printing');
     if (ns.retheme) ns.retheme();
-    for (const chart of charts()) chart.resize(PRINT_WIDTH, chart.height);
+    for (const chart of charts()) chart.resize(chart.canvas.closest('.chart-pair') ? PAIR_WIDTH : PRINT_WIDTH, chart.height);
   }
 
   function after() {

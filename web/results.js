@@ -110,12 +110,12 @@
   function wrap(ctx, text, width) {
     const lines = [];
     let line = '';
-    for (const word of text.split(/(?<=[ ,]) */)) {
+    for (const word of text.split(/(?<=[ ,])/)) {  // each piece keeps its space or comma
       if (line && ctx.measureText(line + word).width > width) {
         lines.push(line.trim());
         line = '';
       }
-      line += word + (word.endsWith(',') ? ' ' : '');
+      line += word;
     }
     if (line.trim()) lines.push(line.trim());
     return lines;

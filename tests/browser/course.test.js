@@ -282,9 +282,11 @@ describe('the lesson in a course', () => {
       await page.emulateMedia({ media: 'print' });
       await page.waitForFunction(() => Chart.getChart(document.getElementById('chart-gradient')).width === 640);
       const shown = (sel) => page.evaluate((s) => Array.from(document.querySelectorAll(s)).some((e) => e.getClientRects().length > 0), sel);
-      for (const gone of ['#experiment-gradient .controls', '#experiment-gradient button', '#experiment-gradient details.predict'])
+      for (const gone of ['#experiment-gradient .controls', '#experiment-gradient .actions button', '#experiment-gradient .downloads button',
+        '#experiment-gradient details.predict'])
         assert.equal(await shown(gone), false, gone + ' hidden in print');
-      for (const kept of ['#chart-gradient', '#experiment-gradient [data-role="readout"]', '#experiment-gradient .notice'])
+      for (const kept of ['#chart-gradient', '#experiment-gradient .chart-legend button', '#experiment-gradient [data-role="readout"]',
+        '#experiment-gradient .notice'])
         assert.equal(await shown(kept), true, kept + ' kept in print');
       assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('#experiment-gradient figure')).breakInside), 'avoid');
       // Printed in light colours though the screen is dark.
