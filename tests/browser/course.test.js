@@ -162,6 +162,31 @@ describe('the lesson in a course', () => {
     }
   });
 
+  it('in an LMS that opens the lesson in a window (found through the opener); complete= names what completes it', async () => {
+    const context = await chromium.browser.newContext({ viewport: { width: 1000, height: 800 } });
+    const page = await context.newPage();
+    const watched = await h.watch(context, page);
+    try {
+      await page.goto(site.url + '__lms.html');
+      // The whole lesson: experiment 7 runs only on its button, so only complete=gradient lets it complete.
+      const [popup] = await Promise.all([context.waitForEvent('page'),
+        page.evaluate((s) => { window.open(s, 'lesson'); }, site.url + '?complete=gradient')]);
+      await page.waitForFunction(() => window.calls.some((c) => c.name === 'LMSSetValue' && c.args[1] === 'completed'), null,
+        { timeout: 30000, polling: 100 });
+      assert.equal(await popup.evaluate(() => document.querySelector('#experiment-gradient').dataset.result), 'current');
+      await popup.close({ runBeforeUnload: true });
+      await page.waitForFunction(() => window.calls.some((c) => c.name === 'LMSFinish'));
+      const calls = await page.evaluate(() => window.calls);
+      assert.equal(calls[0].name, 'LMSInitialize');
+      assert.deepEqual(calls.filter((c) => c.args[0] === 'cmi.core.lesson_status' && c.name === 'LMSSetValue').map((c) => c.args[1]),
+        ['incomplete', 'completed']);
+      assert.equal(await page.evaluate(() => window.lms.cmi.core.lesson_status), 'completed');
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('no LMS: at the top, and under a parent of another origin that has an API, nothing is called', async () => {
     const context = await chromium.browser.newContext({ viewport: { width: 1000, height: 800 } });
     const page = await context.newPage();
