@@ -86,7 +86,7 @@
     if (!completed && status !== 'failed') set('cmi.core.lesson_status', 'incomplete');
     nextInteraction = Number(api.LMSGetValue('cmi.interactions._count')) || 0;
     commit();
-    window.addEventListener('pagehide', finish);
+    window.addEventListener('pagehide', ns.lms.finish);
   }
 
   const letter = (question, value) => {
@@ -140,5 +140,16 @@
     api.LMSFinish('');
   }
 
-  ns.lms = { start: start, predicted: predicted, settled: settled, finish: finish, state: () => state, timespan: timespan };
+  // An API that throws is treated as no LMS from then on: the lesson itself must keep working.
+  const guarded = (fn) => function () {
+    try {
+      return fn.apply(null, arguments);
+    } catch (e) {
+      api = null;
+      state = 'none';
+      return undefined;
+    }
+  };
+  ns.lms = { start: guarded(start), predicted: guarded(predicted), settled: guarded(settled), finish: guarded(finish),
+    state: () => state, timespan: timespan };
 })();
