@@ -319,6 +319,18 @@ describe('the lesson in a course', () => {
       await page.screenshot({ path: path.join(h.SCREENSHOTS, 'print-gradient.png'), fullPage: true });
       await page.emulateMedia({ media: 'screen' });
       await page.waitForFunction((w) => Chart.getChart(document.getElementById('chart-gradient')).width === w, screenWidth);
+      // A real print (to PDF) fires beforeprint: the chart is redrawn at the printed width and
+      // in the printed colours, then back.
+      await page.evaluate(() => {
+        window.printed = [];
+        addEventListener('beforeprint', () => window.printed.push([Chart.getChart(document.getElementById('chart-gradient')).width,
+          document.documentElement.classList.contains('printing')]));
+      });
+      const pdf = await page.pdf({ format: 'A4' });
+      assert.equal(pdf.subarray(0, 4).toString(), '%PDF');
+      assert.deepEqual(await page.evaluate(() => window.printed), [[640, true]]);
+      await page.waitForFunction((w) => Chart.getChart(document.getElementById('chart-gradient')).width === w, screenWidth);
+      assert.equal(await page.evaluate(() => document.documentElement.classList.contains('printing')), false);
       assert.deepEqual(watched.errors, []);
     } finally {
       await context.close();
