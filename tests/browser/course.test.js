@@ -3,7 +3,8 @@
 // page makes is recorded with its answer and scorm-again's error code. After a scripted visit
 // (two experiments, one guess each, then the frame navigated away) it must hold: status
 // incomplete then completed, one interaction per guess graded as the page itself graded it,
-// a session time between the measured bounds, LMSFinish last. With no LMS (top level; an
+// a session time between the measured bounds, LMSFinish last. Every page is served from the
+// package (./lesson.sh package's packer, run on dist/), unpacked. With no LMS (top level; an
 // API on a parent of another origin): nothing called, no error. The built package: the
 // manifest parsed and checked, every file of the zip listed. embed=a,b: both, in that order,
 // one height message for the whole frame. Downloads: the CSV's header lines. Print media.
@@ -57,8 +58,15 @@ describe('the lesson in a course', () => {
   let chromium;
   let site;
   let other;
+  // The package, built from dist/ by the project's packer, and unpacked: the pages below are
+  // served from what a course platform would unpack, not from dist/.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-scorm-'));
+  const zip = path.join(dir, 'lesson.zip');
+  const unpacked = path.join(dir, 'sco');
   before(async () => {
     h.requireDist();
+    execFileSync('python3', ['package-scorm.py', '--out', zip], { cwd: h.ROOT });
+    execFileSync('python3', ['-c', 'import sys, zipfile\nzipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', zip, unpacked]);
     chromium = await h.launch();
     const pages = {
       '/__lms.html': ['text/html', LMS_HTML],
@@ -67,13 +75,14 @@ describe('the lesson in a course', () => {
       '/__decoy.html': ['text/html', DECOY_HTML],
       '/__decoy.js': ['text/javascript', DECOY_JS],
     };
-    site = await h.serve(h.DIST, extra(pages));
-    other = await h.serve(h.DIST, extra(pages));
+    site = await h.serve(unpacked, extra(pages));
+    other = await h.serve(unpacked, extra(pages));
   });
   after(async () => {
     if (other) await other.close();
     if (site) await site.close();
     if (chromium) await chromium.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('in an LMS: status, graded predictions, session time, commits and finish; embed=a,b in one frame', async () => {
@@ -213,56 +222,49 @@ describe('the lesson in a course', () => {
   });
 
   it('the SCORM 1.2 package: manifest at the root, one organisation, one SCO, every file listed', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-scorm-'));
+    const listing = JSON.parse(execFileSync('python3', ['-c',
+      'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\n' +
+      'print(json.dumps({"names": z.namelist(), "manifest": z.read("imsmanifest.xml").decode("utf-8")}))', zip]));
+    assert.equal(listing.names[0], 'imsmanifest.xml', 'at the root, first');
+    for (const f of ['index.html', 'main.js', 'lms.js', 'core-wasm.js', 'worker-source.js', 'vendor/chart.umd.min.js'])
+      assert.ok(listing.names.includes(f), f + ' is in the zip');
+    // Parsed by the browser's XML parser, namespaces and all.
+    const context = await chromium.browser.newContext();
+    const page = await context.newPage();
     try {
-      const zip = path.join(dir, 'lesson.zip');
-      execFileSync('python3', ['package-scorm.py', '--out', zip], { cwd: h.ROOT });
-      const listing = JSON.parse(execFileSync('python3', ['-c',
-        'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\n' +
-        'print(json.dumps({"names": z.namelist(), "manifest": z.read("imsmanifest.xml").decode("utf-8")}))', zip]));
-      assert.equal(listing.names[0], 'imsmanifest.xml', 'at the root, first');
-      for (const f of ['index.html', 'main.js', 'lms.js', 'core-wasm.js', 'worker-source.js', 'vendor/chart.umd.min.js'])
-        assert.ok(listing.names.includes(f), f + ' is in the zip');
-      // Parsed by the browser's XML parser, namespaces and all.
-      const context = await chromium.browser.newContext();
-      const page = await context.newPage();
-      try {
-        await page.goto(site.url + 'favicon.svg');
-        const m = await page.evaluate((xml) => {
-          const doc = new DOMParser().parseFromString(xml, 'application/xml');
-          const CP = 'http://www.imsproject.org/xsd/imscp_rootv1p1p2';
-          const ADL = 'http://www.adlnet.org/xsd/adlcp_rootv1p2';
-          const all = (name) => Array.from(doc.getElementsByTagNameNS(CP, name));
-          const text = (name) => all(name).map((e) => e.textContent.trim());
-          const orgs = all('organizations')[0];
-          return {
-            error: doc.getElementsByTagName('parsererror').length,
-            root: doc.documentElement.localName + ' ' + doc.documentElement.namespaceURI,
-            schema: text('schema'), version: text('schemaversion'),
-            orgDefault: orgs && orgs.getAttribute('default'),
-            orgIds: all('organization').map((o) => o.getAttribute('identifier')),
-            items: all('item').map((i) => ({ ref: i.getAttribute('identifierref'), title: i.getElementsByTagNameNS(CP, 'title')[0].textContent })),
-            resources: all('resource').map((r) => ({ id: r.getAttribute('identifier'), type: r.getAttribute('type'),
-              scormtype: r.getAttributeNS(ADL, 'scormtype'), href: r.getAttribute('href'),
-              files: Array.from(r.getElementsByTagNameNS(CP, 'file')).map((f) => f.getAttribute('href')) })),
-          };
-        }, listing.manifest);
-        assert.equal(m.error, 0, 'well-formed');
-        assert.equal(m.root, 'manifest http://www.imsproject.org/xsd/imscp_rootv1p1p2');
-        assert.deepEqual(m.schema, ['ADL SCORM']);
-        assert.deepEqual(m.version, ['1.2']);
-        assert.deepEqual(m.orgIds, [m.orgDefault], 'one organisation, the default');
-        assert.equal(m.items.length, 1);
-        assert.equal(m.resources.length, 1);
-        const sco = m.resources[0];
-        assert.deepEqual([m.items[0].ref, sco.type, sco.scormtype, sco.href], [sco.id, 'webcontent', 'sco', 'index.html']);
-        assert.ok(m.items[0].title.length > 0);
-        assert.deepEqual(sco.files.slice().sort(), listing.names.slice().sort(), 'every file of the zip is listed, and only those');
-      } finally {
-        await context.close();
-      }
+      await page.goto(site.url + 'favicon.svg');
+      const m = await page.evaluate((xml) => {
+        const doc = new DOMParser().parseFromString(xml, 'application/xml');
+        const CP = 'http://www.imsproject.org/xsd/imscp_rootv1p1p2';
+        const ADL = 'http://www.adlnet.org/xsd/adlcp_rootv1p2';
+        const all = (name) => Array.from(doc.getElementsByTagNameNS(CP, name));
+        const text = (name) => all(name).map((e) => e.textContent.trim());
+        const orgs = all('organizations')[0];
+        return {
+          error: doc.getElementsByTagName('parsererror').length,
+          root: doc.documentElement.localName + ' ' + doc.documentElement.namespaceURI,
+          schema: text('schema'), version: text('schemaversion'),
+          orgDefault: orgs && orgs.getAttribute('default'),
+          orgIds: all('organization').map((o) => o.getAttribute('identifier')),
+          items: all('item').map((i) => ({ ref: i.getAttribute('identifierref'), title: i.getElementsByTagNameNS(CP, 'title')[0].textContent })),
+          resources: all('resource').map((r) => ({ id: r.getAttribute('identifier'), type: r.getAttribute('type'),
+            scormtype: r.getAttributeNS(ADL, 'scormtype'), href: r.getAttribute('href'),
+            files: Array.from(r.getElementsByTagNameNS(CP, 'file')).map((f) => f.getAttribute('href')) })),
+        };
+      }, listing.manifest);
+      assert.equal(m.error, 0, 'well-formed');
+      assert.equal(m.root, 'manifest http://www.imsproject.org/xsd/imscp_rootv1p1p2');
+      assert.deepEqual(m.schema, ['ADL SCORM']);
+      assert.deepEqual(m.version, ['1.2']);
+      assert.deepEqual(m.orgIds, [m.orgDefault], 'one organisation, the default');
+      assert.equal(m.items.length, 1);
+      assert.equal(m.resources.length, 1);
+      const sco = m.resources[0];
+      assert.deepEqual([m.items[0].ref, sco.type, sco.scormtype, sco.href], [sco.id, 'webcontent', 'sco', 'index.html']);
+      assert.ok(m.items[0].title.length > 0);
+      assert.deepEqual(sco.files.slice().sort(), listing.names.slice().sort(), 'every file of the zip is listed, and only those');
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      await context.close();
     }
   });
 
