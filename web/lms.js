@@ -5,7 +5,8 @@
 // Found: LMSInitialize; cmi.core.lesson_status "incomplete" at the start (a status an earlier
 // visit ended with, "completed" or better, is kept) and "completed" once every required
 // experiment has shown a result (the visible ones, or those the link option complete= names);
-// each committed prediction (web/predict.js) as one interaction; the session time; LMSCommit
+// each committed prediction (web/predict.js) as one interaction; the session time (and
+// cmi.core.exit "suspend" when leaving before completion, so the attempt resumes); LMSCommit
 // at each of these milestones; LMSFinish when the page is left. Not found (a plain visit, a
 // frame on another origin): nothing is called and nothing changes. This file sends nothing
 // anywhere itself: every value goes to the API object the LMS put in a parent window.
@@ -136,6 +137,8 @@
     if (state !== 'connected') return;
     state = 'finished';
     set('cmi.core.session_time', timespan(Date.now() - started));
+    // Not completed yet: "suspend" asks the platform to resume this attempt on the next visit.
+    set('cmi.core.exit', completed ? '' : 'suspend');
     commit();
     api.LMSFinish('');
   }

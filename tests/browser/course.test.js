@@ -157,6 +157,7 @@ describe('the lesson in a course', () => {
       // Session time: HH:MM:SS.SS, between the frame's lifetime bounds (0.5 s of slack each side).
       const session = sets.filter(([k]) => k === 'cmi.core.session_time').map(([, v]) => v);
       assert.equal(session.length, 1);
+      assert.deepEqual(sets.filter(([k]) => k === 'cmi.core.exit').map(([, v]) => v), [''], 'completed: a normal exit');
       const m = /^(\d{2,4}):(\d\d):(\d\d(?:\.\d{1,2})?)$/.exec(session[0]);
       assert.ok(m, 'CMITimespan: ' + session[0]);
       const seconds = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
