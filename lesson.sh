@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The project's two commands, for a fresh Debian (bookworm) machine, run as root or with sudo:
+# The project's commands, for a fresh Debian (bookworm) machine, run as root or with sudo:
 #
 #   ./lesson.sh serve   install what is missing, build everything, serve the page and print its URL
+#   ./lesson.sh package install what is missing, build the page and pack it for a course platform:
+#                       dist/rnn-lesson-scorm12.zip, a SCORM 1.2 package (package-scorm.py)
 #   ./lesson.sh test    install what is missing, build, run every test: native (GoogleTest, CLI,
 #                       and again under AddressSanitizer + UBSan), 60 s of fuzzing (tests/fuzz),
 #                       the wasm module in Node, the page in real Chromium
@@ -29,7 +31,7 @@ install_missing() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
   fi
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing npm packages (Chart.js, playwright-core) from package-lock.json"
+    say "installing npm packages (Chart.js, playwright-core, scorm-again) from package-lock.json"
     npm ci --no-audit --no-fund
   fi
 }
@@ -45,6 +47,11 @@ build_wasm() {
   ./build-wasm.sh
 }
 
+package_scorm() {
+  say "packing dist/ as a SCORM 1.2 package"
+  python3 package-scorm.py
+}
+
 case "${1:-}" in
   serve)
     install_missing
@@ -53,6 +60,11 @@ case "${1:-}" in
     port=${PORT:-8000}
     say "serving dist/ at http://127.0.0.1:$port/  (Ctrl-C stops; dist/index.html also opens directly from disk)"
     exec python3 -m http.server "$port" --bind 127.0.0.1 --directory dist
+    ;;
+  package)
+    install_missing
+    build_wasm
+    package_scorm
     ;;
   test)
     install_missing
@@ -66,6 +78,7 @@ case "${1:-}" in
     say "fuzzing the CLI's argument checks for 60 s under ASan + UBSan (tests/fuzz/, build-fuzz/)"
     JOBS=$JOBS tests/fuzz/run.sh 60
     build_wasm
+    package_scorm  # under a second; tests/browser/course.test.js packs its own copy too
     say "the wasm module in Node (tests/node)"
     RNN_LESSON_CLI="$PWD/build/rnn-lesson" npm run --silent test:node
     say "the page in Chromium (tests/browser)"
@@ -73,7 +86,7 @@ case "${1:-}" in
     say "every test passed"  # with the stages' start times above, where the minutes go
     ;;
   *)
-    echo "usage: ./lesson.sh serve | test" >&2
+    echo "usage: ./lesson.sh serve | package | test" >&2
     exit 2
     ;;
 esac

@@ -381,6 +381,11 @@
       if (words.cancel) words.cancel(options);
     }
 
+    // A download's first lines: the settings of the shown run (redraw-only ones as they are
+    // now: the chart is drawn with them).
+    const provenance = () => ns.results.provenance(heading,
+      options.settingsText ? options.settingsText(shownValues || options.values(), options.values()) : '');
+
     ui.run.addEventListener('click', () => runNow());
     // Cancel disables itself: focus goes back to Run rather than being lost to the page.
     ui.cancel.addEventListener('click', () => { cancel(); ui.run.focus(); });
@@ -395,11 +400,11 @@
         if (!lastRun) return;
         const table = tablesOf(lastRun)[Number(button.dataset.table || 0)];
         const name = 'rnn-lesson-' + experiment + (table.file ? '-' + table.file : '') + '.csv';
-        ns.results.download(new Blob([ns.results.csvText(table)], { type: 'text/csv' }), name);
+        ns.results.download(new Blob([ns.results.csvText(table, provenance())], { type: 'text/csv' }), name);
       });
     }
     ui.png.addEventListener('click', () => {
-      ns.results.pngBlob(drawn, canvases, (blob) => { if (blob) ns.results.download(blob, 'rnn-lesson-' + experiment + '.png'); });
+      ns.results.pngBlob(drawn, canvases, provenance(), (blob) => { if (blob) ns.results.download(blob, 'rnn-lesson-' + experiment + '.png'); });
     });
 
     // A manual experiment at load: nothing run, nothing asked.

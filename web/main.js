@@ -50,12 +50,15 @@
     const table = ns.state.createTable(specs);
     const parsed = ns.state.deserialize(table, location.search);
     const values = parsed.values;
-    const visible = values.embed ? [values.embed] : EXPERIMENTS;
+    const embedded = values.embed ? values.embed.split(',') : null;  // in the address's order
+    const visible = embedded || EXPERIMENTS;
     // A combination from the address that the core would refuse is brought inside its limits
     // before the first run (nothing to ask when an experiment keeps its defaults).
     const fitted = await Promise.all(visible.map((e) => ns.limits.fitValues(checker, table, values, e).catch(() => [])));
     ns.page.showMessages(parsed.messages.concat(...fitted));
-    ns.page.applyLayout(values.embed);
+    ns.page.applyLayout(embedded);
+    // Inside a course platform (SCORM 1.2): status, predictions, time (web/lms.js; no LMS, no-op).
+    ns.lms.start({ visible: visible, complete: values.complete, facts: (e) => (panels[e] ? panels[e].facts() : null) });
 
     const updateUrl = () => {
       const query = ns.state.serialize(table, values);
@@ -73,6 +76,7 @@
     const settled = (experiment, result) => {
       if (result !== 'running') settledOnce[experiment] = true;
       ns.summary.update(experiment, panels[experiment]);
+      ns.lms.settled(experiment, result);
       if (visible.every((e) => own(e).runAfterOthers || settledOnce[e])) othersDone();
       showLessonState();
     };
@@ -149,10 +153,13 @@
         values: () => values,
         onSettled: settled,
         changedSince: changedSince(experiment),
+        // "name=value, ..." for every setting of this experiment (its downloads print it).
+        settingsText: (runValues, nowValues) => rows.map((row) =>
+          row.name + '=' + ns.state.formatValue(row, (row.redraw ? nowValues : runValues)[row.key])).join(', '),
         // (ns.pools[experiment]: the handle tests and the curious inspect a section's pool by.)
         pool: own(experiment).pool ? (ns.pools[experiment] = ns.createPool(self.RNN_LESSON_WORKER_SOURCE, core)) : null,
       });
-      ns.predict.build(experiment, section, values, (key, value) => { values[key] = value; updateUrl(); });
+      ns.predict.build(experiment, section, values, (key, value) => { values[key] = value; updateUrl(); ns.lms.predicted(key, value); });
       if (own(experiment).manual) panels[experiment].settleIdle();  // runs only when its button is pressed
       else if (own(experiment).runAfterOthers) othersFinished.then(() => panels[experiment].runNow());
       else panels[experiment].runNow(submitted[experiment]);
@@ -160,11 +167,13 @@
     if (visible.every((e) => own(e).runAfterOthers)) othersDone();
     ns.predict.bindSwitch(document.getElementById('predict-switch'));
 
-    window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    // The charts repainted in the page's colours (on a scheme change; print.js before and after printing).
+    ns.retheme = () => {
       theme = ns.chartCommon.readTheme();
-      for (const experiment of visible) panels[experiment].applyTheme(theme);
-    });
-    ns.page.reportHeight(values.embed || 'lesson');
+      for (const experiment of visible) if (panels[experiment]) panels[experiment].applyTheme(theme);
+    };
+    window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', ns.retheme);
+    ns.page.reportHeight(values.embed || 'lesson');  // one report for the whole frame
   }
 
   start().catch((error) => fail('The lesson could not start: ' + ((error && error.message) || error)));

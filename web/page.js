@@ -24,17 +24,24 @@
     box.hidden = false;
   }
 
-  // Shows only `embed`'s section, compactly; `null` shows the whole lesson.
+  // Shows only the sections of `embed` (a list of experiments), in its order, compactly;
+  // `null` shows the whole lesson.
   function applyLayout(embed) {
     document.body.classList.toggle('embedded', Boolean(embed));
-    for (const section of document.querySelectorAll('[data-experiment]')) {
-      section.hidden = Boolean(embed) && section.dataset.experiment !== embed;
+    const sections = Array.from(document.querySelectorAll('[data-experiment]'));
+    for (const section of sections) {
+      section.hidden = Boolean(embed) && embed.indexOf(section.dataset.experiment) < 0;
     }
     for (const part of document.querySelectorAll('[data-lesson-only]')) part.hidden = Boolean(embed);
     document.getElementById('embed-bar').hidden = !embed;
-    if (embed) {
+    if (!embed) return;
+    // The sections are siblings in lesson order: put the shown ones in the address's order.
+    const marker = document.createComment(' embedded experiments ');
+    sections[0].before(marker);
+    for (const experiment of embed) marker.before(document.getElementById('experiment-' + experiment));
+    for (const experiment of embed) {
       // Compact: the explanation folds away behind a summary line.
-      const explain = document.querySelector('#experiment-' + embed + ' .explain');
+      const explain = document.querySelector('#experiment-' + experiment + ' .explain');
       const fold = document.createElement('details');
       fold.className = 'explain-fold';
       fold.appendChild(document.createElement('summary')).textContent = 'What this experiment measures';

@@ -1,7 +1,9 @@
 // One panel's outputs besides its charts: the panel itself (the page's <template>, stamped),
 // the readout (figures), the claims beside the measurements, the data tables, and the CSV and
 // PNG downloads. experiment.js decides when; this file only builds them, always as text nodes
-// (nothing from a run is parsed as HTML).
+// (nothing from a run is parsed as HTML). A download stands alone: its first lines (comment
+// lines of a CSV, a text block above a PNG's chart) say what it is: the experiment's title, the
+// settings of the run it shows, the page's version and the date (provenance()).
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
@@ -12,12 +14,28 @@
     return Number.isInteger(v) ? String(v) : c.sig(v, 4);
   }
 
-  function csvText(table) {
+  // The lines a download starts with: the experiment's title (its heading), `settings` (text),
+  // the page's version (the module's version(), which main.js shows) and the date and time.
+  function provenance(heading, settings) {
+    const oneLine = (text) => String(text).replace(/\s+/g, ' ').trim();
+    const num = heading.querySelector('.exp-num');
+    const rest = heading.cloneNode(true);
+    for (const n of rest.querySelectorAll('.exp-num')) n.remove();
+    const version = document.getElementById('core-version');
+    return [(num ? oneLine(num.textContent) + ': ' : '') + oneLine(rest.textContent), 'Settings: ' + oneLine(settings),
+      'Made by the lesson Why Recurrence Struggles at Scale, version ' + oneLine(version ? version.textContent : '?') +
+      ', on ' + new Date().toISOString()];
+  }
+
+  // header: provenance() lines, written first as "# " comment lines (most CSV readers take
+  // a comment character, e.g. pandas.read_csv(..., comment='#')).
+  function csvText(table, header) {
     const quote = (v) => {
       const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
       return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
     };
-    return [table.columns].concat(table.rows).map((row) => row.map(quote).join(',')).join('\n') + '\n';
+    const comments = (header || []).map((line) => '# ' + line + '\n').join('');
+    return comments + [table.columns].concat(table.rows).map((row) => row.map(quote).join(',')).join('\n') + '\n';
   }
 
   function download(blob, name) {
@@ -81,24 +99,56 @@
     }
   }
 
-  // One PNG: the single chart, or every chart of the panel stacked on one background,
-  // each with its legend drawn in (the page shows the legends as HTML).
-  // charts: the panel's Chart.js charts; canvases: theirs. done(blob | null).
-  function pngBlob(charts, canvases, done) {
-    ns.chartLegend.withCanvasLegends(charts, () => pngBlobOf(canvases, done));
+  // One PNG: the provenance() lines, then the panel's charts stacked on one background, each
+  // with its legend drawn in (the page shows the legends as HTML).
+  // charts: the panel's Chart.js charts; canvases: theirs; header: lines; done(blob | null).
+  function pngBlob(charts, canvases, header, done) {
+    ns.chartLegend.withCanvasLegends(charts, () => pngBlobOf(canvases, header, done));
   }
-  function pngBlobOf(canvases, done) {
-    if (canvases.length === 1) {
-      canvases[0].toBlob(done, 'image/png');
-      return;
+
+  // Splits `text` into lines no wider than `width` (canvas units) at spaces and commas.
+  function wrap(ctx, text, width) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(/(?<=[ ,])/)) {  // each piece keeps its space or comma
+      if (line && ctx.measureText(line + word).width > width) {
+        lines.push(line.trim());
+        line = '';
+      }
+      line += word;
     }
+    if (line.trim()) lines.push(line.trim());
+    return lines;
+  }
+
+  function pngBlobOf(canvases, header, done) {
+    const theme = c.readTheme();
+    const scale = window.devicePixelRatio || 1;  // the charts' canvases are drawn at this ratio
+    const width = Math.max.apply(null, canvases.map((cv) => cv.width));
+    const pad = Math.round(12 * scale);
+    const size = Math.round(13 * scale);
+    const lineHeight = Math.round(size * 1.35);
+    const measure = document.createElement('canvas').getContext('2d');
+    const font = (bold) => (bold ? 'bold ' : '') + size + 'px ' + theme.font;
+    const lines = [];
+    header.forEach((text, i) => {
+      measure.font = font(i === 0);
+      for (const part of wrap(measure, text, width - 2 * pad)) lines.push({ text: part, bold: i === 0 });
+    });
+    const top = 2 * pad + lines.length * lineHeight;
     const out = document.createElement('canvas');
-    out.width = Math.max.apply(null, canvases.map((cv) => cv.width));
-    out.height = canvases.reduce((sum, cv) => sum + cv.height, 0);
+    out.width = width;
+    out.height = top + canvases.reduce((sum, cv) => sum + cv.height, 0);
     const ctx = out.getContext('2d');
-    ctx.fillStyle = c.readTheme().surface || '#fff';
+    ctx.fillStyle = theme.surface || '#fff';
     ctx.fillRect(0, 0, out.width, out.height);
-    let y = 0;
+    ctx.fillStyle = theme.text || '#000';
+    ctx.textBaseline = 'top';
+    lines.forEach((line, i) => {
+      ctx.font = font(line.bold);
+      ctx.fillText(line.text, pad, pad + i * lineHeight);
+    });
+    let y = top;
     for (const cv of canvases) {
       ctx.drawImage(cv, 0, y);
       y += cv.height;
@@ -142,6 +192,6 @@
     section.appendChild(panel);
   }
 
-  ns.results = { stampPanel: stampPanel, csvText: csvText, download: download, fillTable: fillTable, fillReadout: fillReadout, fillClaims: fillClaims,
+  ns.results = { stampPanel: stampPanel, provenance: provenance, csvText: csvText, download: download, fillTable: fillTable, fillReadout: fillReadout, fillClaims: fillClaims,
     pngBlob: pngBlob };
 })();

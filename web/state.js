@@ -9,8 +9,8 @@
 // URL keys are "<experiment>.<parameter>" (gradient.hidden_size=24). A bare parameter name
 // (hidden_size=24) is accepted as shorthand for every experiment that has that parameter; a
 // prefixed key wins over the shorthand. Page keys:
-//   embed=timing|gradient|retention|architectures|memory|parallel|train
-//                                     show only that experiment, compact, for an <iframe>
+//   embed=timing|gradient|retention|architectures|memory|parallel|train, or several
+//   (embed=gradient,memory)           show only those experiments, in that order, compact, for an <iframe>
 //   hide=hidden_size,gradient.seed    classroom mode: hide these controls (bare names hide
 //                                     the parameter in every experiment)
 //   predict.timing=linear, ...        the learner's guesses (web/predict.js)
@@ -30,8 +30,14 @@
   // from its file, web/experiments/<name>.js). `redraw: true` rows change only how a finished
   // run is drawn, so changing one redraws without running again.
   const PAGE_ROWS = [
-    { key: 'embed', name: 'embed', experiment: '', type: 'choice', default: '',
-      choices: [''].concat(EXPERIMENTS), range: 'one of ' + EXPERIMENTS.join(', '), help: 'show only this experiment, compact (for an iframe)' },
+    // One name or several (embed=gradient,memory): those experiments, in that order, in one frame.
+    { key: 'embed', name: 'embed', experiment: '', type: 'choice_list', default: '', choices: EXPERIMENTS.slice(),
+      maxCount: EXPERIMENTS.length, range: 'one or more of ' + EXPERIMENTS.join(', ') + ', separated by commas',
+      help: 'show only these experiments, in this order, compact (for an iframe)' },
+    // In a course platform (web/lms.js): the experiments whose results complete the lesson.
+    { key: 'complete', name: 'complete', experiment: '', type: 'choice_list', default: '', choices: EXPERIMENTS.slice(),
+      maxCount: EXPERIMENTS.length, range: 'one or more of ' + EXPERIMENTS.join(', ') + ', separated by commas',
+      help: 'in a course platform: the experiments whose results complete the lesson (default: every one shown)' },
     { key: 'hide', name: 'hide', experiment: '', type: 'name_list', default: [],
       maxCount: 64, range: 'a list of parameter names', help: 'controls to hide (classroom mode)' },
   ];
