@@ -2,6 +2,7 @@
 #include "core/blocks/linear_scan.h"
 
 #include <cmath>
+#include <vector>
 
 namespace rnn_lesson {
 
