@@ -113,14 +113,14 @@ async function parallelSection(browser, url) {
 });
 
 function report(first, later) {
-    console.log(`Experiments at their defaults, wasm core in a Chromium worker, ${new Date().toISOString()}`);
-    console.log(`  ${WORKERS} fresh workers; first call (median over workers) and later calls (median of ${WORKERS * REPEATS})`);
-    let firstSum = 0, laterSum = 0;
-    RUNS.forEach(([label], i) => {
-      const f = median(first[i]), l = median(later[i]);
-      if (i < 7) { firstSum += f; laterSum += l; }
-      console.log(`  ${label.padEnd(24)} first ${f.toFixed(1).padStart(7)} ms   later ${l.toFixed(1).padStart(7)} ms` +
-        `   (first calls: ${first[i].map((x) => x.toFixed(0)).join(', ')})`);
-    });
-    console.log(`  ${'every run of the page'.padEnd(24)} first ${firstSum.toFixed(1).padStart(7)} ms   later ${laterSum.toFixed(1).padStart(7)} ms   (the first seven rows; the parallel section aside)`);
+  console.log(`Experiments at their defaults, wasm core in a Chromium worker, ${new Date().toISOString()}`);
+  console.log(`  ${WORKERS} fresh workers; first call (median over workers) and later calls (median of ${WORKERS * REPEATS})`);
+  let firstSum = 0, laterSum = 0;
+  RUNS.forEach(([label], i) => {
+    const f = median(first[i]), l = median(later[i]);
+    if (i < 7) { firstSum += f; laterSum += l; }
+    console.log(`  ${label.padEnd(24)} first ${f.toFixed(1).padStart(7)} ms   later ${l.toFixed(1).padStart(7)} ms` +
+      `   (first calls: ${first[i].map((x) => x.toFixed(0)).join(', ')})`);
+  });
+  console.log(`  ${'every run of the page'.padEnd(24)} first ${firstSum.toFixed(1).padStart(7)} ms   later ${laterSum.toFixed(1).padStart(7)} ms   (the first seven rows; the parallel section aside)`);
 }
