@@ -14,7 +14,7 @@ const close = (a, b, rel) => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math
 
 test('workdepth equals the CLI (given t_op)', () => {
   const params = { lengths: [16, 100, 1000, 4096], hidden_size: 24, input_size: 6, processors: [1, 10, 10000],
-    rnn_ns_per_op: 0.7, attention_ns_per_op: 1.3 };
+    rnn_ns_per_op: 0.7, attention_ns_per_op: 1.3, linear_ns_per_op: 2.1 };
   const expected = h.cliJson('workdepth', params);
   const actual = h.withoutError(m.runExperiment('workdepth', params));
   h.assertSameShapeAndClose(expected, actual, h.relativelyClose(1e-12));
