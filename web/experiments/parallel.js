@@ -107,6 +107,8 @@
 
   const units = (P) => 'P = ' + P + (P === 1 ? ' unit' : ' units');
 
+  const grouped = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');  // 65536 -> '65,536'
+
   // The scan's summed outputs against the sequential pass's, and the tolerance.
   function agreement(f) {
     const d = f.scanDifference === 0 ? 'identical' : 'relative difference ' + c.sig(f.scanDifference, 2);
@@ -120,7 +122,7 @@
     const agree = f.scanDifference <= SCAN_TOLERANCE
       ? 'its summed outputs matched the sequential pass to within ' + c.sig(SCAN_TOLERANCE, 1) + ' (relative; measured ' + (f.scanDifference === 0 ? '0' : c.sig(f.scanDifference, 2)) + ')'
       : 'its summed outputs differed from the sequential pass by ' + c.sig(f.scanDifference, 2) + ', more than the ' + c.sig(SCAN_TOLERANCE, 1) + ' allowed';
-    return 'One linear-recurrence sequence of ' + f.scanLength + ' steps, scanned in chunks, ran ' + speed(sp) + ' with ' + f.workers +
+    return 'One linear-recurrence sequence of ' + grouped(f.scanLength) + ' steps, scanned in chunks, ran ' + speed(sp) + ' with ' + f.workers +
       ' workers' + versus + ' one tanh-RNN sequence relayed ran ' + speed(relay) + '; ' + agree + '. Counted at L = 1,000, its depth is ' +
       c.sig(f.depthAt1000.linear, 3) + ' operations in a row against the tanh RNN’s ' + c.sig(f.depthAt1000.rnn, 3) + '. ';
   }
