@@ -6,7 +6,9 @@
 // speedup and efficiency at each worker count, and worker start-up, read from the page.
 // Figures, not a test. Needs ./build-wasm.sh first.
 //
-//   node bench/experiments.js [--workers 5] [--repeats 5] [--loads 3]
+//   node bench/experiments.js [--workers 5] [--repeats 5] [--loads 3] [--parallel-only]
+// (--parallel-only: the parallel section's page loads alone; each printed with the machine's
+// 1-minute load average before and after, since other programs take cores from the workers.)
 'use strict';
 
 const harness = require('../tests/browser/harness.js');
@@ -19,6 +21,8 @@ const option = (name, fallback) => {
 const WORKERS = option('workers', 5);  // fresh workers, each: first call, then REPEATS more
 const REPEATS = option('repeats', 5);
 const LOADS = option('loads', 3);      // page loads for the parallel section
+const PARALLEL_ONLY = args.includes('--parallel-only');
+const load = () => require('os').loadavg()[0].toFixed(2);
 
 // What is timed: [label, experiment, params]. The page runs the first six at load; memory at
 // N = 128 alone and the parallel section's scaling defaults are the issues' other figures.
@@ -86,25 +90,18 @@ async function parallelSection(browser, url) {
   try {
     const first = RUNS.map(() => []);
     const later = RUNS.map(() => []);
-    for (let w = 0; w < WORKERS; ++w) {
+    for (let w = 0; w < (PARALLEL_ONLY ? 0 : WORKERS); ++w) {
       const { context, page } = await harness.openCorePage(browser, server.url);
       const t = await timeInWorker(page, RUNS, REPEATS);
       t.first.forEach((ms, i) => first[i].push(ms));
       t.later.forEach((list, i) => later[i].push(...list));
       await context.close();
     }
-    console.log(`Experiments at their defaults, wasm core in a Chromium worker, ${new Date().toISOString()}`);
-    console.log(`  ${WORKERS} fresh workers; first call (median over workers) and later calls (median of ${WORKERS * REPEATS})`);
-    let firstSum = 0, laterSum = 0;
-    RUNS.forEach(([label], i) => {
-      const f = median(first[i]), l = median(later[i]);
-      if (i < 7) { firstSum += f; laterSum += l; }
-      console.log(`  ${label.padEnd(24)} first ${f.toFixed(1).padStart(7)} ms   later ${l.toFixed(1).padStart(7)} ms` +
-        `   (first calls: ${first[i].map((x) => x.toFixed(0)).join(', ')})`);
-    });
-    console.log(`  ${'every run of the page'.padEnd(24)} first ${firstSum.toFixed(1).padStart(7)} ms   later ${laterSum.toFixed(1).padStart(7)} ms   (the first seven rows; the parallel section aside)`);
+    if (!PARALLEL_ONLY) report(first, later);
     for (let i = 0; i < LOADS; ++i) {
-      console.log(`  parallel section, page load ${i + 1} (?embed=parallel): ` + (await parallelSection(browser, server.url)).join('; '));
+      const before = load();
+      const readout = await parallelSection(browser, server.url);
+      console.log(`  parallel section, page load ${i + 1} (?embed=parallel; load average ${before} -> ${load()}): ` + readout.join('; '));
     }
   } finally {
     await browser.close();
@@ -114,3 +111,16 @@ async function parallelSection(browser, url) {
   console.error(e);
   process.exit(1);
 });
+
+function report(first, later) {
+  console.log(`Experiments at their defaults, wasm core in a Chromium worker, ${new Date().toISOString()}`);
+  console.log(`  ${WORKERS} fresh workers; first call (median over workers) and later calls (median of ${WORKERS * REPEATS})`);
+  let firstSum = 0, laterSum = 0;
+  RUNS.forEach(([label], i) => {
+    const f = median(first[i]), l = median(later[i]);
+    if (i < 7) { firstSum += f; laterSum += l; }
+    console.log(`  ${label.padEnd(24)} first ${f.toFixed(1).padStart(7)} ms   later ${l.toFixed(1).padStart(7)} ms` +
+      `   (first calls: ${first[i].map((x) => x.toFixed(0)).join(', ')})`);
+  });
+  console.log(`  ${'every run of the page'.padEnd(24)} first ${firstSum.toFixed(1).padStart(7)} ms   later ${laterSum.toFixed(1).padStart(7)} ms   (the first seven rows; the parallel section aside)`);
+}

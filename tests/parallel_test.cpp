@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/blocks/linear_scan.h"
 #include "core/experiments/parallel.h"
 
 namespace {
@@ -55,16 +56,37 @@ TEST(WorkDepth, RecurrentDepthIsLinearAttentionDepthLogarithmic) {
   EXPECT_EQ(work_depth("unknown", 10, 1, 1).work, 0);
 }
 
+// The linear recurrence as a scan, counted on paper (parallel.h's rule):
+//  n = 1, H = 1, D = 1: gates z, h~ (1 multiply + 1 add with the bias each = 4), sigma, 1 - z,
+//        z h~ (3): 7; no combine (0 levels); h = a * 0 + b (2): W = 9. Depth: multiply, add
+//        (tree over 2 terms: 1 level), sigma, z h~: 4; plus the last multiply-add 2: S = 6.
+//  n = 4, H = 2, D = 3: gates per token 2 x (2 rows x (3 multiplies + 3 adds)) = 24 + 3 x 2 = 30,
+//        x 4 = 120; 2 (n - 1) = 6 combines x 3 ops x 2 units = 36; final 2 x 2 x 4 = 16: W = 172.
+//        Depth: multiply, add tree over 4 terms (2), sigma, product: 5; 2 x 2 levels x 2 = 8; 2: S = 15.
+TEST(WorkDepth, LinearScanMatchesHandCounts) {
+  EXPECT_EQ(work_depth("linear", 1, 1, 1).work, 9);
+  EXPECT_EQ(work_depth("linear", 1, 1, 1).depth, 6);
+  EXPECT_EQ(work_depth("linear", 4, 2, 3).work, 172);
+  EXPECT_EQ(work_depth("linear", 4, 2, 3).depth, 15);
+  // Doubling n adds one level to each sweep (4 operations); the tanh RNN's chain doubles.
+  EXPECT_EQ(work_depth("linear", 2048, 32, 8).depth - work_depth("linear", 1024, 32, 8).depth, 4);
+  EXPECT_LT(work_depth("linear", 1000, 32, 8).depth, work_depth("rnn", 1000, 32, 8).depth / 100);
+}
+
 TEST(WorkDepthExperiment, ProjectsBrentsBoundWithGivenConstants) {
   WorkDepthParams p = default_work_depth_params();
   p.lengths = {16, 4096};
   p.processors = {1, 10000};
   p.rnn_ns_per_op = 2;
   p.attention_ns_per_op = 1;
+  p.linear_ns_per_op = 3;
   const WorkDepthResult r = run_work_depth(p);
   ASSERT_EQ(r.error, "");
   EXPECT_FALSE(r.measured_here);
-  ASSERT_EQ(r.counts.size(), 4u);
+  ASSERT_EQ(r.counts.size(), 5u);
+  EXPECT_EQ(r.counts[4].architecture, "linear");
+  const WorkDepth lin = work_depth("linear", 4096, 32, 8);
+  EXPECT_DOUBLE_EQ(r.linear_projected_ms[1][1], 3 * (lin.work / 10000 + lin.depth) * 1e-6);
   const WorkDepth rnn = work_depth("rnn", 4096, 32, 8), att = work_depth("attention", 4096, 32, 8);
   EXPECT_DOUBLE_EQ(r.rnn_projected_ms[1][1], 2 * (rnn.work / 10000 + rnn.depth) * 1e-6);
   EXPECT_DOUBLE_EQ(r.attention_projected_ms[1][1], 1 * (att.work / 10000 + att.depth) * 1e-6);
@@ -81,6 +103,8 @@ TEST(WorkDepthExperiment, MeasuresConstantsWhenNotGiven) {
   EXPECT_TRUE(r.measured_here);
   EXPECT_GT(r.rnn_ns_per_op, 0);
   EXPECT_GT(r.attention_ns_per_op, 0);
+  EXPECT_GT(r.linear_ns_per_op, 0);
+  EXPECT_LT(r.linear_ns_per_op, 1000);
   EXPECT_LT(r.rnn_ns_per_op, 1000);  // a nanosecond-scale operation, not a unit mix-up
 }
 
@@ -131,6 +155,72 @@ TEST(ScalingSlices, BatchSplitsGiveTheSameAnswer) {
   const double whole = rnn_sequences(p, 0, 6).checksum;
   const double split = rnn_sequences(p, 0, 2).checksum + rnn_sequences(p, 2, 6).checksum;
   EXPECT_NEAR(split, whole, 1e-12 * (1 + std::fabs(whole)));
+}
+
+// The reference: the inputs drawn whole, the gates of every step at once, linear_recurrence over
+// the whole sequence, every h_t summed.
+double linear_reference(const ScalingParams& p, Eigen::VectorXd* last) {
+  NumpyRandom rng(static_cast<std::uint32_t>(p.seed));
+  const LinearGates g = LinearGates::draw(rng, p.hidden_size, p.input_size, -3.0);
+  Eigen::MatrixXd a(p.hidden_size, p.scan_length), b(p.hidden_size, p.scan_length), h(p.hidden_size, p.scan_length);
+  g.compute(a, b, scan_inputs(p, 0, p.scan_length));
+  linear_recurrence<double>(h, a, b, Eigen::VectorXd::Zero(p.hidden_size));
+  *last = h.col(p.scan_length - 1);
+  return h.sum();
+}
+
+TEST(ScalingSlices, ScanInputsDoNotDependOnTheRange) {
+  ScalingParams p = default_scaling_params();
+  p.scan_length = 1000;
+  const Eigen::MatrixXd whole = scan_inputs(p, 0, 1000);
+  EXPECT_EQ((scan_inputs(p, 250, 777) - whole.middleCols(250, 527)).cwiseAbs().maxCoeff(), 0.0);
+  EXPECT_NE(whole(0, 0), whole(0, kScanBlock));  // blocks have streams of their own
+}
+
+// Phase 1 on every part, then phase 2 from the summaries: the summed outputs and end state equal
+// the sequential pass's, for lengths not divisible by the parts (relative 1e-12: the carries
+// round differently, ~n eps).
+TEST(ScalingSlices, ScanPartsEqualTheSequentialPass) {
+  ScalingParams p = default_scaling_params();
+  p.hidden_size = 6;
+  p.input_size = 3;
+  for (int n : {16, 1001, 5000}) {
+    p.scan_length = n;
+    Eigen::VectorXd last;
+    const double want = linear_reference(p, &last);
+    const SliceResult one = slice_part("scan_sequential", p, 0, 1, {});
+    ASSERT_EQ(one.error, "");
+    EXPECT_NEAR(one.checksum, want, 1e-12 * std::fabs(want)) << n;
+    for (int parts : {1, 2, 3, 7, 64}) {
+      std::vector<double> summaries;
+      double checksum = 0;
+      for (int k = 0; k < parts; ++k) {
+        const SliceResult c = slice_part("scan_chunk", p, k, parts, {});
+        ASSERT_EQ(c.error, "");
+        summaries.insert(summaries.end(), c.state.begin(), c.state.end());
+      }
+      SliceResult f;
+      for (int k = 0; k < parts; ++k) {
+        f = slice_part("scan_finish", p, k, parts, std::vector<double>(summaries.begin(), summaries.begin() + (k + 1) * 4 * p.hidden_size));
+        ASSERT_EQ(f.error, "");
+        checksum += f.checksum;
+      }
+      EXPECT_NEAR(checksum, want, 1e-12 * std::fabs(want)) << n << " in " << parts;
+      for (int i = 0; i < p.hidden_size; ++i) EXPECT_NEAR(f.state[i], last(i), 1e-12 * (1 + std::fabs(last(i))));
+      EXPECT_EQ(f.end, n);
+    }
+  }
+}
+
+TEST(ScalingSlices, ScanRefusals) {
+  ScalingParams p = default_scaling_params();
+  p.scan_length = 100;
+  EXPECT_NE(slice_part("scan_sequential", p, 0, 2, {}).error.find("parts must be 1"), std::string::npos);
+  EXPECT_NE(slice_part("scan_finish", p, 1, 2, std::vector<double>(4 * p.hidden_size)).error.find("parts 0 to 1"), std::string::npos);
+  EXPECT_NE(scan_chunk(p, 50, 101).error.find("scan_length"), std::string::npos);
+  p.scan_length = 1048576;
+  p.hidden_size = 128;  // 5.8e9 operations; attention and the RNN batch stay below 4e9
+  EXPECT_NE(validate(p).find("linear recurrence's pass must be at most 4e9"), std::string::npos);
 }
 
 TEST(ScalingSlices, RefusesBadRangesAndParameters) {

@@ -100,7 +100,7 @@ TEST(Slices, RefusedArgumentsAreNamedInOneSentence) {
             std::string::npos);
   EXPECT_EQ(slice_part("rnn_batch", p, 3, 3, {}).error, "part must be an integer from 0 to parts - 1 (2) (got 3)");
   EXPECT_EQ(slice_part("rnn_batch", p, -1, 3, {}).error, "part must be an integer from 0 to parts - 1 (2) (got -1)");
-  EXPECT_EQ(slice_part("rows", p, 0, 1, {}).error, "kind must be one of attention, rnn_batch, rnn_relay (got 'rows')");
+  EXPECT_EQ(slice_part("rows", p, 0, 1, {}).error, "kind must be one of attention, rnn_batch, rnn_relay, scan_sequential, scan_chunk, scan_finish (got 'rows')");
   EXPECT_NE(slice_part("rnn_relay", p, 0, 1, {1.0}).error.find("state must hold"), std::string::npos);
 }
 

@@ -115,7 +115,23 @@
       // Part i of k: the core computes its bounds (attention's rows cut for about equal causal
       // work, a batch's sequences or a relayed sequence's steps evenly).
       const slice = (i, state) => ({ op: 'slice', kind: kind, params: params, part: i, parts: k, state: state });
-      if (kind === 'rnn_relay') {
+      if (kind === 'linear_scan' && k === 1) {
+        // The reference: one worker runs the plain sequential recurrence.
+        const d = add(await call(workers[0], { op: 'slice', kind: 'scan_sequential', params: params, part: 0, parts: 1 }));
+        checksum = d.result.checksum;
+      } else if (kind === 'linear_scan') {
+        // Phase 1: every worker reduces its chunk to a summary. Phase 2: worker i gets the
+        // summaries of chunks 0..i; the core combines them into its start state and finishes.
+        const summaries = (await Promise.all(workers.slice(0, k).map((w, i) => call(w, Object.assign(slice(i), { kind: 'scan_chunk' })))))
+          .map((d) => add(d).result.state);
+        const upTo = (i) => {
+          const out = new Float64Array(summaries[0].length * (i + 1));
+          for (let j = 0; j <= i; ++j) out.set(summaries[j], j * summaries[0].length);
+          return out;
+        };
+        const finished = await Promise.all(workers.slice(0, k).map((w, i) => call(w, Object.assign(slice(i, upTo(i)), { kind: 'scan_finish' }))));
+        for (const d of finished) checksum += add(d).result.checksum;
+      } else if (kind === 'rnn_relay') {
         let state;
         for (let i = 0; i < k; ++i) {
           const d = add(await call(workers[i], slice(i, state)));
@@ -129,9 +145,10 @@
       return { ms: performance.now() - t0, checksum: checksum, operations: operations };
     }
 
-    const KINDS = ['attention', 'rnn_batch', 'rnn_relay'];
+    // linear_scan: one worker runs the sequential pass; k > 1 the two phases of the scan.
+    const KINDS = ['attention', 'rnn_batch', 'rnn_relay', 'linear_scan'];
 
-    // -> {workers: [1..K], startup: [{total, instantiate}], attention|rnn_batch|rnn_relay:
+    // -> {workers: [1..K], startup: [{total, instantiate}], attention|rnn_batch|rnn_relay|linear_scan:
     //     {ms: [median per k], checksum: [per k], operations}}
     // An untimed round first (the engine swaps in optimised code while it runs), then
     // `repeats` rounds, each timing every kind at every k in turn: drift on the machine (the
@@ -221,5 +238,25 @@
     };
   }
 
+  // The bookkeeping of a section's one run in progress over its pool (experiments 6 and 7): a
+  // new run supersedes the last (its pool stopped, its token marked), cancel() stops it.
+  //   const runs = ns.poolRuns();  mine = runs.begin(o.pool) ... finally runs.end(mine);
+  //   if (mine.cancelled) ...;  cancel: (o) => runs.cancel(o.pool)
+  function poolRuns() {
+    let current = null;  // the run in progress: {cancelled}
+    return {
+      begin(pool) {
+        if (current) { current.cancelled = true; pool.stop('superseded'); }
+        return (current = { cancelled: false });
+      },
+      end(mine) { if (current === mine) current = null; },
+      cancel(pool) {
+        if (current) current.cancelled = true;
+        pool.stop('cancelled');
+      },
+    };
+  }
+
   ns.createPool = createPool;
+  ns.poolRuns = poolRuns;
 })();

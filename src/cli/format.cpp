@@ -228,16 +228,19 @@ std::string to_text(const WorkDepthResult& r) {
     }
     o << "\n";
   }
-  std::snprintf(buf, sizeof buf, "\n  Measured t_op%s: RNN %.3g ns, attention %.3g ns per operation\n",
-                r.measured_here ? " (on this machine, now)" : " (given)", r.rnn_ns_per_op, r.attention_ns_per_op);
+  std::snprintf(buf, sizeof buf, "\n  Measured t_op%s: RNN %.3g ns, attention %.3g ns, linear %.3g ns per operation\n",
+                r.measured_here ? " (on this machine, now)" : " (given)", r.rnn_ns_per_op, r.attention_ns_per_op,
+                r.linear_ns_per_op);
   o << buf;
   o << "  Projected time T_P = t_op (W/P + D), ms  [a projection, not a measurement]\n\n";
   for (std::size_t k = 0; k < r.processors.size(); ++k) {
-    std::snprintf(buf, sizeof buf, "  P = %d\n        n |      RNN ms | attention ms | faster\n", r.processors[k]);
+    std::snprintf(buf, sizeof buf, "  P = %d\n        n |      RNN ms | attention ms |   linear ms | faster (RNN or attention)\n",
+                  r.processors[k]);
     o << buf;
     for (std::size_t i = 0; i < r.lengths.size(); ++i) {
-      std::snprintf(buf, sizeof buf, "  %7d | %11.4g | %12.4g | %s\n", r.lengths[i], r.rnn_projected_ms[k][i],
-                    r.attention_projected_ms[k][i], r.attention_faster[k][i] ? "attention" : "RNN");
+      std::snprintf(buf, sizeof buf, "  %7d | %11.4g | %12.4g | %11.4g | %s\n", r.lengths[i], r.rnn_projected_ms[k][i],
+                    r.attention_projected_ms[k][i], r.linear_projected_ms[k][i],
+                    r.attention_faster[k][i] ? "attention" : "RNN");
       o << buf;
     }
   }

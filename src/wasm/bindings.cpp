@@ -18,7 +18,8 @@
 //                                -> {error, checksum, operations, state, begin, end}: part
 //                                   `part` of `parts` of the 'scaling' run, bounds from the core
 //                                   (slice_part(), core/experiments/parallel.h); kind 'attention',
-//                                   'rnn_batch' or 'rnn_relay' (from `state`, a Float64Array)
+//                                   'rnn_batch', 'rnn_relay' (from `state`, a Float64Array),
+//                                   'scan_sequential', 'scan_chunk' or 'scan_finish' (from `state`)
 //
 // `params` is a plain object whose values are numbers, arrays of numbers, or text as in a
 // URL ("50,100,200", "bptt"); missing keys keep their defaults, and only its own enumerable

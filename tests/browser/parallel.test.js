@@ -1,5 +1,5 @@
 // Experiment 6 (sequential vs parallel): the scaling run with a pool of >= 2 workers, the
-// counted and projected charts, predictions kept in the URL, Cancel stopping every pool
+// counted and projected charts (the linear recurrence's scan among them), predictions kept in the URL, Cancel stopping every pool
 // worker, hostile values for the new settings, and ?embed=parallel in a cross-origin iframe.
 'use strict';
 const { describe, it, before, after } = require('node:test');
@@ -42,7 +42,7 @@ describe('experiment 6: sequential vs parallel', () => {
       assert.ok(attention.length >= 2, 'at least 2 workers');
       assert.deepEqual(attention.slice(0, 2).map((p) => p.x), [1, 2]);
       assert.equal(attention[0].y, 1);
-      for (const d of scaling.slice(0, 3)) assert.ok(d.data.every((p) => Number.isFinite(p.y) && p.y > 0), d.label);
+      for (const d of scaling.slice(0, 4)) assert.ok(d.data.every((p) => Number.isFinite(p.y) && p.y > 0), d.label);
       assert.match(await page.locator('#experiment-parallel [data-role=notice]').innerText(), /Every split computed (exactly )?the same answer as one worker/);
       const wd = JSON.parse(await h.chartData(page, 'chart-workdepth'));
       assert.ok(wd.length >= 10);
@@ -55,6 +55,21 @@ describe('experiment 6: sequential vs parallel', () => {
       const readout = await page.locator('#experiment-parallel [data-role=readout]').innerText();
       assert.match(readout, /Attention, 2 workers\s+[\d.]+× \(\d+% efficiency\)/);
       assert.match(readout, /Time to start the workers/);
+      // The linear recurrence: its measured line, its agreement with the sequential pass, its
+      // counted depth and projection.
+      assert.match(scaling[3].label, /^linear recurrence, one sequence scanned/);
+      assert.match(readout, /Linear recurrence scan, 2 workers\s+[\d.]+× \(\d+% efficiency\)/);
+      assert.match(readout, /Scan against the sequential pass\s+(identical|relative difference [\d.]+(×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?), within 1×10⁻⁹/);
+      assert.match(await page.locator('#experiment-parallel [data-role=notice]').innerText(),
+        /One linear-recurrence sequence of 65,536 steps, scanned in chunks, ran .* its summed outputs matched the sequential pass to within 1×10⁻⁹/);
+      const linearDepth = await page.evaluate(() => Chart.getChart(document.getElementById('chart-workdepth')).data.datasets
+        .find((d) => d.label === 'S linear').data);
+      const rnnDepth = await page.evaluate(() => Chart.getChart(document.getElementById('chart-workdepth')).data.datasets
+        .find((d) => d.label === 'S RNN').data);
+      const at = (pts, x) => pts.find((p) => p.x === x).y;
+      assert.ok(at(linearDepth, 65536) < at(rnnDepth, 65536) / 1000, 'the scan\'s depth is logarithmic');
+      assert.match(labels[5][0], /^linear recurrence, P = \d+ \(projected\)$/);
+      assert.ok(labels[5][1] > 5 && labels[6][1] === 1, 'linear projection and its measured point');
       console.log(readout.replace(/\n/g, ' | '));
       assert.match(await page.locator('#experiment-parallel .predict-result').innerText(), /^You guessed nearly 2×\. Measured: (\S+× faster|no faster|slower than one worker)/);
       // P = 1 redraws the projection; the sentences follow it (one unit, and whatever the

@@ -187,7 +187,7 @@ test('wrong argument counts: too few and too many, for every export', () => {
   assert.match(m.runExperiment().error, /^experiment must be one of .* \(got undefined\)$/);
   assert.match(m.runExperiment({}).error, /^experiment must be one of .* \(got an object\)$/);
   assert.match(m.limits().error, /^experiment must be one of .* \(got undefined\)$/);
-  assert.match(m.slice().error, /^kind must be one of attention, rnn_batch, rnn_relay \(got undefined\)$/);
+  assert.match(m.slice().error, /^kind must be one of attention, rnn_batch, rnn_relay, scan_sequential, scan_chunk, scan_finish \(got undefined\)$/);
   assert.match(m.slice('attention', {}).error, /^part must be an integer \(got undefined\)$/);
   assert.match(m.slice('rnn_batch', {}, 0).error, /^parts must be an integer \(got undefined\)$/);
   assert.equal(m.version(), require('../../package.json').version);

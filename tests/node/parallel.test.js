@@ -9,11 +9,12 @@ const h = require('./helpers');
 let m;
 test.before(async () => { m = await h.loadModule(); });
 
+const ok = (r) => { assert.equal(r.error, '', r.error); return r; };
 const close = (a, b, rel) => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-300);
 
 test('workdepth equals the CLI (given t_op)', () => {
   const params = { lengths: [16, 100, 1000, 4096], hidden_size: 24, input_size: 6, processors: [1, 10, 10000],
-    rnn_ns_per_op: 0.7, attention_ns_per_op: 1.3 };
+    rnn_ns_per_op: 0.7, attention_ns_per_op: 1.3, linear_ns_per_op: 2.1 };
   const expected = h.cliJson('workdepth', params);
   const actual = h.withoutError(m.runExperiment('workdepth', params));
   h.assertSameShapeAndClose(expected, actual, h.relativelyClose(1e-12));
@@ -35,8 +36,8 @@ test('workdepth and the slices refuse bad params, part and parts in one sentence
   assert.equal(m.slice('rnn_batch', {}, 0, 1025).error, 'parts must be an integer from 1 to 1024 (got 1025)');
   assert.equal(m.slice('rnn_batch', {}, 2, 2).error, 'part must be an integer from 0 to parts - 1 (1) (got 2)');
   assert.equal(m.slice('rnn_relay', {}, -1, 2).error, 'part must be an integer from 0 to parts - 1 (1) (got -1)');
-  assert.equal(m.slice('rows', {}, 0, 1).error, "kind must be one of attention, rnn_batch, rnn_relay (got 'rows')");
-  assert.equal(m.slice(1, {}, 0, 1).error, 'kind must be one of attention, rnn_batch, rnn_relay (got a number)');
+  assert.equal(m.slice('rows', {}, 0, 1).error, "kind must be one of attention, rnn_batch, rnn_relay, scan_sequential, scan_chunk, scan_finish (got 'rows')");
+  assert.equal(m.slice(1, {}, 0, 1).error, 'kind must be one of attention, rnn_batch, rnn_relay, scan_sequential, scan_chunk, scan_finish (got a number)');
   assert.match(m.slice('rnn_relay', {}, 0, 5, [1, 2]).error, /state must hold hidden_size/);
   assert.match(m.slice('rnn_relay', {}, 0, 5, 'x').error, /^state must be/);
   for (const r of [m.slice('rows', {}, 0, 1), m.slice('attention', {}, 3, 2)]) assert.deepEqual(Object.keys(r), ['error']);
@@ -98,4 +99,39 @@ test('splits give the checksum of the whole (1e-9)', () => {
     assert.deepEqual(Array.from(state), Array.from(relayWhole.state));
   }
   console.log('checksums: attention', whole.checksum, 'rnn batch', batch.checksum, 'relay', relayWhole.checksum);
+});
+
+// The linear recurrence: phase 1 (scan_chunk) on every part, phase 2 (scan_finish) from the
+// summaries of the parts up to its own, as web/pool.js runs them; the summed outputs and the end
+// state equal the one-worker sequential pass (scan_sequential) to 1e-12 relative, for lengths
+// the parts do not divide.
+test('scan parts equal the sequential pass (1e-12); the CLI counts the linear recurrence', () => {
+  for (const n of [1000, 4099]) {
+    const p = { hidden_size: 12, input_size: 5, seed: 9, scan_length: n };
+    const whole = ok(m.slice('scan_sequential', p, 0, 1));
+    assert.equal(whole.end, n);
+    for (const parts of [2, 3, 7]) {
+      const summaries = [];
+      for (let k = 0; k < parts; ++k) {
+        const r = ok(m.slice('scan_chunk', p, k, parts));
+        assert.equal(r.state.length, 4 * p.hidden_size);
+        summaries.push(...r.state);
+      }
+      let checksum = 0;
+      let last;
+      for (let k = 0; k < parts; ++k) {
+        last = ok(m.slice('scan_finish', p, k, parts, summaries.slice(0, (k + 1) * 4 * p.hidden_size)));
+        checksum += last.checksum;
+      }
+      assert.ok(close(checksum, whole.checksum, 1e-12), `${n} in ${parts}: ${checksum} vs ${whole.checksum}`);
+      last.state.forEach((x, i) => assert.ok(Math.abs(x - whole.state[i]) <= 1e-12 * (1 + Math.abs(whole.state[i])), `state ${i}`));
+    }
+  }
+  assert.equal(m.slice('scan_sequential', {}, 0, 2).error, 'parts must be 1 for scan_sequential: one worker runs the whole sequence (got 2)');
+  assert.equal(m.slice('scan_finish', { scan_length: 100 }, 1, 2, new Float64Array(4 * 32)).error,
+    'state must be the summaries scan_chunk returned for parts 0 to 1 in order (4 * hidden_size numbers each)');
+  // Counted on paper in tests/parallel_test.cpp: n = 4, H = 2, D = 3 gives W = 172, S = 15.
+  const cli = h.cliJson('workdepth', { lengths: [4], hidden_size: 2, input_size: 3, rnn_ns_per_op: 1, attention_ns_per_op: 1, linear_ns_per_op: 1 });
+  const linear = cli.counts.find((c) => c.architecture === 'linear');
+  assert.deepEqual([linear.work[0], linear.depth[0]], [172, 15]);
 });

@@ -11,6 +11,9 @@
   const REPEATS = 3;
   const maxWorkers = () => Math.max(2, Math.min(navigator.hardwareConcurrency || 2, 8));
   const nsPerOp = (s, kind) => s[kind].ms[0] * 1e6 / s[kind].operations;
+  // The scan's summed outputs must equal the sequential pass's to this relative difference
+  // (the core's tests hold it to 1e-12; the page allows rounding in any order).
+  const SCAN_TOLERANCE = 1e-9;
 
   // Where attention's projection is below the RNN's, at the chosen P: "L = a … b" or ''.
   function crossover(w, p) {
@@ -32,7 +35,8 @@
     const w = r.workdepth;
     const n = Array.from(w.lengths);
     return [{
-      caption: 'Measured: median wall time (ms) and speedup with w workers, L = ' + r.params.length,
+      caption: 'Measured: median wall time (ms) and speedup with w workers, L = ' + r.params.length +
+        ' (linear recurrence: n = ' + r.params.scan_length + '; 1 worker runs it sequentially, more run the scan)',
       columns: ['workers w'].concat(...KINDS.map((k) => [k[1] + ' ms', 'speedup', 'checksum'])),
       rows: s.workers.map((k, i) => [k].concat(...KINDS.map((kd) => [s[kd[0]].ms[i], s[kd[0]].ms[0] / s[kd[0]].ms[i], s[kd[0]].checksum[i]]))),
     }, {
@@ -42,18 +46,18 @@
       file: 'workdepth',
     }, {
       caption: 'Projected (not measured): T_P in ms from the measured t_op, per P and L',
-      columns: ['P', 'L', 'RNN ms (projected)', 'attention ms (projected)', 'faster'],
+      columns: ['P', 'L', 'RNN ms (projected)', 'attention ms (projected)', 'faster (RNN or attention)', 'linear recurrence ms (projected)'],
       rows: [].concat(...Array.from(w.processors, (P, p) => n.map((x, j) =>
-        [P, x, w.rnn_projected_ms[p][j], w.attention_projected_ms[p][j], w.attention_faster[p][j] ? 'attention' : 'RNN']))),
+        [P, x, w.rnn_projected_ms[p][j], w.attention_projected_ms[p][j], w.attention_faster[p][j] ? 'attention' : 'RNN', w.linear_projected_ms[p][j]]))),
       file: 'projection',
     }];
   }
 
-  // Largest relative difference between any split's checksum and the 1-worker one.
-  function worstDifference(s) {
+  // Largest relative difference between any split's checksum and the 1-worker one, over `kinds`.
+  function worstDifference(s, kinds) {
     let worst = 0;
-    for (const k of KINDS) {
-      for (const x of s[k[0]].checksum) worst = Math.max(worst, Math.abs(x - s[k[0]].checksum[0]) / Math.max(1e-300, Math.abs(s[k[0]].checksum[0])));
+    for (const k of kinds) {
+      for (const x of s[k].checksum) worst = Math.max(worst, Math.abs(x - s[k].checksum[0]) / Math.max(1e-300, Math.abs(s[k].checksum[0])));
     }
     return worst;
   }
@@ -79,12 +83,16 @@
       speedup: speedup,
       atTwo: atTwo,
       attentionAtTwo: atTwo.attention,
-      depthAt1000: { rnn: depth('rnn'), attention: depth('attention') },
+      depthAt1000: { rnn: depth('rnn'), attention: depth('attention'), linear: depth('linear') },
+      scanLength: r.params.scan_length,
+      // The scan (2..K workers) against the sequential pass (1 worker): summed outputs.
+      scanDifference: worstDifference(s, ['linear_scan']),
       processors: w.processors[p],
       crossover: crossover(w, p),
-      worstDifference: worstDifference(s),
+      worstDifference: worstDifference(s, ['attention', 'rnn_batch', 'rnn_relay']),
       rnnNsPerOp: w.rnn_ns_per_op,
       attentionNsPerOp: w.attention_ns_per_op,
+      linearNsPerOp: w.linear_ns_per_op,
       startupMs: s.startup.map((x) => x.instantiate),
       readyMs: Math.max.apply(null, s.startup.map((x) => x.total)),
     };
@@ -99,14 +107,37 @@
 
   const units = (P) => 'P = ' + P + (P === 1 ? ' unit' : ' units');
 
+  const grouped = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');  // 65536 -> '65,536'
+
+  // The scan's summed outputs against the sequential pass's, and the tolerance.
+  function agreement(f) {
+    const d = f.scanDifference === 0 ? 'identical' : 'relative difference ' + c.sig(f.scanDifference, 2);
+    return d + (f.scanDifference <= SCAN_TOLERANCE ? ', within ' : ', beyond ') + c.sig(SCAN_TOLERANCE, 1);
+  }
+
+  // The linear recurrence's sentence: its scan against the relayed tanh sequence, from the numbers.
+  function scanWords(f) {
+    const sp = f.speedup.linear_scan, relay = f.speedup.rnn_relay;
+    const versus = sp > 1.2 * relay ? ', where' : sp < relay / 1.2 ? ', yet' : ', and';
+    const agree = f.scanDifference <= SCAN_TOLERANCE
+      ? 'its summed outputs matched the sequential pass to within ' + c.sig(SCAN_TOLERANCE, 1) + ' (relative; measured ' + (f.scanDifference === 0 ? '0' : c.sig(f.scanDifference, 2)) + ')'
+      : 'its summed outputs differed from the sequential pass by ' + c.sig(f.scanDifference, 2) + ', more than the ' + c.sig(SCAN_TOLERANCE, 1) + ' allowed';
+    return 'One linear-recurrence sequence of ' + grouped(f.scanLength) + ' steps, scanned in chunks, ran ' + speed(sp) + ' with ' + f.workers +
+      ' workers' + versus + ' one tanh-RNN sequence relayed ran ' + speed(relay) + '; ' + agree + '. Counted at L = 1,000, its depth is ' +
+      c.sig(f.depthAt1000.linear, 3) + ' operations in a row against the tanh RNN’s ' + c.sig(f.depthAt1000.rnn, 3) + '. ';
+  }
+
   function readout(f) {
     const atTwo = (kind) => c.sig(f.atTwo[kind], 3) + '× (' + Math.round(100 * f.atTwo[kind] / 2) + '% efficiency)';
     return [
       { label: 'Attention, 2 workers', value: atTwo('attention') },
       { label: 'RNN batch, 2 workers', value: atTwo('rnn_batch') },
       { label: 'RNN relay, 2 workers', value: atTwo('rnn_relay') },
+      { label: 'Linear recurrence scan, 2 workers', value: atTwo('linear_scan') },
+      { label: 'Scan against the sequential pass', value: agreement(f) },
       { label: 'Time to start the workers', value: f.startupMs.map((x) => c.sig(x, 3)).join(', ') + ' ms; ' + c.sig(f.readyMs, 3) + ' ms until ready' },
-      { label: 'Time per operation, measured on 1 worker', value: 'RNN ' + c.sig(f.rnnNsPerOp, 3) + ' ns, attention ' + c.sig(f.attentionNsPerOp, 3) + ' ns' },
+      { label: 'Time per operation, measured on 1 worker', value: 'RNN ' + c.sig(f.rnnNsPerOp, 3) + ' ns, attention ' + c.sig(f.attentionNsPerOp, 3) +
+        ' ns, linear recurrence ' + c.sig(f.linearNsPerOp, 3) + ' ns' },
       { label: 'Projected with ' + units(f.processors), value: f.crossover ? 'attention faster for ' + f.crossover : 'the RNN is faster at every L charted' },
     ];
   }
@@ -124,25 +155,27 @@
         (f.speedup.rnn_relay < 0.8 * splits
           ? ', but one RNN sequence handed from worker to worker ran ' + speed(f.speedup.rnn_relay) + ': its steps still run one after another. '
           : ', and one RNN sequence handed from worker to worker ran ' + speed(f.speedup.rnn_relay) + '. ');
-    return measured + same + ' Projected with ' + units(f.processors) + ', attention is ' +
+    return measured + same + ' ' + scanWords(f) + 'Projected with ' + units(f.processors) + ', attention is ' +
       (f.crossover ? 'faster than the RNN for ' + f.crossover + '.' : 'not faster than the RNN at any L charted.');
   }
 
   function describe(f, i) {
     if (i === 1) {
       return 'Chart: counted work and depth against sequence length, logarithmic axes. At L = 1,000 the RNN’s depth is ' + c.sig(f.depthAt1000.rnn, 3) +
-        ' operations in a row, attention’s ' + c.sig(f.depthAt1000.attention, 3) + '. The data tables below have every number.';
+        ' operations in a row, attention’s ' + c.sig(f.depthAt1000.attention, 3) + ', the linear recurrence’s as a scan ' + c.sig(f.depthAt1000.linear, 3) + '. The data tables below have every number.';
     }
     if (i === 2) {
       return 'Chart: projected forward time against sequence length with ' + units(f.processors) + ', from the measured time per operation: attention ' +
-        (f.crossover ? 'faster for ' + f.crossover : 'not faster at any L charted') + '. The data tables below have every number.';
+        (f.crossover ? 'faster for ' + f.crossover : 'not faster at any L charted') + '; the linear recurrence’s projection beside them. The data tables below have every number.';
     }
     return 'Chart: measured speedup against the number of workers. With ' + f.workers + ' workers: attention ' + c.sig(f.speedup.attention, 3) +
-      '×, RNN batch ' + c.sig(f.speedup.rnn_batch, 3) + '×, one RNN sequence relayed ' + c.sig(f.speedup.rnn_relay, 3) + '×. The data tables below have every number.';
+      '×, RNN batch ' + c.sig(f.speedup.rnn_batch, 3) + '×, one RNN sequence relayed ' + c.sig(f.speedup.rnn_relay, 3) +
+      '×, one linear-recurrence sequence scanned ' + c.sig(f.speedup.linear_scan, 3) + '×. The data tables below have every number.';
   }
 
   function headline(f) {
-    return 'with ' + f.workers + ' workers attention ' + c.sig(f.speedup.attention, 3) + '×, one RNN sequence ' + c.sig(f.speedup.rnn_relay, 3) + '×';
+    return 'with ' + f.workers + ' workers attention ' + c.sig(f.speedup.attention, 3) + '×, one RNN sequence ' + c.sig(f.speedup.rnn_relay, 3) +
+      '×, one linear-recurrence sequence ' + c.sig(f.speedup.linear_scan, 3) + '×';
   }
 
   // Resolves when the page's own thread has an idle stretch (10 ms with nothing to do; at most
@@ -160,12 +193,13 @@
     });
   }
 
-  let current = null;  // the run in progress: {cancelled}
+  // The run in progress (web/pool.js, which loads after this file: made on first use).
+  let bookkeeping = null;
+  const inProgress = () => bookkeeping || (bookkeeping = ns.poolRuns());
   // The section's own run: waits for the main worker and the page to be idle, pauses it, measures with the
   // pool, then asks the main worker for the counts and the projection with the measured t_op.
   async function run(params, values, onProgress, o) {
-    if (current) { current.cancelled = true; o.pool.stop('superseded'); }
-    const mine = (current = { cancelled: false });
+    const mine = inProgress().begin(o.pool);
     const t0 = performance.now();
     try {
       if (onProgress) onProgress(0);  // a determinate bar: an indeterminate one animates every frame
@@ -185,21 +219,19 @@
       for (let n = 16; n <= 65536; n *= 2) if (n !== 1024) lengths.push(n);
       const reply = await o.client.run('parallel-workdepth', 'workdepth', { hidden_size: params.hidden_size,
         lengths: Array.from(new Set(lengths)).sort((a, b) => a - b),
-        input_size: params.input_size, rnn_ns_per_op: nsPerOp(scaling, 'rnn_batch'), attention_ns_per_op: nsPerOp(scaling, 'attention') });
+        input_size: params.input_size, rnn_ns_per_op: nsPerOp(scaling, 'rnn_batch'), attention_ns_per_op: nsPerOp(scaling, 'attention'),
+        linear_ns_per_op: nsPerOp(scaling, 'linear_scan') });
       if (reply.result.error) return { error: reply.result.error };
       return { ms: measured + reply.ms, main: { params: params, scaling: scaling, workdepth: reply.result } };
     } catch (e) {
       if (e.reason === 'refused') return { error: e.message };
       throw e;
     } finally {
-      if (current === mine) current = null;
+      inProgress().end(mine);
     }
   }
 
-  function cancel(o) {
-    if (current) current.cancelled = true;
-    o.pool.stop('cancelled');
-  }
+  const cancel = (o) => inProgress().cancel(o.pool);
 
   ns.experiments.parallel = {
     // The parallel section comes last and starts only when the others are done: it times
@@ -226,7 +258,8 @@
     summary: (f) => [
       'Measured with ' + c.plural(f.workers, 'worker', 'workers') + ': one sequence relayed ' + speed(f.speedup.rnn_relay) +
         ', a batch of independent ones ' + speed(f.speedup.rnn_batch) + '. Counted depth at L = 1,000: ' +
-        c.sig(f.depthAt1000.rnn, 3) + ' operations in a row.',
+        c.sig(f.depthAt1000.rnn, 3) + ' operations in a row. A linear recurrence, one sequence scanned: ' + speed(f.speedup.linear_scan) +
+        ', depth ' + c.sig(f.depthAt1000.linear, 3) + '.',
       'Measured with ' + c.plural(f.workers, 'worker', 'workers') + ': ' + speed(f.speedup.attention) + '. Counted depth at L = 1,000: ' +
         c.sig(f.depthAt1000.attention, 3) + '. Projected with P = ' + f.processors + ': ' +
         (f.crossover ? 'faster than the RNN for ' + f.crossover : 'not faster than the RNN at any L charted') + '.',

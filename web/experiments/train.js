@@ -266,14 +266,15 @@
     return W > 0 && T ? { window: W, lag: T } : null;
   }
 
-  let current = null;  // the training in progress: {cancelled}
+  // The run in progress (web/pool.js, which loads after this file: made on first use).
+  let bookkeeping = null;
+  const inProgress = () => bookkeeping || (bookkeeping = ns.poolRuns());
   const stopped = (reason, text) => ns.bridge.stopped(reason, text);
 
   // Hands the jobs to the pool; each finished job is merged into the runs shown, in the
   // core's order (network by network, lag by lag, seed by seed).
   async function run(params, values, onProgress, o) {
-    if (current) { current.cancelled = true; o.pool.stop('superseded'); }
-    const mine = (current = { cancelled: false });
+    const mine = inProgress().begin(o.pool);
     const t0 = performance.now();
     let refused = '';
     try {
@@ -308,14 +309,11 @@
       if (refused || e.reason === 'refused') return { error: refused || e.message };
       throw e;
     } finally {
-      if (current === mine) current = null;
+      inProgress().end(mine);
     }
   }
 
-  function cancel(o) {
-    if (current) current.cancelled = true;
-    o.pool.stop('cancelled');
-  }
+  const cancel = (o) => inProgress().cancel(o.pool);
 
   ns.experiments.train = {
     manual: true,  // training takes seconds to minutes: it starts when the learner presses Train

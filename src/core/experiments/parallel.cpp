@@ -91,6 +91,11 @@ WorkDepth work_depth(const std::string& architecture, int n_tokens, int hidden_s
                          + (1 + ceil_log2(n));              // weighted sum: multiply, add tree
     return {work, depth};
   }
+  if (architecture == "linear") {
+    const WorkDepth gates{4 * H * D + 3 * H, 3 + ceil_log2(D + 1)};
+    const double levels = ceil_log2(n);
+    return {n * gates.work + 6 * H * (n - 1) + 2 * H * n, gates.depth + 4 * levels + 2};
+  }
   const WorkDepth step = recurrent_step(architecture, H, D);
   return {n * step.work, n * step.depth};
 }
@@ -117,6 +122,9 @@ const std::vector<Field<WorkDepthParams>>& work_depth_fields() {
       {{"attention_ns_per_op", ParamType::Real, 0, 1e6, 1, "0", {},
         "measured ns per attention operation (0: measure it now on this device)", "attention ns per op"},
        &WorkDepthParams::attention_ns_per_op},
+      {{"linear_ns_per_op", ParamType::Real, 0, 1e6, 1, "0", {},
+        "measured ns per linear-recurrence operation (0: measure it now on this device)", "linear ns per op"},
+       &WorkDepthParams::linear_ns_per_op},
   };
   return table;
 }
@@ -131,7 +139,7 @@ WorkDepthResult run_work_depth(const WorkDepthParams& p) {
   if (!r.error.empty()) return r;
   r.lengths = p.lengths;
   r.processors = p.processors;
-  for (const char* a : {"rnn", "lstm", "gru", "attention"}) {
+  for (const char* a : {"rnn", "lstm", "gru", "attention", "linear"}) {
     ArchitectureWorkDepth c{a, {}, {}};
     for (int n : p.lengths) {
       const WorkDepth wd = work_depth(a, n, p.hidden_size, p.input_size);
@@ -147,6 +155,7 @@ WorkDepthResult run_work_depth(const WorkDepthParams& p) {
   probe.input_size = std::min(p.input_size, 256);
   probe.length = 512;
   probe.batch = 4;
+  probe.scan_length = 8192;
   r.rnn_ns_per_op = p.rnn_ns_per_op;
   r.attention_ns_per_op = p.attention_ns_per_op;
   if (r.rnn_ns_per_op <= 0) {
@@ -162,18 +171,29 @@ WorkDepthResult run_work_depth(const WorkDepthParams& p) {
     r.measured_here = true;
   }
 
+  r.linear_ns_per_op = p.linear_ns_per_op;
+  if (r.linear_ns_per_op <= 0) {
+    double best = 1e300, ops = 0;
+    for (int i = 0; i < 3; ++i) best = std::min(best, seconds_of([&] { ops = scan_sequential(probe).operations; }));
+    r.linear_ns_per_op = best * 1e9 / ops;
+    r.measured_here = true;
+  }
+
   const ArchitectureWorkDepth& rnn = r.counts[0];
   const ArchitectureWorkDepth& att = r.counts[3];
+  const ArchitectureWorkDepth& lin = r.counts[4];
   for (int P : p.processors) {
-    std::vector<double> rnn_ms, att_ms;
+    std::vector<double> rnn_ms, att_ms, lin_ms;
     std::vector<int> faster;
     for (std::size_t i = 0; i < p.lengths.size(); ++i) {
       rnn_ms.push_back(r.rnn_ns_per_op * (rnn.work[i] / P + rnn.depth[i]) * 1e-6);
       att_ms.push_back(r.attention_ns_per_op * (att.work[i] / P + att.depth[i]) * 1e-6);
+      lin_ms.push_back(r.linear_ns_per_op * (lin.work[i] / P + lin.depth[i]) * 1e-6);
       faster.push_back(att_ms.back() < rnn_ms.back() ? 1 : 0);
     }
     r.rnn_projected_ms.push_back(rnn_ms);
     r.attention_projected_ms.push_back(att_ms);
+    r.linear_projected_ms.push_back(lin_ms);
     r.attention_faster.push_back(faster);
   }
   return r;
@@ -197,6 +217,10 @@ const std::vector<Field<ScalingParams>>& scaling_fields() {
       {{"seed", ParamType::Integer, 0, 2147483647, 1, "42", {}, "random seed for weights and tokens",
         "Random seed", Tier::Advanced, Slider::Off},
        &ScalingParams::seed},
+      {{"scan_length", ParamType::Integer, 16, 1048576, 1, "65536", {},
+        "steps of the linear recurrence's sequence (its pass costs far less per step than attention's)",
+        "Linear recurrence length n"},
+       &ScalingParams::scan_length},
   };
   return table;
 }
@@ -214,6 +238,10 @@ std::string validate(const ScalingParams& p) {
   if (rnn > kMaxSliceOps)
     return "batch * length * hidden_size * (hidden_size + input_size) is too large: the RNN batch must be at most "
            "4e9 operations (got " + std::to_string(static_cast<long long>(rnn)) + ")";
+  const double lin = work_depth("linear", p.scan_length, p.hidden_size, p.input_size).work;
+  if (lin > kMaxSliceOps)
+    return "scan_length * hidden_size * input_size is too large: the linear recurrence's pass must be at most 4e9 "
+           "operations (got " + std::to_string(static_cast<long long>(lin)) + ")";
   return "";
 }
 
@@ -292,12 +320,13 @@ SliceResult rnn_relay_segment(const ScalingParams& p, int t_begin, int t_end, co
 }
 
 std::string unknown_slice_kind(const std::string& got) {
-  return "kind must be one of attention, rnn_batch, rnn_relay (got " + got + ")";
+  return "kind must be one of attention, rnn_batch, rnn_relay, scan_sequential, scan_chunk, scan_finish (got " + got + ")";
 }
 
 SliceResult slice_part(const std::string& kind, const ScalingParams& p, double part_in, double parts_in,
                        const std::vector<double>& state) {
-  const bool known = kind == "attention" || kind == "rnn_batch" || kind == "rnn_relay";
+  const bool scan = kind == "scan_sequential" || kind == "scan_chunk" || kind == "scan_finish";
+  const bool known = kind == "attention" || kind == "rnn_batch" || kind == "rnn_relay" || scan;
   if (!known) return refused(unknown_slice_kind("'" + shown_text(kind) + "'"));
   const auto whole = [](double x) { return std::isfinite(x) && x == std::floor(x); };
   if (!(whole(parts_in) && parts_in >= 1 && parts_in <= kMaxSliceParts))
@@ -311,8 +340,14 @@ SliceResult slice_part(const std::string& kind, const ScalingParams& p, double p
   if (kind == "rnn_relay" && part > 0 && state.empty())
     return refused("state must be the hidden state that part " + std::to_string(part - 1) +
                    " returned (hidden_size numbers): a relay part after the first continues from it");
+  if (kind == "scan_sequential" && parts != 1)
+    return refused("parts must be 1 for scan_sequential: one worker runs the whole sequence (got " +
+                   std::to_string(parts) + ")");
   const std::string error = validate(p);
   if (!error.empty()) return refused(error);
+  if (kind == "scan_finish" && state.size() != static_cast<std::size_t>(part + 1) * 4 * p.hidden_size)
+    return refused("state must be the summaries scan_chunk returned for parts 0 to " + std::to_string(part) +
+                   " in order (4 * hidden_size numbers each)");
   // floor(k * n / parts) for k = part, part + 1 (in 64 bits: k * n may pass int's range).
   const auto share = [&](int n, int k) { return static_cast<int>(static_cast<long long>(k) * n / parts); };
   int begin = 0, end = 0;
@@ -326,6 +361,11 @@ SliceResult slice_part(const std::string& kind, const ScalingParams& p, double p
     begin = share(p.batch, part);
     end = share(p.batch, part + 1);
     r = rnn_sequences(p, begin, end);
+  } else if (scan) {
+    begin = share(p.scan_length, part);
+    end = share(p.scan_length, part + 1);
+    r = kind == "scan_sequential" ? scan_sequential(p) : kind == "scan_chunk" ? scan_chunk(p, begin, end)
+                                                                             : scan_finish(p, part, state);
   } else {
     begin = share(p.length, part);
     end = share(p.length, part + 1);
