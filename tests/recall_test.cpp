@@ -113,7 +113,7 @@ TEST(Recall, FixedStateFailsBeyondDAndTheCacheHolds) {
 // An infinitely sharp softmax is the nearest-key lookup; beta = 0 averages every value.
 TEST(Recall, AttentionLimits) {
   NumpyRandom rng(5);
-  Eigen::MatrixXd keys = rng.randn(6, 30).transpose();
+  Eigen::MatrixXd keys = rng.randn(30, 6).transpose();  // (6, 30): d = 6, n = 30
   for (int j = 0; j < 30; ++j) keys.col(j).normalize();
   const Eigen::MatrixXd values = rng.randn(30, 6).transpose();
   const Eigen::MatrixXd sharp = attention_readouts(keys, values, 1e6);
