@@ -5,7 +5,11 @@
   'use strict';
   const ns = window.RnnLesson;
   const c = ns.chartCommon;
-  const pct = (x) => Math.round(100 * x) + '%';
+  // A fraction as the page shows it, in percent: whole percents, one decimal near 0 and 100
+  // (so 0.4% and 99.6% are not shown as 0% and 100%). Comparisons in the words use the shown
+  // value, so a sentence never ranks two figures it prints alike.
+  const shown = (x) => (x > 0 && x < 0.01) || (x > 0.99 && x < 1) ? Math.round(1000 * x) / 10 : Math.round(100 * x);
+  const pct = (x) => shown(x) + '%';
   const list = (xs) => (xs.length <= 1 ? xs.join('') : xs.slice(0, -1).join(', ') + ' and ' + xs[xs.length - 1]);
 
   function table(run) {
@@ -54,11 +58,12 @@
     // State numbers per recalled pair, d^2 / n at the fixed state's limit, where the limit was
     // found inside the run (not 0, not the largest n run).
     const perPair = dims.filter((x) => !x.fixedCensored && x.fixedCap > 0).map((x) => x.state / x.fixedCap);
-    // Where both memories hold the same pairs, by how much the cache beats the fixed state at the largest n.
-    const cacheAhead = dims.filter((x) => x.attnAtMax > x.fixedAtMax).length;
+    // At the largest n, at how many key sizes the cache recalls more than the fixed state (as shown).
+    const cacheAhead = dims.filter((x) => shown(x.attnAtMax) > shown(x.fixedAtMax)).length;
+    const cacheBehind = dims.filter((x) => shown(x.attnAtMax) < shown(x.fixedAtMax)).length;
     return {
-      dims: dims, widest: widest, maxN: maxN, threshold: r.params.threshold, sharpness: r.params.sharpness,
-      seeds: r.params.seeds, perPair: perPair, cacheAhead: cacheAhead, chanceAtMax: r.chance[last.i],
+      dims: dims, widest: widest, maxN: maxN, minN: order[0].n, threshold: r.params.threshold, sharpness: r.params.sharpness,
+      seeds: r.params.seeds, perPair: perPair, cacheAhead: cacheAhead, cacheBehind: cacheBehind, chanceAtMax: r.chance[last.i],
       memoryNumber: ns.numberOf('memory'),
     };
   }
@@ -89,13 +94,17 @@
 
   function notice(f) {
     const w = f.widest;
-    return 'The fixed state (d² numbers, whatever n is) recalls at least ' + pct(f.threshold) + ' of the pairs up to ' +
-      list(f.dims.map((x) => (x.fixedCap === 0 ? 'no n' : (x.fixedCensored ? 'every n run' : 'n = ' + x.fixedCap)) + ' at d = ' + x.d)) + '. ' +
+    const held = f.dims.filter((x) => x.fixedCap > 0), none = f.dims.filter((x) => x.fixedCap === 0);
+    return 'The fixed state (d² numbers, whatever n is) recalls at least ' + pct(f.threshold) + ' of the pairs ' +
+      (held.length ? 'up to ' + list(held.map((x) => (x.fixedCensored ? 'every n run' : 'n = ' + x.fixedCap) + ' at d = ' + x.d)) : '') +
+      (held.length && none.length ? '; ' : '') +
+      (none.length ? 'not even at the smallest n run (' + f.minN + ') at ' + list(none.map((x) => 'd = ' + x.d)) : '') + '. ' +
       proportionText(f) +
       'At n = ' + f.maxN + ' it recalls ' + list(f.dims.map((x) => pct(x.fixedAtMax) + ' at d = ' + x.d)) + '; the attention cache, which keeps all ' +
       '2·n·d numbers (' + w.cacheAtMax + ' at d = ' + w.d + '), recalls ' + list(f.dims.map((x) => pct(x.attnAtMax))) +
       (f.cacheAhead === f.dims.length ? ', more than the fixed state at every d. '
-        : f.cacheAhead === 0 ? ', no more than the fixed state at any d. ' : ', more than the fixed state at ' + f.cacheAhead + ' of the ' + f.dims.length + ' key sizes. ') +
+        : f.cacheAhead === 0 ? ', no more than the fixed state at any d. ' : ', more than the fixed state at ' + f.cacheAhead + ' of the ' + f.dims.length +
+          ' key sizes' + (f.cacheBehind ? ', less at ' + f.cacheBehind : '') + (f.cacheAhead + f.cacheBehind < f.dims.length ? ', the same at ' + (f.dims.length - f.cacheAhead - f.cacheBehind) : '') + '. ') +
       (f.dims.some((x) => !x.attnCensored)
         ? 'The cache falls short of ' + pct(f.threshold) + ' somewhere too (' + list(f.dims.filter((x) => !x.attnCensored).map((x) => 'd = ' + x.d)) +
           '), but not for lack of room, since it holds every pair: what it shares among all n keys is the softmax’s weight (set by the sharpness), and at small d some keys nearly coincide. '
