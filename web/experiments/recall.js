@@ -116,7 +116,7 @@
     return [
       { cite: 'Schlag, Irie and Schmidhuber 2021', claim: 'linear attention is a fast weight programmer: it adds v kᵀ to a d × d matrix at each step and reads it with a query. Keys live in d dimensions, so at most d orthogonal keys can be stored and retrieved without interference; more keys overlap and their values cross-talk.',
         measured: 'largest n recalled at ' + pct(f.threshold) + ' or better by the fixed state with random keys, ' + fixedList + '.' },
-      { cite: 'Arora et al. 2023 (Zoology)', claim: 'on associative recall, attention solves the task with a model dimension that does not grow with the sequence, while the gated convolutions they study need one that grows with it; most of the language-modelling gap they measured between the two (82% on the Pile) came from recall.',
+      { cite: 'Arora et al. 2023 (Zoology)', claim: 'on multi-query associative recall (MQAR), attention solves the task with a model dimension that does not grow with the sequence, while the gated convolutions they study need one that grows with it; most of the language-modelling gap they measured between the two (82% on the Pile) came from recall.',
         measured: 'at n = ' + f.maxN + ': fixed state ' + f.dims.map((x) => pct(x.fixedAtMax)).join(', ') + ', attention cache ' +
           f.dims.map((x) => pct(x.attnAtMax)).join(', ') + ' (d = ' + f.dims.map((x) => x.d).join(', ') + ').' },
       { cite: 'Jelassi et al. 2024 (Repeat after me)', claim: 'copying an input back out needs a state that grows with the input: a model with a fixed-size state (a generalised state space model) cannot copy strings longer than that state can encode, while a two-layer transformer can copy strings exponentially long in its size.',
