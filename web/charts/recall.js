@@ -37,9 +37,9 @@
       options.plugins.tooltip.callbacks = { label: (item) => item.dataset.label + ': ' + c.sig(item.parsed.y, 3),
         title: (items) => 'd = ' + items[0].parsed.x };
       datasets = [
-        { label: 'fixed state S = Σ v kᵀ', data: [], borderWidth: 2.5, pointRadius: 4, pointStyle: 'circle' },
-        { label: 'attention cache', data: [], borderWidth: 2.5, pointRadius: 4, pointStyle: 'rect', borderDash: [8, 4] },
-        { label: 'n = d', data: [], borderWidth: 1.5, borderDash: [6, 4], pointRadius: 0, order: 0 },
+        { label: 'fixed state S = Σ v kᵀ', data: [], borderWidth: 2.5, pointRadius: 4, pointStyle: 'circle', fill: false },
+        { label: 'attention cache', data: [], borderWidth: 2.5, pointRadius: 4, pointStyle: 'rect', borderDash: [8, 4], fill: false },
+        { label: 'n = d', data: [], borderWidth: 1.5, borderDash: [6, 4], pointRadius: 0, order: 0, fill: false },
       ];
     } else {
       options.scales = {
