@@ -6,9 +6,10 @@
 // speedup and efficiency at each worker count, and worker start-up, read from the page.
 // Figures, not a test. Needs ./build-wasm.sh first.
 //
-//   node bench/experiments.js [--workers 5] [--repeats 5] [--loads 3] [--parallel-only]
+//   node bench/experiments.js [--workers 5] [--repeats 5] [--loads 3] [--parallel-only | --only recall]
 // (--parallel-only: the parallel section's page loads alone; each printed with the machine's
-// 1-minute load average before and after, since other programs take cores from the workers.)
+// 1-minute load average before and after, since other programs take cores from the workers.
+// --only: time that experiment's rows alone, and skip the parallel section)
 'use strict';
 
 const harness = require('../tests/browser/harness.js');
@@ -20,13 +21,14 @@ const option = (name, fallback) => {
 };
 const WORKERS = option('workers', 5);  // fresh workers, each: first call, then REPEATS more
 const REPEATS = option('repeats', 5);
-const LOADS = option('loads', 3);      // page loads for the parallel section
 const PARALLEL_ONLY = args.includes('--parallel-only');
+const ONLY = args.indexOf('--only') >= 0 ? args[args.indexOf('--only') + 1] : null;
+const LOADS = ONLY ? 0 : option('loads', 3);  // page loads for the parallel section
 const load = () => require('os').loadavg()[0].toFixed(2);
 
-// What is timed: [label, experiment, params]. The page runs the first six at load; memory at
+// What is timed: [label, experiment, params]. The page runs the first eight at load; memory at
 // N = 128 alone and the parallel section's scaling defaults are the issues' other figures.
-const RUNS = [
+const ALL_RUNS = [
   ['gradient (bptt)', 'gradient', {}],
   ['gradient (kata overlay)', 'gradient', { mode: 'kata' }],
   ['retention', 'retention', {}],
@@ -34,8 +36,11 @@ const RUNS = [
   ['memory', 'memory', {}],
   ['timing', 'timing', {}],
   ['workdepth', 'workdepth', {}],
+  ['recall', 'recall', {}],
   ['memory, N = 128 only', 'memory', { hidden_sizes: [128] }],
 ];
+const PAGE_ROWS = 8;  // the first eight rows are what a page load runs
+const RUNS = ONLY ? ALL_RUNS.filter((r) => r[1] === ONLY) : ALL_RUNS;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -46,7 +51,7 @@ const median = (xs) => {
 async function timeInWorker(page, runs, repeats) {
   return page.evaluate(async ({ runs, repeats }) => {
     const core = await window.RnnLesson.core.coreModule();
-    const url = URL.createObjectURL(new Blob([self.RNN_LESSON_WORKER_SOURCE], { type: 'text/javascript' }));
+    const url = window.RnnLesson.core.workerUrl(self.RNN_LESSON_WORKER_SOURCE);  // the page's own Blob URL (its Trusted Types policy)
     const worker = window.RnnLesson.core.startWorker(url, core);
     let id = 0;
     const ask = (experiment, params) => new Promise((resolve, reject) => {
@@ -118,9 +123,11 @@ function report(first, later) {
   let firstSum = 0, laterSum = 0;
   RUNS.forEach(([label], i) => {
     const f = median(first[i]), l = median(later[i]);
-    if (i < 7) { firstSum += f; laterSum += l; }
+    if (i < PAGE_ROWS) { firstSum += f; laterSum += l; }
     console.log(`  ${label.padEnd(24)} first ${f.toFixed(1).padStart(7)} ms   later ${l.toFixed(1).padStart(7)} ms` +
       `   (first calls: ${first[i].map((x) => x.toFixed(0)).join(', ')})`);
   });
-  console.log(`  ${'every run of the page'.padEnd(24)} first ${firstSum.toFixed(1).padStart(7)} ms   later ${laterSum.toFixed(1).padStart(7)} ms   (the first seven rows; the parallel section aside)`);
+  if (!ONLY) {
+    console.log(`  ${'every run of the page'.padEnd(24)} first ${firstSum.toFixed(1).padStart(7)} ms   later ${laterSum.toFixed(1).padStart(7)} ms   (the first eight rows; the parallel section aside)`);
+  }
 }

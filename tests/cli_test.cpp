@@ -209,6 +209,20 @@ TEST(Cli, MemoryJsonCarriesTheChanceFloorAndGains) {
   expect_bad_input("memory --gated_scale bigger", "gated_scale");
 }
 
+// Experiment 8's JSON: per d an array over n, for both memories (issue 12's keys).
+TEST(Cli, RecallJsonHasAnArrayPerDim) {
+  const CliRun r = run("recall --json --dims 4,8 --pairs 2,4,16 --seeds 1", /*with_stderr=*/false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto keys = top_level_keys(r.out);
+  for (const char* key : {"dims", "pairs", "fixed_state", "attention", "fixed_state_capacity", "attention_spread"})
+    EXPECT_TRUE(keys.count(key)) << key << " in " << r.out;
+  EXPECT_NE(r.out.find("\"dims\":[4,8]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"fixed_state\":[[1,"), std::string::npos) << "two pairs in 4 dims are recalled: " << r.out;
+  EXPECT_NE(r.out.find("\"state_numbers\":[16,64]"), std::string::npos) << r.out;
+  expect_bad_input("recall --dims 0", "dims");
+  expect_bad_input("recall --dims 256 --pairs 4096 --seeds 64", "seeds");
+}
+
 TEST(Cli, EqualsFormAndDashesInNames) {
   const CliRun r = run("gradient --mode=kata --hidden-size=16 --weight_scale 0.9 --json", false);
   ASSERT_EQ(r.status, 0) << r.out;

@@ -104,7 +104,7 @@ describe('embed and classroom mode', () => {
   });
 
   for (const [experiment, charts] of [['architectures', ['chart-architectures', 'chart-architectures-context']],
-    ['memory', ['chart-memory', 'chart-memory-r2', 'chart-memory-attention']]]) {
+    ['memory', ['chart-memory', 'chart-memory-r2', 'chart-memory-attention']], ['recall', ['chart-recall', 'chart-recall-capacity']]]) {
     it('embed=' + experiment + ' cross-origin: only that experiment, its charts drawn, its height posted', async () => {
       const context = await chromium.browser.newContext({ viewport: { width: 900, height: 900 } });
       const page = await context.newPage();
@@ -118,7 +118,7 @@ describe('embed and classroom mode', () => {
         const last = await page.evaluate(() => window.heights[window.heights.length - 1]);
         assert.equal(last.origin, new URL(site.url).origin);
         assert.equal(await frame.locator('#experiment-' + experiment).isVisible(), true);
-        for (const other of ['timing', 'gradient', 'retention', 'architectures', 'memory', 'train'].filter((e) => e !== experiment)) {
+        for (const other of ['timing', 'gradient', 'retention', 'architectures', 'memory', 'train', 'recall'].filter((e) => e !== experiment)) {
           assert.equal(await frame.locator('#experiment-' + other).isVisible(), false, other + ' is hidden');
         }
         const lengths = await h.chartLengths(frame, charts);

@@ -15,7 +15,8 @@ const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-sr
 // The charts drawn at load. Experiment 7's (chart-train, chart-train-steps) are made only when
 // its Train button is pressed: tests/browser/train.test.js covers them.
 const CHARTS = ['chart-timing', 'chart-gradient', 'chart-retention', 'chart-architectures', 'chart-architectures-context',
-  'chart-memory', 'chart-memory-r2', 'chart-memory-attention', 'chart-scaling', 'chart-workdepth', 'chart-projection'];
+  'chart-memory', 'chart-memory-r2', 'chart-memory-attention', 'chart-scaling', 'chart-workdepth', 'chart-projection',
+  'chart-recall', 'chart-recall-capacity'];
 
 function requireDist() {
   for (const f of ['index.html', 'core-wasm.js', 'worker-source.js', 'vendor/chart.umd.min.js', 'main.js']) {

@@ -9,7 +9,7 @@ const h = require('./harness.js');
 
 // Experiment 7 trains only when its button is pressed: a control there changes what Train will
 // run, and the page stays ready.
-const EXPERIMENTS = ['timing', 'gradient', 'retention', 'architectures', 'memory', 'parallel', 'train'];
+const EXPERIMENTS = ['timing', 'gradient', 'retention', 'architectures', 'memory', 'parallel', 'train', 'recall'];
 const RUN_MS = 120000;
 // Settings under which each experiment runs quickly, so that every end of every control can
 // run to completion: experiment 1 with one trial per length (7 otherwise), the parallel

@@ -47,7 +47,7 @@ describe('lesson page', () => {
         assert.ok(readouts.length >= 18 && readouts.every((t) => /\d/.test(t)), 'readouts: ' + readouts);
         // Each published result stands beside a measured figure.
         const claims = await page.$$eval('[data-role="claims"] li', (lis) => lis.map((li) => li.textContent));
-        for (const cite of ['Pascanu', 'Hochreiter', 'Vaswani', 'Jaeger']) {
+        for (const cite of ['Pascanu', 'Hochreiter', 'Vaswani', 'Jaeger', 'Schlag']) {
           assert.ok(claims.some((t) => t.includes(cite) && /Measured here: .*\d/.test(t)), cite + ' beside a measurement: ' + claims);
         }
         const summary = await page.$$eval('.summary-table td', (tds) => tds.map((d) => d.textContent));
@@ -58,7 +58,7 @@ describe('lesson page', () => {
         // Tables are built when their <details> opens.
         for (const summary of await page.locator('details.data > summary').all()) await summary.click();
         const rows = await page.$$eval('section:not(#experiment-train) [data-role="table"]', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
-        assert.equal(rows.length, 11, 'one table per experiment, two for experiment 4, three for 5 and 6 (7: none before training)');
+        assert.equal(rows.length, 13, 'one table per experiment, two for experiments 4 and 8, three for 5 and 6 (7: none before training)');
         assert.ok(rows.every((n) => n > 0), 'data tables are filled: ' + rows);
         // All charts of the page, recomputed at the defaults on arrival: the target is 1 s.
         const computed = await page.$$eval('[data-role="status"]', (ps) => ps.map((p) => p.textContent));

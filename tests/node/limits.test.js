@@ -18,6 +18,7 @@ const SETTINGS = {
   architectures: [{}, { seeds: 32 }, { hidden_size: 100, max_distance: 200 }],
   memory: [{}, { hidden_sizes: [8, 160], washout: 400 }, { max_delay: 20, washout: 20 }],
   workdepth: [{}],
+  recall: [{}, { dims: [64, 128], pairs: [512, 1024], seeds: 1 }],
   scaling: [{}, { length: 6000 }, { hidden_size: 256, batch: 4 }],
 };
 

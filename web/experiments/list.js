@@ -10,6 +10,7 @@
   'memory',
   'parallel',
   'train',
+  'recall',
 ];
 // An experiment's number in the lesson, for words that refer to another experiment (0: not listed).
 self.RnnLesson.numberOf = (name) => self.RnnLesson.LIST.indexOf(name) + 1;

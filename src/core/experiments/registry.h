@@ -29,6 +29,7 @@
 #include "core/experiments/gradient.h"
 #include "core/experiments/memory_capacity.h"
 #include "core/experiments/parallel.h"
+#include "core/experiments/recall.h"
 #include "core/experiments/retention.h"
 #include "core/experiments/timing.h"
 #include "core/experiments/train.h"
@@ -40,7 +41,8 @@ struct ExperimentList {};
 
 // The list, in the order of the lesson (and of the CLI's usage text and experiments()).
 using Experiments = ExperimentList<TimingExperiment, GradientExperiment, RetentionExperiment, ArchitecturesExperiment,
-                                   MemoryExperiment, WorkDepthExperiment, TrainExperiment, ScalingSlices>;
+                                   MemoryExperiment, WorkDepthExperiment, TrainExperiment, RecallExperiment,
+                                   ScalingSlices>;
 
 // The descriptor whose slice() the page's workers call (the parallel section).
 using Slices = ScalingSlices;
