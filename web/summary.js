@@ -50,6 +50,7 @@
     }
     set('summary-' + experiment + '-rnn', cells[0]);
     set('summary-' + experiment + '-attn', cells[1]);
+    if (ns.conclusion) ns.conclusion.refresh(last);  // the claims table reads the same facts
   }
 
   ns.summary = { update: update, refresh: refresh };

@@ -95,7 +95,7 @@ RecallResult run_recall(const RecallParams& p, const Progress& progress = nullpt
 // The experiment's descriptor (core/experiments/registry.h lists it once).
 struct RecallExperiment {
   static constexpr const char* name = "recall";
-  static constexpr const char* summary = "experiment 8: associative recall, a fixed d x d state vs the attention cache";
+  static constexpr const char* summary = "associative recall, a fixed d x d state vs the attention cache";
   using Params = RecallParams;
   using Result = RecallResult;
   static const std::vector<Field<Params>>& fields() { return recall_fields(); }
