@@ -99,14 +99,14 @@
   function judge(row, text, reading) {
     const raw = String(text);
     const label = row.key + '=' + '"' + shown(raw) + '"';
-    const refused = { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
+    const refused = () => ({ message: label + ' is not ' + row.range + '; ' + defaultText(row) });
     if (raw.length > MAX_VALUE_CHARS)
       return { message: row.key + ': a value of ' + raw.length + ' characters was refused; ' + defaultText(row) };
-    if (isRead(row) && (!reading || reading.error || reading.refused)) return refused;
+    if (isRead(row) && (!reading || reading.error || reading.refused)) return refused();
     switch (row.type) {
       case 'integer':
       case 'real': {
-        if (reading.numbers.length !== 1) return refused;
+        if (reading.numbers.length !== 1) return refused();
         const r = fitNumber(row, reading.numbers[0], reading.tiny.length > 0, row.type === 'integer');
         if (!r) return { message: label + ' is too close to 0 to be told apart from 0; ' + defaultText(row) };
         r.value = canonicalValue(row, r.value);
@@ -114,12 +114,12 @@
       }
       case 'integer_list': {
         const count = reading.numbers.length;
-        if (count < 1 || count > row.maxCount) return refused;
+        if (count < 1 || count > row.maxCount) return refused();
         const values = [];
         const notes = [];
         for (let i = 0; i < count; ++i) {
           const r = fitNumber(row, reading.numbers[i], reading.tiny.indexOf(i) >= 0, true);
-          if (!r) return refused;
+          if (!r) return refused();
           if (r.note) notes.push('"' + shown(reading.parts[i]) + '" ' + r.note);
           values.push(r.value);
         }
@@ -131,7 +131,7 @@
         return { value: Array.from(reading.names).join(',') };
       case 'choice':
         if (row.choices.indexOf(raw) >= 0) return { value: raw };
-        return refused;
+        return refused();
       case 'boolean':
         if (/^(1|true|on|yes)$/i.test(raw)) return { value: true };
         if (/^(0|false|off|no)$/i.test(raw)) return { value: false };
