@@ -42,6 +42,7 @@
     problem.hidden = true;
     let timer = 0;
     let asked = 0;  // the newest question about the field's text: older answers are dropped
+    let typedAt = -1;  // the question whose typed value was last proposed (see refuse())
     let input;
     let slider = null;
     let last = value;
@@ -114,15 +115,21 @@
             if ('value' in r && !r.message) {
               showProblem('');
               if (slider) slider.value = String(r.value);
-              if (!state.sameValue(r.value, last)) { last = r.value; emit(row.key, last, { immediate: true, typing: true }); }
+              if (!state.sameValue(r.value, last)) {
+                last = r.value;
+                typedAt = asked;
+                emit(row.key, last, { immediate: true, typing: true });
+              }
             } else {
               showProblem('Must be ' + row.range + '.');
             }
           }), DEBOUNCE_MS);
         });
-        // On commit (Enter, leaving the field): clamp, or restore the last good value.
+        // On commit (Enter, leaving the field): clamp, or restore the last good value. What was
+        // said about the text while typing goes at once: the commit is judged afresh.
         input.addEventListener('change', () => {
           clearTimeout(timer);
+          showProblem('');
           readField((r) => {
             if ('value' in r) {
               showProblem(r.message ? 'Must be ' + row.range + '; set to ' + state.formatValue(row, r.value) + '.' : '');
@@ -151,10 +158,13 @@
       input: input,
       setValue: setValue,
       // A value the other settings do not allow: back to `kept` (unless the learner is still
-      // typing), with `text` saying why.
+      // typing), with `text` saying why; not said of a typed value once the text has changed
+      // or been committed since (that text is being judged: its own answer speaks).
       refuse(kept, text, typing) {
-        if (typing) last = kept;
-        else setValue(kept);
+        if (typing) {
+          last = kept;
+          if (typedAt !== asked) return;
+        } else setValue(kept);
         showProblem(text);
       },
       // `limit` = [lo, hi] allowed with the other settings as they are (null: unknown); `note`
