@@ -1,7 +1,10 @@
 // Untrusted text in messages and numbers (core/params.h): shown_text() keeps a message on one
 // line whatever the bytes, and numbers given as text parse the same way for the CLI, the URL
 // and the wasm API (they all go through check_param).
+#include <cmath>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -69,6 +72,58 @@ TEST(NumberText, UnderflowOfANonZeroLiteralIsRefused) {
   EXPECT_EQ(check("0.000"), "");
   EXPECT_EQ(check("1e-300"), "");   // small but representable
   EXPECT_EQ(check("5e-324"), "");   // the least subnormal is still not 0
+}
+
+TEST(NumberText, OnlyDecimalLiteralsAreNumbersNotTheWordsStrtodKnows) {
+  for (const char* word : {"inf", "-Infinity", "INF", "nan", "NaN", "nan(1)", "+inf", "0x10", "-0X1p3", "+-1", "."})
+    EXPECT_EQ(check(word), std::string("scale must be a number from 0 to 10 (got '") + word + "', not a number)");
+  EXPECT_EQ(check("1e400"), "scale must be a number from 0 to 10 (got Infinity)");  // a number, out of range
+  EXPECT_EQ(check("-.5e+1"), "scale must be a number from 0 to 10 (got -5)");
+}
+
+// read_text(): what the page's reading (the module's readText) gives, before any range.
+TEST(ReadText, GivesEachElementAsReadWithItsTextAndNoRangeJudgement) {
+  ParamSpec list = real_spec();
+  list.type = ParamType::IntegerList;
+  list.min = 1;
+  list.max = 100;
+  list.max_count = 4;
+  const TextReading r = read_text(&list, " 2.5, 1e400,\t-1e-400 ,7");
+  EXPECT_EQ(r.refused, "");
+  ASSERT_EQ(r.numbers.size(), 4u);
+  EXPECT_EQ(r.numbers[0], 2.5);
+  EXPECT_EQ(r.numbers[1], std::numeric_limits<double>::infinity());
+  EXPECT_EQ(r.numbers[2], 0.0);
+  EXPECT_TRUE(std::signbit(r.numbers[2]));
+  EXPECT_EQ(r.tiny, std::vector<int>{2});
+  EXPECT_EQ(r.parts, (std::vector<std::string>{"2.5", "1e400", "-1e-400", "7"}));
+  EXPECT_EQ(read_text(&list, "1,2,3,4,5").refused, "scale must be a list of 1 to 4 integers, each from 1 to 100 (got 5 values)");
+  EXPECT_EQ(read_text(&list, "1,x").refused, "scale must be a list of 1 to 4 integers, each from 1 to 100 (got 'x', not a number)");
+  EXPECT_EQ(read_text(&list, " \t").refused, "scale must be a list of 1 to 4 integers, each from 1 to 100 (got an empty list)");
+  const ParamSpec one = real_spec();
+  EXPECT_EQ(read_text(&one, "1,2").refused, "scale must be a number from 0 to 10 (got a list of 2)");
+  EXPECT_EQ(read_text(&one, "-3").numbers, std::vector<double>{-3});  // out of range, still read
+  // No spec: numbers of any count (a page's own setting).
+  EXPECT_EQ(read_text(nullptr, "1,2,3").numbers, (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(read_text(nullptr, "nan").refused, "the value must be numbers separated by commas (got 'nan', not a number)");
+  EXPECT_EQ(read_text(&one, std::string(10, '1'), 5000).refused, "scale must be a number from 0 to 10 (got 5000 characters of text)");
+}
+
+TEST(ReadText, ChoiceListsAreReadByCheckParamAndSettingsByName) {
+  ParamSpec names;
+  names.name = "models";
+  names.type = ParamType::ChoiceList;
+  names.max_count = 3;
+  names.choices = {"rnn", "lstm", "gru"};
+  EXPECT_EQ(read_text(&names, "gru, rnn").names, (std::vector<std::string>{"gru", "rnn"}));
+  CheckedValue v;
+  EXPECT_EQ(read_text(&names, "rnn,rnn").refused, check_param(names, ParamInput::from_text("rnn,rnn"), v));
+  TextReading r;
+  EXPECT_EQ(read_setting({names, real_spec()}, "scale", "4", 0, r), "");
+  EXPECT_EQ(r.numbers, std::vector<double>{4});
+  EXPECT_EQ(read_setting({names, real_spec()}, "x", "4", 0, r), "unknown parameter 'x' (known: models, scale)");
+  EXPECT_EQ(read_setting({}, "", "4,5", 0, r), "");
+  EXPECT_EQ(r.numbers, (std::vector<double>{4, 5}));
 }
 
 TEST(NumberText, UnknownNamesAreShownEscaped) {

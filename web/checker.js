@@ -4,7 +4,8 @@
 // dedicated worker of its own (the checker: same Blob URL and compiled module as the main
 // worker), which answers within milliseconds while the main worker may be busy with a run.
 //
-//   createChecker(source, core)        -> {ask(coreName, params) -> Promise<{refused, limits}>}
+//   createChecker(source, core)        -> {ask(coreName, params) -> Promise<{refused, limits}>,
+//                                          read(items) -> Promise<[reading]>: texts read by the core}
 //   verdict(checker, table, values, experiment)
 //                                       -> Promise<{refused: '' | core text, limits: {name: [lo, hi] | null}}>
 //                                          over every request the experiment's run makes
@@ -54,13 +55,15 @@
       });
     }
 
+    const call = (message) => {
+      if (!bridge) start();
+      return new Promise((resolve, reject) => bridge.post({ message: message, resolve: resolve, reject: reject, retried: false }));
+    };
     return {
-      ask(coreName, params) {
-        if (!bridge) start();
-        return new Promise((resolve, reject) => {
-          bridge.post({ message: { op: 'limits', experiment: coreName, params: params }, resolve: resolve, reject: reject, retried: false });
-        });
-      },
+      ask: (coreName, params) => call({ op: 'limits', experiment: coreName, params: params }),
+      // The core's reading of settings' texts, in order (the module's readText; the page reads
+      // no number itself): [{experiment, parameter, text}] -> Promise<[reading]>.
+      read: (items) => (items.length ? call({ op: 'read', items: items }).then((r) => r.readings) : Promise.resolve([])),
     };
   }
 

@@ -30,8 +30,10 @@
 
   // One control. `emit(key, value, {immediate, slider, typing})` is called with a value
   // within the spec's range; the page checks it against the other settings (web/checker.js)
-  // and either applies it or calls refuse() / setValue() below.
-  function buildControl(row, value, emit) {
+  // and either applies it or calls refuse() / setValue() below. A typed text is read by the
+  // core (`read`: the checker's read, answering in milliseconds); an answer for a text that
+  // has since changed (a newer keystroke, a commit, the slider) is dropped.
+  function buildControl(row, value, emit, read) {
     const id = 'ctl-' + row.key.replace(/\./g, '-');
     const box = el('div', { class: 'control control-' + row.type, 'data-key': row.key });
     const hintText = capitalised(row.help) + (row.type === 'boolean' ? '' : '. ' + capitalised(row.range) + '.');
@@ -39,6 +41,8 @@
     const problem = el('p', { class: 'field-error', id: id + '-error', role: 'alert' });
     problem.hidden = true;
     let timer = 0;
+    let asked = 0;  // the newest question about the field's text: older answers are dropped
+    let typedAt = -1;  // the question whose typed value was last proposed (see refuse())
     let input;
     let slider = null;
     let last = value;
@@ -87,40 +91,56 @@
             input.value = slider.value;
             showProblem('');
             clearTimeout(timer);
-            last = Number(slider.value);
+            ++asked;
+            last = slider.valueAsNumber;  // the browser's own number: no text to read
             emit(row.key, last, { immediate: false, slider: true });
           });
         }
         inputs.appendChild(input);
         box.appendChild(inputs);
 
+        // The field's text as the core reads it, judged like a URL value; then `use(answer)`
+        // unless the text changed meanwhile. No answer (no checker) counts as refused.
+        const readField = (use) => {
+          const ticket = ++asked;
+          const text = input.value;
+          state.readValue(row, text, read).catch(() => ({}))
+            .then((r) => { if (ticket === asked && input.value === text) use(r); });
+        };
         // While typing: check quietly, run only values that need no correction.
         input.addEventListener('input', () => {
           clearTimeout(timer);
-          timer = setTimeout(() => {
-            const r = state.parseValue(row, input.value);
+          ++asked;
+          timer = setTimeout(() => readField((r) => {
             if ('value' in r && !r.message) {
               showProblem('');
               if (slider) slider.value = String(r.value);
-              if (!state.sameValue(r.value, last)) { last = r.value; emit(row.key, last, { immediate: true, typing: true }); }
+              if (!state.sameValue(r.value, last)) {
+                last = r.value;
+                typedAt = asked;
+                emit(row.key, last, { immediate: true, typing: true });
+              }
             } else {
               showProblem('Must be ' + row.range + '.');
             }
-          }, DEBOUNCE_MS);
+          }), DEBOUNCE_MS);
         });
-        // On commit (Enter, leaving the field): clamp, or restore the last good value.
+        // On commit (Enter, leaving the field): clamp, or restore the last good value. What was
+        // said about the text while typing goes at once: the commit is judged afresh.
         input.addEventListener('change', () => {
           clearTimeout(timer);
-          const r = state.parseValue(row, input.value);
-          if ('value' in r) {
-            showProblem(r.message ? 'Must be ' + row.range + '; set to ' + state.formatValue(row, r.value) + '.' : '');
-            input.value = state.formatValue(row, r.value);
-            if (slider) slider.value = String(r.value);
-            if (!state.sameValue(r.value, last)) { last = r.value; emit(row.key, last, { immediate: true }); }
-          } else {
-            showProblem('Must be ' + row.range + '; kept ' + state.formatValue(row, last) + '.');
-            input.value = state.formatValue(row, last);
-          }
+          showProblem('');
+          readField((r) => {
+            if ('value' in r) {
+              showProblem(r.message ? 'Must be ' + row.range + '; set to ' + state.formatValue(row, r.value) + '.' : '');
+              input.value = state.formatValue(row, r.value);
+              if (slider) slider.value = String(r.value);
+              if (!state.sameValue(r.value, last)) { last = r.value; emit(row.key, last, { immediate: true }); }
+            } else {
+              showProblem('Must be ' + row.range + '; kept ' + state.formatValue(row, last) + '.');
+              input.value = state.formatValue(row, last);
+            }
+          });
         });
       }
     }
@@ -138,10 +158,13 @@
       input: input,
       setValue: setValue,
       // A value the other settings do not allow: back to `kept` (unless the learner is still
-      // typing), with `text` saying why.
+      // typing), with `text` saying why; not said of a typed value once the text has changed
+      // or been committed since (that text is being judged: its own answer speaks).
       refuse(kept, text, typing) {
-        if (typing) last = kept;
-        else setValue(kept);
+        if (typing) {
+          last = kept;
+          if (typedAt !== asked) return;
+        } else setValue(kept);
         showProblem(text);
       },
       // `limit` = [lo, hi] allowed with the other settings as they are (null: unknown); `note`
@@ -166,7 +189,8 @@
   }
 
   // Fills `container` with the controls of one experiment. Returns {refresh(values)}.
-  function build(container, rows, values, emit) {
+  // `read`: the checker's read (web/checker.js), which has the core read a typed text.
+  function build(container, rows, values, emit, read) {
     const basic = el('div', { class: 'control-grid' });
     const more = el('details', { class: 'more-settings' });
     more.appendChild(el('summary', {}, 'More settings'));
@@ -175,7 +199,7 @@
     const byKey = {};
     let hiddenCount = 0;
     for (const row of rows) {
-      const control = buildControl(row, values[row.key], emit);
+      const control = buildControl(row, values[row.key], emit, read);
       byKey[row.key] = control;
       if (state.isHidden(values, row)) {
         control.element.hidden = true;

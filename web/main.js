@@ -48,7 +48,7 @@
     document.getElementById('core-version').textContent = version;
 
     const table = ns.state.createTable(specs);
-    const parsed = ns.state.deserialize(table, location.search);
+    const parsed = await ns.state.deserialize(table, location.search, checker.read);  // the core reads its numbers
     const values = parsed.values;
     const embedded = values.embed ? values.embed.split(',') : null;  // in the address's order
     const visible = embedded || EXPERIMENTS;
@@ -130,7 +130,7 @@
       const redrawOnly = new Set(rows.filter((row) => row.redraw).map((row) => row.key));
       // A control's value is applied only once the core accepts it with the other settings.
       const controls = ns.controls.build(section.querySelector('[data-role="controls"]'), rows, values,
-        (key, value, how) => gate.propose(key, value, how));
+        (key, value, how) => gate.propose(key, value, how), checker.read);
       const gate = ns.limits.createGate({ checker: checker, table: table, values: values, experiment: experiment,
         controls: controls, apply: (key, value, how) => {
           values[key] = value;

@@ -14,9 +14,10 @@
 //   hide=hidden_size,gradient.seed    classroom mode: hide these controls (bare names hide
 //                                     the parameter in every experiment)
 //   predict.timing=linear, ...        the learner's guesses (web/predict.js)
-// Values from the URL are untrusted: they are parsed as text, never inserted as markup;
-// numbers out of range are clamped, anything unparseable is refused (default kept); every
-// adjustment produces a message for the page to show.
+// Values from the URL are untrusted: they are read as text, never inserted as markup. The
+// core reads every number (and its lists of names) through the module (readText, asked of the
+// checker's worker): this file reads no digits. Numbers out of range are clamped here, anything
+// the core cannot read is refused (default kept); every adjustment produces a message.
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
@@ -66,21 +67,23 @@
     return String(value);
   }
 
-  const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+  // Rows whose text the core reads (core/params.h read_text, asked through the checker's
+  // worker): numbers and the core's lists of names. The page reads no digits itself.
+  const READ_TYPES = ['integer', 'real', 'integer_list', 'choice_list'];
+  const isRead = (row) => READ_TYPES.indexOf(row.type) >= 0;
+  // The question for the core about one text: a module row's own parameter; a page row (it has
+  // no row in the core) as plain numbers.
+  function readItem(row, text) {
+    return { experiment: row.module ? row.coreName : '', parameter: row.module ? row.name : '', text: String(text) };
+  }
+  const itemKey = (item) => item.experiment + '\u0000' + item.parameter + '\u0000' + item.text;
 
-  // One number against a row's range: {value} or {value, note} (adjusted) or {error}.
-  function checkNumber(row, text, integral) {
-    // The core's rule (params.cpp): spaces and tabs around a number are ignored, any other
-    // whitespace (a line break, before or after) makes it not a number.
-    const t = String(text).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (!NUMBER_TEXT.test(t)) return { error: '"' + shown(t) + '" is not a number' };
-    let x = Number(t);
-    // A non-zero literal too small for a double (1e-400) would silently become 0: refused
-    // where 0 is allowed (as the core does); elsewhere it is below the minimum like any tiny number.
-    if (x === 0 && /[1-9]/.test(t.replace(/e.*$/i, ''))) {
-      if (row.min <= 0) return { error: 'underflow' };
-      x = t.startsWith('-') ? -Number.MIN_VALUE : Number.MIN_VALUE;
-    }
+  // One number as the core read it, against the row's range (the page's policy for the
+  // address): an integer row's value rounded, anything outside [min, max] moved to the nearer
+  // end. `tiny`: written non-zero but too small to represent (it reads as 0): below a positive
+  // minimum, and unusable where 0 is allowed. -> {value, note} ('' when used as given) or null.
+  function fitNumber(row, x, tiny, integral) {
+    if (tiny) return row.min > 0 ? { value: row.min, note: 'below the minimum, so ' + formatNumber(row.min) + ' is used' } : null;
     let note = '';
     if (integral && Number.isFinite(x) && !Number.isInteger(x)) {
       x = Math.round(x);
@@ -96,52 +99,49 @@
     return { value: x, note: note };
   }
 
-  // Parses one untrusted text value for a row. Returns {value} when it can be used as is,
+  // Judges one untrusted text for a row; `reading` is the core's reading of it (readItem's
+  // answer) for a row the core reads, else unused. Returns {value} when it can be used as is,
   // {value, message} when it was adjusted, {message} (no value) when refused.
-  function parseValue(row, text) {
+  function judge(row, text, reading) {
     const raw = String(text);
     const label = row.key + '=' + '"' + shown(raw) + '"';
+    const refused = () => ({ message: label + ' is not ' + row.range + '; ' + defaultText(row) });
     if (raw.length > MAX_VALUE_CHARS)
       return { message: row.key + ': a value of ' + raw.length + ' characters was refused; ' + defaultText(row) };
+    if (isRead(row) && (!reading || reading.error || reading.refused)) return refused();
     switch (row.type) {
       case 'integer':
       case 'real': {
-        const r = checkNumber(row, raw, row.type === 'integer');
-        if (r.error === 'underflow') return { message: label + ' is too close to 0 to be told apart from 0; ' + defaultText(row) };
-        if (r.error) return { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
+        if (reading.numbers.length !== 1) return refused();
+        const r = fitNumber(row, reading.numbers[0], reading.tiny.length > 0, row.type === 'integer');
+        if (!r) return { message: label + ' is too close to 0 to be told apart from 0; ' + defaultText(row) };
         r.value = canonicalValue(row, r.value);
         return r.note ? { value: r.value, message: label + ': ' + r.note + ' (' + row.range + ').' } : { value: r.value };
       }
       case 'integer_list': {
-        const parts = raw.split(',').map((s) => s.trim());
-        if (raw.trim() === '' || parts.length > row.maxCount)
-          return { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
+        const count = reading.numbers.length;
+        if (count < 1 || count > row.maxCount) return refused();
         const values = [];
         const notes = [];
-        for (const part of parts) {
-          const r = checkNumber(row, part, true);
-          if (r.error) return { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
-          if (r.note) notes.push('"' + shown(part) + '" ' + r.note);
+        for (let i = 0; i < count; ++i) {
+          const r = fitNumber(row, reading.numbers[i], reading.tiny.indexOf(i) >= 0, true);
+          if (!r) return refused();
+          if (r.note) notes.push('"' + shown(reading.parts[i]) + '" ' + r.note);
           values.push(r.value);
         }
         return notes.length
           ? { value: values, message: label + ': ' + notes.join('; ') + ' (' + row.range + ').' }
           : { value: values };
       }
+      case 'choice_list':  // kept as the module takes it: names from its choices, comma-separated
+        return { value: Array.from(reading.names).join(',') };
       case 'choice':
         if (row.choices.indexOf(raw) >= 0) return { value: raw };
-        return { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
+        return refused();
       case 'boolean':
         if (/^(1|true|on|yes)$/i.test(raw)) return { value: true };
         if (/^(0|false|off|no)$/i.test(raw)) return { value: false };
         return { message: label + ' is not 1 or 0; ' + defaultText(row) };
-      case 'choice_list': {  // kept as the module takes it: names from its choices, comma-separated
-        const names = raw.split(',').map((x) => x.trim());
-        const ok = names.length >= 1 && names.length <= row.maxCount && names.every((n) => row.choices.indexOf(n) >= 0) &&
-          new Set(names).size === names.length;
-        if (!ok) return { message: label + ' is not ' + row.range + '; ' + defaultText(row) };
-        return { value: names.join(',') };
-      }
       case 'name_list': {
         const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
         const good = names.filter((n) => /^[a-z_.]{1,40}$/.test(n)).slice(0, row.maxCount);
@@ -152,16 +152,26 @@
     return { message: label + ' cannot be read.' };
   }
 
+  // One text for a row, read by the core where it reads it (`read`: the checker's read) and
+  // judged as a URL value -> Promise<judge()'s answer>.
+  async function readValue(row, text, read) {
+    const raw = String(text);
+    if (raw.length > MAX_VALUE_CHARS || !isRead(row)) return judge(row, raw, null);
+    const [reading] = await read([readItem(row, raw)]);
+    return judge(row, raw, reading);
+  }
+
   function defaultText(row) {
     const d = formatValue(row, row.default);
     return d === '' ? 'it was ignored.' : 'the default ' + d + ' is used.';
   }
 
-  // A module spec's text default, parsed with the same rules as a URL value.
+  // A module spec's text default, as the core read it (the worker sends each spec's
+  // `defaultReading` with the specs, web/worker.js), judged like a URL value.
   function parseDefault(spec) {
     const row = { key: spec.name, type: spec.type, min: spec.min, max: spec.max,
                   maxCount: spec.maxCount, choices: spec.choices, range: spec.range, default: '' };
-    const r = parseValue(row, spec.defaultValue);
+    const r = judge(row, spec.defaultValue, spec.defaultReading);
     if (!('value' in r) || r.message) throw new Error('bad default for ' + spec.name + ': ' + spec.defaultValue);
     return r.value;
   }
@@ -179,6 +189,7 @@
           key: experiment + '.' + spec.name,
           name: spec.name,
           experiment: experiment,
+          coreName: own.coreName || experiment,  // the core's table that reads and judges it
           type: spec.type,
           default: page !== undefined ? page : parseDefault(spec),
           moduleDefault: parseDefault(spec),
@@ -218,8 +229,9 @@
     return a === b;
   }
 
-  // URL query -> {values: {key: value}, messages: [text]}.
-  function deserialize(table, search) {
+  // URL query -> Promise<{values: {key: value}, messages: [text]}>. `read` (the checker's
+  // read, web/checker.js) has the core read every text that holds numbers, all in one request.
+  async function deserialize(table, search, read) {
     const values = defaults(table);
     const messages = [];
     const note = (m) => { if (messages.length < MAX_MESSAGES) messages.push(m); };
@@ -241,8 +253,30 @@
       if (!byName.has(row.name)) byName.set(row.name, []);
       byName.get(row.name).push(row);
     }
+    // What the address sets, in the order it is applied ({row, text}, or {unknown: key}):
+    // shorthand names first, so a prefixed key given too wins.
+    const steps = [];
+    for (const [key, text] of entries) {
+      if (!byKey.has(key) && byName.has(key)) for (const row of byName.get(key)) steps.push({ row: row, text: text });
+    }
+    for (const [key, text] of entries) {
+      if (byKey.has(key)) steps.push({ row: byKey.get(key), text: text });
+      else if (!byName.has(key)) steps.push({ unknown: key });
+    }
+    // The core reads every text that holds numbers (each distinct one once) before any is used.
+    const items = new Map();
+    for (const { row, text } of steps) {
+      if (row && isRead(row) && text.length <= MAX_VALUE_CHARS) items.set(itemKey(readItem(row, text)), readItem(row, text));
+    }
+    const readings = new Map();
+    try {
+      const answers = await read(Array.from(items.values()));
+      Array.from(items.keys()).forEach((k, i) => readings.set(k, answers[i]));
+    } catch (e) {
+      return { values: defaults(table), messages: ['The settings in the address could not be read; defaults are used.'] };
+    }
     const apply = (row, text) => {
-      const r = parseValue(row, text);
+      const r = judge(row, text, readings.get(itemKey(readItem(row, text))));
       if ('value' in r) values[row.key] = r.value;
       if (r.message) note(r.message);
     };
@@ -260,13 +294,9 @@
         (full.length ? ' (not for ' + full.join(', ') + ', which the address also gives in full)' : '') +
         (list ? ' (several values go in one, separated by commas: ' + shown(key) + '=a,b).' : '.'));
     }
-    // Shorthand names first, so a prefixed key given too wins.
-    for (const [key, text] of entries) {
-      if (!byKey.has(key) && byName.has(key)) for (const row of byName.get(key)) apply(row, text);
-    }
-    for (const [key, text] of entries) {
-      if (byKey.has(key)) apply(byKey.get(key), text);
-      else if (!byName.has(key)) note('Ignored the unknown setting "' + shown(key) + '" in the address.');
+    for (const step of steps) {
+      if (step.row) apply(step.row, step.text);
+      else note('Ignored the unknown setting "' + shown(step.unknown) + '" in the address.');
     }
     for (const name of values.hide) {
       if (!byKey.has(name) && !byName.has(name)) note('hide: "' + shown(name) + '" is not a setting on this page, so it hides nothing.');
@@ -310,7 +340,8 @@
     EXPERIMENTS: EXPERIMENTS,
     createTable: createTable,
     defaults: defaults,
-    parseValue: parseValue,
+    judge: judge,
+    readValue: readValue,
     formatValue: formatValue,
     canonicalValue: canonicalValue,
     deserialize: deserialize,

@@ -4,12 +4,17 @@
 //
 // Messages in:  {op: 'init', module | bytes}           (first; no reply) the compiled
 //                                                      WebAssembly.Module, or its bytes
-//               {id, op: 'specs'}                      -> {id, ok, version, specs}
+//               {id, op: 'specs'}                      -> {id, ok, version, specs} (each spec
+//                                                      with its defaultValue's readText())
 //               {id, op: 'run', experiment, params}    -> {id, progress} ... then {id, ok, result, ms}
 //               {id, op: 'load'}                       -> {id, ok, ms} (ms: module instantiation)
 //               {id, op: 'limits', experiment, params} -> {id, ok, result} (result: the module's
 //                                                      limits(): {error, refused, limits}); the
 //                                                      page's checker worker (web/checker.js)
+//               {id, op: 'read', items: [{experiment, parameter, text}]}
+//                                                      -> {id, ok, result: {error: '', readings}}:
+//                                                      the module's readText() for each item, in
+//                                                      order (the page reads no number itself)
 //               {id, op: 'slice', kind, params, part, parts, state}
 //                                                      -> {id, ok, result, ms}
 //                 the module's slice(): part `part` of `parts`, its bounds (result.begin,
@@ -80,12 +85,20 @@
       self.postMessage({ id: message.id, ok: true, result: m.limits(message.experiment, message.params) });
       return;
     }
+    if (message.op === 'read') {
+      const items = Array.isArray(message.items) ? message.items : [];
+      const readings = items.map((item) => m.readText(item.experiment, item.parameter, item.text));
+      self.postMessage({ id: message.id, ok: true, result: { error: '', readings: readings } }, transferables(readings, []));
+      return;
+    }
     if (message.op === 'specs') {
       const specs = {};
       const names = m.experiments().map((e) => e.name).concat([SLICE_TABLE]);
       for (const experiment of names) {
         const list = m.parameterSpecs(experiment);
         if (!Array.isArray(list)) throw new Error(list && list.error ? list.error : 'no parameter specs');
+        // Each default as the core reads it: the page builds its table from these, reading no digits.
+        for (const spec of list) spec.defaultReading = m.readText(experiment, spec.name, spec.defaultValue);
         specs[experiment] = list;
       }
       self.postMessage({ id: message.id, ok: true, version: m.version(), specs: specs });

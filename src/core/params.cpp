@@ -1,6 +1,7 @@
 // Parsing and checking of untrusted parameter values; see params.h.
 #include "core/params.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -59,44 +60,71 @@ long decode_utf8(const std::string& text, std::size_t i, std::size_t& length) {
   return cp;
 }
 
-enum class ListError { None, NotANumber, Underflow };
-
-// Splits "50, 100,200" into numbers; on failure sets `bad` to the offending token.
-ListError parse_number_list(const std::string& text, std::vector<double>& out, std::string& bad) {
-  out.clear();
+// Reads "50, 100,200" into `r` (numbers, parts, tiny), stopping at the first element that is
+// not a decimal number: returns its index then (its text in `bad`), else -1. A blank text
+// (spaces and tabs only) is an empty list.
+long read_number_list(const std::string& text, TextReading& r, std::string& bad) {
+  if (text.find_first_not_of(" \t") == std::string::npos) return -1;
   std::size_t start = 0;
-  while (start <= text.size()) {
+  for (long index = 0;; ++index) {
     std::size_t comma = text.find(',', start);
     if (comma == std::string::npos) comma = text.size();
     std::string token = text.substr(start, comma - start);
-    std::size_t a = token.find_first_not_of(" \t");
-    std::size_t b = token.find_last_not_of(" \t");
+    const std::size_t a = token.find_first_not_of(" \t"), b = token.find_last_not_of(" \t");
     token = (a == std::string::npos) ? "" : token.substr(a, b - a + 1);
-    if (token.empty()) {
-      if (text.find_first_not_of(" \t") == std::string::npos) return ListError::None;  // empty list
-      bad = token;
-      return ListError::NotANumber;
-    }
+    // strtod also reads hexadecimal ("0x20"), words ("inf", "nan") and skips leading line
+    // breaks; the lesson's numbers are decimal: after a sign, a digit or a point.
+    const std::size_t first = token.find_first_not_of("+-");
+    const bool decimal = first != std::string::npos && first <= 1 &&
+                         std::string("0123456789.").find(token[first]) != std::string::npos &&
+                         token.find_first_of("xX") == std::string::npos;
     char* end = nullptr;
-    double v = std::strtod(token.c_str(), &end);
-    // strtod also reads hexadecimal ("0x20") and skips leading line breaks; the lesson's
-    // inputs are decimal, and whitespace other than spaces and tabs is refused on both sides.
-    if (end != token.c_str() + token.size() || token.find_first_of("xX") != std::string::npos ||
-        std::string(" \t\n\v\f\r").find(token[0]) != std::string::npos) {
+    const double v = decimal ? std::strtod(token.c_str(), &end) : 0;
+    if (!decimal || end != token.c_str() + token.size()) {
       bad = token;
-      return ListError::NotANumber;
+      return index;
     }
-    // A non-zero literal that became 0 ("1e-400") is refused rather than silently changed.
-    // Decided from the digits, not errno, so glibc and musl (the wasm build) agree.
+    // A non-zero literal that became 0 ("1e-400"). Decided from the digits, not errno, so
+    // glibc and musl (the wasm build) agree.
     const std::string mantissa = token.substr(0, token.find_first_of("eE"));
-    if (v == 0 && mantissa.find_first_of("123456789") != std::string::npos) {
-      bad = token;
-      return ListError::Underflow;
-    }
-    out.push_back(v);  // overflow gives +-inf, refused by the range check
+    if (v == 0 && mantissa.find_first_of("123456789") != std::string::npos) r.tiny.push_back(static_cast<int>(index));
+    r.numbers.push_back(v);  // overflow gives +-inf, refused by the range check
+    r.parts.push_back(token);
+    if (comma == text.size()) return -1;
     start = comma + 1;
   }
-  return ListError::None;
+}
+
+std::string must_text(const ParamSpec* spec) {
+  return spec ? spec->name + " must be " + describe_range(*spec) : "the value must be numbers separated by commas";
+}
+
+// read_text(), and the index of the element that is not a number (-1: none).
+TextReading read_text_at(const ParamSpec* spec, const std::string& text, std::size_t length, long& bad_at) {
+  TextReading r;
+  bad_at = -1;
+  const std::string must = must_text(spec);
+  length = std::max(length, text.size());
+  if (length > kMaxParamTextLength) {
+    r.refused = must + " (got " + std::to_string(length) + " characters of text)";
+    return r;
+  }
+  if (spec && (spec->type == ParamType::Choice || spec->type == ParamType::ChoiceList)) {
+    CheckedValue v;
+    r.refused = check_param(*spec, ParamInput::from_text(text), v);
+    if (r.refused.empty()) r.names = spec->type == ParamType::Choice ? std::vector<std::string>{v.choice} : v.choice_list;
+    return r;
+  }
+  std::string bad;
+  bad_at = read_number_list(text, r, bad);
+  const bool is_list = !spec || spec->type == ParamType::IntegerList;
+  const std::size_t n = r.numbers.size();
+  if (bad_at >= 0) r.refused = must + " (got " + quoted(bad.empty() ? text : bad) + ", not a number)";
+  else if (n == 0) r.refused = must + (is_list ? " (got an empty list)" : " (got nothing)");
+  else if (!is_list && n != 1) r.refused = must + " (got a list of " + std::to_string(n) + ")";
+  else if (spec && is_list && n > static_cast<std::size_t>(spec->max_count))
+    r.refused = must + " (got " + std::to_string(n) + " values)";
+  return r;
 }
 
 }  // namespace
@@ -177,6 +205,32 @@ void visit_fields(const ParamSpec& spec, FieldVisitor& v) {
   v.field("choiceLabels", labels);
 }
 
+void visit_fields(const TextReading& r, FieldVisitor& v) {
+  v.field("refused", r.refused);
+  v.field("numbers", r.numbers);
+  v.field("tiny", r.tiny);
+  v.field("parts", r.parts);
+  v.field("names", r.names);
+}
+
+TextReading read_text(const ParamSpec* spec, const std::string& text, std::size_t length) {
+  long bad_at = -1;
+  return read_text_at(spec, text, length, bad_at);
+}
+
+std::string read_setting(const std::vector<ParamSpec>& specs, const std::string& parameter,
+                         const std::string& text, std::size_t length, TextReading& out) {
+  const ParamSpec* spec = nullptr;
+  for (const ParamSpec& s : specs) if (s.name == parameter) spec = &s;
+  if (!spec && !(specs.empty() && parameter.empty())) {
+    std::vector<std::string> known;
+    for (const ParamSpec& s : specs) known.push_back(s.name);
+    return unknown_parameter(parameter, known);
+  }
+  out = read_text(spec, text, length);
+  return "";
+}
+
 std::string check_param(const ParamSpec& spec, const ParamInput& input, CheckedValue& out) {
   const std::string must = spec.name + " must be " + describe_range(spec);
   if (input.is_text && input.text.size() > kMaxParamTextLength)
@@ -209,19 +263,22 @@ std::string check_param(const ParamSpec& spec, const ParamInput& input, CheckedV
 
   std::vector<double> numbers;
   if (input.is_text) {
-    std::string bad;
-    const ListError e = parse_number_list(input.text, numbers, bad);
-    if (e == ListError::Underflow) return must + " (got " + quoted(bad) + ", too small to represent: it would become 0)";
-    if (e != ListError::None) return must + " (got " + quoted(bad.empty() ? input.text : bad) + ", not a number)";
+    // The reading's first problem in the text's order: an element too small to represent,
+    // or one that is not a number; then the count.
+    long bad_at = -1;
+    TextReading r = read_text_at(&spec, input.text, 0, bad_at);
+    if (!r.tiny.empty() && (bad_at < 0 || r.tiny[0] < bad_at))
+      return must + " (got " + quoted(r.parts[r.tiny[0]]) + ", too small to represent: it would become 0)";
+    if (!r.refused.empty()) return r.refused;
+    numbers = std::move(r.numbers);
   } else {
     numbers = input.numbers;
+    const bool is_list = spec.type == ParamType::IntegerList;
+    if (numbers.empty()) return must + (is_list ? " (got an empty list)" : " (got nothing)");
+    if (!is_list && numbers.size() != 1) return must + " (got a list of " + std::to_string(numbers.size()) + ")";
+    if (is_list && numbers.size() > static_cast<std::size_t>(spec.max_count))
+      return must + " (got " + std::to_string(numbers.size()) + " values)";
   }
-
-  const bool is_list = spec.type == ParamType::IntegerList;
-  if (numbers.empty()) return must + (is_list ? " (got an empty list)" : " (got nothing)");
-  if (!is_list && numbers.size() != 1) return must + " (got a list of " + std::to_string(numbers.size()) + ")";
-  if (is_list && numbers.size() > static_cast<std::size_t>(spec.max_count))
-    return must + " (got " + std::to_string(numbers.size()) + " values)";
 
   const bool integral = spec.type != ParamType::Real;
   for (double x : numbers) {

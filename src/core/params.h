@@ -74,10 +74,10 @@ void visit_fields(const ParamSpec& spec, FieldVisitor& v);
 std::string shown_text(const std::string& text, std::size_t max_chars = 40);
 
 // One untrusted value: either numbers (a JS number or array) or text (a CLI argument, a
-// URL value, a JS string). Numeric parameters given as text parse "50,100, 200": decimal
-// numbers separated by commas, with spaces and tabs around them ignored; any other
-// whitespace (a line break, before or after) is refused, and so is a non-zero literal so
-// small that it would become 0 ("1e-400").
+// URL value, a JS string). Numeric parameters given as text are read by read_text() below:
+// "50,100, 200", decimal numbers separated by commas, with spaces and tabs around them
+// ignored; any other whitespace (a line break, before or after) is refused, and so is a
+// non-zero literal so small that it would become 0 ("1e-400").
 struct ParamInput {
   std::vector<double> numbers;
   std::string text;
@@ -90,6 +90,34 @@ using ParamInputs = std::map<std::string, ParamInput>;
 
 // Text inputs longer than this are refused before parsing, whatever the parameter.
 constexpr std::size_t kMaxParamTextLength = 4096;
+
+// What a setting's text reads as, before its range is judged: the one reader of numbers
+// written as text. check_param() judges what it reads; the page asks it through the module
+// (readText) for its address and its typed fields, then applies its own policy (a number
+// out of range in the address is clamped with a message, so it needs the raw number).
+// Numbers: decimal only ("1", "-.5", "2e3"; not "inf", "nan", "0x10"); overflow reads as
+// +-inf. A non-zero literal too small for a double ("1e-400") reads as a signed 0 and is
+// listed in `tiny` (check_param refuses it; the page may treat it as below a positive minimum).
+struct TextReading {
+  std::string refused;             // "" or why the text is not this setting's kind of value:
+                                   // not numbers, too many or too few, a name not allowed
+  std::vector<double> numbers;     // numeric settings: each element as read
+  std::vector<int> tiny;           // indices of elements written non-zero that read as 0
+  std::vector<std::string> parts;  // numeric settings: each element's text, spaces and tabs trimmed
+  std::vector<std::string> names;  // Choice and ChoiceList: the names, as check_param accepts them
+};
+// {refused, numbers, tiny, parts, names}
+void visit_fields(const TextReading& r, FieldVisitor& v);
+
+// Reads `text` as a value of `spec`; with no spec (nullptr), as a list of numbers of any
+// length (a setting of the page's own, which has no row in the core). `length`: the text's
+// full length in characters when `text` was cut (over kMaxParamTextLength it is refused).
+TextReading read_text(const ParamSpec* spec, const std::string& text, std::size_t length = 0);
+
+// One setting of a table by name (`specs` empty and `parameter` "": no spec, as above).
+// Returns "" and fills `out`, or unknown_parameter() naming the table's parameters.
+std::string read_setting(const std::vector<ParamSpec>& specs, const std::string& parameter,
+                         const std::string& text, std::size_t length, TextReading& out);
 
 // Checks one input against its spec. On success fills `out` (numbers for numeric types,
 // `choice` for Choice, `choice_list` for ChoiceList) and returns ""; otherwise returns one

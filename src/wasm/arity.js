@@ -5,9 +5,10 @@
 // with a sentence naming them), and extra ones are refused here. Only counts are handled
 // here; every value is read and judged in C++ (bindings.cpp, js_input.h).
 // The counts (bindings.cpp): version 0, experiments 0, parameterSpecs 1, runExperiment 3
-// (name, params, progress), limits 2, slice 5 (kind, params, part, parts, state). (The API's
-// run is called runExperiment: the runtime's own Module.run, which starts the program, would
-// share the name, and embind would merge the two into an overload keyed by argument count.)
+// (name, params, progress), limits 2, readText 3 (name, parameter, text), slice 5 (kind,
+// params, part, parts, state). (The API's run is called runExperiment: the runtime's own
+// Module.run, which starts the program, would share the name, and embind would merge the two
+// into an overload keyed by argument count.)
 //
 // Runs after the bindings are registered (post-run, still before the module's promise
 // resolves to the caller): embind's functions then carry `argCount`.

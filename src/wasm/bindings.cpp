@@ -1,8 +1,7 @@
 // The WebAssembly module's JS API: translation between plain JS values and the core, and
-// nothing else. It walks the core's list of experiments (core/experiments/registry.h) and
-// names none. Every number is computed by src/core, and every result is written by
-// js_writer.h from the core's field tables (core/fields.h): the keys of the CLI's --json,
-// plus `error: ''`.
+// nothing else. It walks the core's list of experiments (core/experiments/registry.h), names
+// none, computes nothing, and writes every result with js_writer.h from the core's field
+// tables (core/fields.h): the keys of the CLI's --json, plus `error: ''`.
 //
 //   version()                    -> "0.1.0"
 //   experiments()                -> [{name, summary}, ...]: every experiment, in the list's order
@@ -14,6 +13,9 @@
 //   limits(name, params)         -> {error: '', refused: '' or why validate() refuses params,
 //                                   limits: {name: [lo, hi] or null (no value helps)}} or {error}:
 //                                   each numeric parameter's interval, the others as given (~ms)
+//   readText(name, parameter, text) -> {error: '', refused, numbers, tiny, parts, names} or {error}:
+//                                   `text` as the core reads it for that parameter, no range
+//                                   judged (read_text, core/params.h); name '': numbers, no table
 //   slice(kind, params, part, parts, state?)
 //                                -> {error, checksum, operations, state, begin, end}: part
 //                                   `part` of `parts` of the 'scaling' run, bounds from the core
@@ -21,17 +23,16 @@
 //                                   'rnn_batch', 'rnn_relay' (from `state`, a Float64Array),
 //                                   'scan_sequential', 'scan_chunk' or 'scan_finish' (from `state`)
 //
-// `params` is a plain object whose values are numbers, arrays of numbers, or text as in a
-// URL ("50,100,200", "bptt"); missing keys keep their defaults, and only its own enumerable
-// properties count. `progress(fraction)` may return false to cancel. Numeric result arrays
-// are JS-owned copies (Float64Array for doubles, Int32Array for integers): nothing returned
-// here needs .delete(). Errors come back as {error: "<one line naming the parameter and its
-// range>"}, never as a throw, on any input: every read of a caller's value happens inside
-// try/catch in js_input.js (throwing getters and Proxy traps included; the experiment's own
-// parameter names are read one by one, so a huge object is not walked), argument counts are
-// made to match before embind sees them (arity.js), and no emval handle is held after a
-// call returns. Parameters are validated (the core's work caps included) before anything
-// runs, and with -fwasm-exceptions a std::bad_alloc or other exception becomes {error} too.
+// `params`: a plain object of numbers, arrays of numbers, or text as in a URL ("50,100,200",
+// "bptt"); missing keys keep their defaults; only own enumerable properties count.
+// `progress(fraction)` may return false to cancel. Numeric arrays come back as JS-owned
+// copies (Float64Array, Int32Array): nothing needs .delete(). Errors are {error: "<one line
+// naming the parameter and its range>"}, never a throw, on any input: every read of a
+// caller's value is inside try/catch in js_input.js (throwing getters and Proxy traps too;
+// known names are read one by one, so a huge object is not walked), arity.js makes argument
+// counts match before embind sees them, no emval handle outlives a call, parameters are
+// validated (work caps included) before anything runs, and with -fwasm-exceptions a
+// std::bad_alloc or other exception becomes {error} too.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -50,14 +51,9 @@ using emscripten::val;
 namespace {
 
 using namespace rnn_lesson;
-
 using wasm::type_name;
 
-val error_object(const std::string& message) {
-  val o = val::object();
-  o.set("error", message);
-  return o;
-}
+val error_object(const std::string& message) { return wasm::js_object([&](FieldVisitor& v) { v.field("error", message); }); }
 
 // Calls `body`; a thrown exception becomes {error}.
 template <class Body>
@@ -116,19 +112,15 @@ val run_one(E, const val& params, const val& progress) {
 val run_js(val name, val params, val progress) {
   return guarded([&] {
     val out = val::undefined();
-    if (!visit_experiment(name_of(name), [&](auto e) { out = run_one(e, params, progress); })) return unknown(name, true);
-    return out;
+    return visit_experiment(name_of(name), [&](auto e) { out = run_one(e, params, progress); }) ? out : unknown(name, true);
   });
 }
 
 val parameter_specs_js(val name) {
   return guarded([&] {
     val out = val::undefined();
-    const bool known = visit_descriptor(name_of(name), [&](auto e) {
-      const auto specs = specs_of(e.fields());
-      out = wasm::js_value([&](FieldVisitor& v) { v.field(nullptr, specs); });
-    });
-    return known ? out : unknown(name, false);
+    const auto write = [&](auto e) { out = wasm::js_value([&](FieldVisitor& v) { v.field(nullptr, specs_of(e.fields())); }); };
+    return visit_descriptor(name_of(name), write) ? out : unknown(name, false);
   });
 }
 
@@ -138,28 +130,35 @@ val limits_of(E, const val& params) {
   typename E::Params p;
   const std::string error = wasm::read_params(E::fields(), params, p);
   if (!error.empty()) return error_object(error);
-  val limits = val::object();
-  for (const ParamLimit& l : param_limits(E::fields(), p, validate)) {
-    val range = val::null();
-    if (l.any) {
-      range = val::array();
-      range.set(0, l.lo);
-      range.set(1, l.hi);
+  return wasm::js_object([&](FieldVisitor& v) {
+    v.field("error", "");
+    v.field("refused", validate(p));
+    v.begin_object("limits");
+    for (const ParamLimit& l : param_limits(E::fields(), p, validate)) {
+      if (!l.any) v.null_value(l.name.c_str());
+      else v.begin_array(l.name.c_str()), v.number(nullptr, l.lo), v.number(nullptr, l.hi), v.end_array();
     }
-    limits.set(l.name, range);
-  }
-  val o = val::object();
-  o.set("error", std::string());
-  o.set("refused", validate(p));
-  o.set("limits", limits);
-  return o;
+    v.end_object();
+  });
 }
 
 val limits_js(val name, val params) {
   return guarded([&] {
     val out = val::undefined();
-    if (!visit_descriptor(name_of(name), [&](auto e) { out = limits_of(e, params); })) return unknown(name, false);
-    return out;
+    return visit_descriptor(name_of(name), [&](auto e) { out = limits_of(e, params); }) ? out : unknown(name, false);
+  });
+}
+
+val read_text_js(val name, val parameter, val text) {
+  return guarded([&] {
+    std::vector<ParamSpec> specs;  // none for name '': a setting of the page's own
+    const bool page = wasm::read_value(name, 1).kind == wasm::JsValue::Text && name_of(name).empty();
+    if (!page && !visit_descriptor(name_of(name), [&](auto e) { specs = specs_of(e.fields()); })) return unknown(name, false);
+    const wasm::JsValue t = wasm::read_value(text, kMaxParamTextLength + 1);
+    if (t.kind != wasm::JsValue::Text) return error_object("text must be a string (got " + type_name(text) + ")");
+    TextReading r;
+    const std::string error = read_setting(specs, name_of(parameter), t.text, t.length, r);
+    return error.empty() ? wasm::js_object([&](FieldVisitor& v) { v.field("error", ""); visit_fields(r, v); }) : error_object(error);
   });
 }
 
@@ -196,5 +195,6 @@ EMSCRIPTEN_BINDINGS(rnn_lesson) {
   function("parameterSpecs", &parameter_specs_js);
   function("runExperiment", &run_js);
   function("limits", &limits_js);
+  function("readText", &read_text_js);
   function("slice", &slice_js);
 }

@@ -155,12 +155,14 @@ describe('hostile URL values', () => {
       assert.equal(await input.inputValue(), '16', 'the last good value stays');
       await input.fill('-5');
       await input.press('Enter');
-      assert.equal(await input.inputValue(), '1', 'clamped on commit');
+      // Clamped on commit, once the core has read the text (web/checker.js, milliseconds).
+      await page.waitForFunction(() => document.getElementById('ctl-gradient-hidden_size').value === '1');
       assert.match(await page.locator('#ctl-gradient-hidden_size-error').textContent(), /from 1 to 256/);
       const list = page.locator('#ctl-gradient-distances');
       await page.locator('.more-settings > summary').click();
       await list.fill('1,5,<img src=x>');
       await list.press('Enter');
+      await page.waitForFunction(() => /kept/.test(document.getElementById('ctl-gradient-distances-error').textContent));
       assert.equal(await list.inputValue(), '1,5,10,20,50,100,200', 'refused: the last good list is kept');
       assert.equal(await page.locator('img').count(), 0);
     } finally {

@@ -16,7 +16,7 @@ before(async () => { m = await h.loadModule(); });
 const CALLS = 6000;
 const SEED = 20261203;
 // The API and each function's argument count (bindings.cpp).
-const API = { version: 0, experiments: 0, parameterSpecs: 1, runExperiment: 3, limits: 2, slice: 5 };
+const API = { version: 0, experiments: 0, parameterSpecs: 1, runExperiment: 3, limits: 2, readText: 3, slice: 5 };
 const KINDS = ['attention', 'rnn_batch', 'rnn_relay'];
 
 // mulberry32: small, seeded, the same sequence on every run.
@@ -104,6 +104,15 @@ function hostileCall(r, known) {
   const extra = n === 0 || r.next() < 0.15;
   if (extra) for (let i = 1 + r.int(3); i > 0; --i) args.push(anyValue(r));
   else if (name === 'parameterSpecs' || name === 'limits') args[0] = r.pick([...BAD_NAMES, badValue(r), badParams(r, [])]);
+  else if (name === 'readText') {
+    // A known table with a bad parameter name, or a text that is not a string, or a bad table.
+    const table = r.pick(Object.keys(known));
+    switch (r.int(3)) {
+      case 0: args.splice(0, 3, table, r.pick([...BAD_NAMES.filter((n) => n !== ''), badValue(r)]), '5'); break;
+      case 1: args.splice(0, 3, table, r.pick(known[table]), r.pick([undefined, null, 5, [5], {}, thrower, 10n, new Proxy({}, { get: thrower })])); break;
+      default: args.splice(0, 3, r.pick([...BAD_NAMES.filter((n) => n !== ''), badValue(r)]), 'seed', '5');
+    }
+  }
   else if (name === 'runExperiment') {
     // A known experiment with bad params, or a bad name with any params.
     if (r.next() < 0.8) {
@@ -187,6 +196,9 @@ test('wrong argument counts: too few and too many, for every export', () => {
   assert.match(m.runExperiment().error, /^experiment must be one of .* \(got undefined\)$/);
   assert.match(m.runExperiment({}).error, /^experiment must be one of .* \(got an object\)$/);
   assert.match(m.limits().error, /^experiment must be one of .* \(got undefined\)$/);
+  assert.match(m.readText().error, /^experiment must be one of .* \(got undefined\)$/);
+  assert.equal(m.readText('gradient', 'seed').error, 'text must be a string (got undefined)');
+  assert.match(m.readText('gradient', undefined, '5').error, /^unknown parameter '' \(known: mode, /);
   assert.match(m.slice().error, /^kind must be one of attention, rnn_batch, rnn_relay, scan_sequential, scan_chunk, scan_finish \(got undefined\)$/);
   assert.match(m.slice('attention', {}).error, /^part must be an integer \(got undefined\)$/);
   assert.match(m.slice('rnn_batch', {}, 0).error, /^parts must be an integer \(got undefined\)$/);
