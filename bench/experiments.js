@@ -42,7 +42,8 @@ const median = (xs) => {
 async function timeInWorker(page, runs, repeats) {
   return page.evaluate(async ({ runs, repeats }) => {
     const core = await window.RnnLesson.core.coreModule();
-    const url = URL.createObjectURL(new Blob([self.RNN_LESSON_WORKER_SOURCE], { type: 'text/javascript' }));
+    // The page's own Blob URL: core.js's Trusted Types policy starts workers from no other.
+    const url = window.RnnLesson.core.workerUrl(self.RNN_LESSON_WORKER_SOURCE);
     const worker = window.RnnLesson.core.startWorker(url, core);
     let id = 0;
     const ask = (experiment, params) => new Promise((resolve, reject) => {
