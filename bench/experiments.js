@@ -49,7 +49,7 @@ async function timeInWorker(page, runs, repeats) {
     const ask = (experiment, params) => new Promise((resolve, reject) => {
       const mine = ++id;
       worker.onmessage = (e) => {
-        if (e.data.id !== mine || e.data.progress !== undefined) return;
+        if (e.data.id !== mine || e.data.progress !== undefined || e.data.started) return;  // not the reply yet
         if (e.data.ok && !e.data.result.error) resolve(e.data.ms);
         else reject(new Error(e.data.error || e.data.result.error));
       };

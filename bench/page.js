@@ -102,7 +102,7 @@ async function wasmStepInPage(browser, url) {
     const worker = window.RnnLesson.core.startWorker(url, await window.RnnLesson.core.coreModule());
     const ask = (id) => new Promise((resolve, reject) => {
       worker.onmessage = (e) => {
-        if (e.data.id !== id || e.data.progress !== undefined) return;
+        if (e.data.id !== id || e.data.progress !== undefined || e.data.started) return;  // not the reply yet
         if (e.data.ok) resolve(e.data.result); else reject(new Error(e.data.error));
       };
       worker.postMessage({ id, op: 'run', experiment: 'timing', params: timing });
