@@ -51,13 +51,14 @@ const median = (xs) => {
 async function timeInWorker(page, runs, repeats) {
   return page.evaluate(async ({ runs, repeats }) => {
     const core = await window.RnnLesson.core.coreModule();
-    const url = window.RnnLesson.core.workerUrl(self.RNN_LESSON_WORKER_SOURCE);  // the page's own Blob URL (its Trusted Types policy)
+    // The page's own Blob URL: core.js's Trusted Types policy starts workers from no other.
+    const url = window.RnnLesson.core.workerUrl(self.RNN_LESSON_WORKER_SOURCE);
     const worker = window.RnnLesson.core.startWorker(url, core);
     let id = 0;
     const ask = (experiment, params) => new Promise((resolve, reject) => {
       const mine = ++id;
       worker.onmessage = (e) => {
-        if (e.data.id !== mine || e.data.progress !== undefined) return;
+        if (e.data.id !== mine || e.data.progress !== undefined || e.data.started) return;  // not the reply yet
         if (e.data.ok && !e.data.result.error) resolve(e.data.ms);
         else reject(new Error(e.data.error || e.data.result.error));
       };

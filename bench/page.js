@@ -97,11 +97,12 @@ async function coldLoad(browser, url) {
 async function wasmStepInPage(browser, url) {
   const { context, page } = await harness.openCorePage(browser, url);  // same origin, nothing else running
   const result = await page.evaluate(async ({ timing, runs }) => {
-    const blob = new Blob([self.RNN_LESSON_WORKER_SOURCE], { type: 'text/javascript' });
-    const worker = window.RnnLesson.core.startWorker(URL.createObjectURL(blob), await window.RnnLesson.core.coreModule());
+    // The page's own Blob URL: core.js's Trusted Types policy starts workers from no other.
+    const url = window.RnnLesson.core.workerUrl(self.RNN_LESSON_WORKER_SOURCE);
+    const worker = window.RnnLesson.core.startWorker(url, await window.RnnLesson.core.coreModule());
     const ask = (id) => new Promise((resolve, reject) => {
       worker.onmessage = (e) => {
-        if (e.data.id !== id || e.data.progress !== undefined) return;
+        if (e.data.id !== id || e.data.progress !== undefined || e.data.started) return;  // not the reply yet
         if (e.data.ok) resolve(e.data.result); else reject(new Error(e.data.error));
       };
       worker.postMessage({ id, op: 'run', experiment: 'timing', params: timing });
