@@ -154,5 +154,18 @@
     };
   }
 
+  // Hands an experiment's runs to the worker before its panel exists (the page does this for
+  // every experiment as soon as the settings are known, so the worker computes while the
+  // panels are built). -> a handle for the panel's first runNow(handle).
+  function submitRuns(client, experiment, words, params, values) {
+    const relay = { onProgress: null };
+    const requests = words.requests(params, values);
+    const replies = requests.map((req, i) => client.run(experiment + (i ? '-' + req.as : ''), experiment, req.params,
+      i ? null : (f) => { if (relay.onProgress) relay.onProgress(f); }));
+    for (const reply of replies) reply.catch(() => {});  // handled by runNow; this only silences the early window
+    return { requests: requests, replies: replies, relay: relay };
+  }
+
   ns.createClient = createClient;
+  ns.submitRuns = submitRuns;
 })();

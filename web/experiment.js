@@ -21,18 +21,6 @@
   const DEBOUNCE_MS = 300;
   const PROGRESS_AFTER_MS = 300;
 
-  // Hands an experiment's runs to the worker before its panel exists (the page does this for
-  // every experiment as soon as the settings are known, so the worker computes while the
-  // panels are built). -> a handle for the panel's first runNow(handle).
-  function submitRuns(client, experiment, words, params, values) {
-    const relay = { onProgress: null };
-    const requests = words.requests(params, values);
-    const replies = requests.map((req, i) => client.run(experiment + (i ? '-' + req.as : ''), experiment, req.params,
-      i ? null : (f) => { if (relay.onProgress) relay.onProgress(f); }));
-    for (const reply of replies) reply.catch(() => {});  // handled by runNow; this only silences the early window
-    return { requests: requests, replies: replies, relay: relay };
-  }
-
   // options: {experiment, section, client, words, charts, theme, params(), values(), onSettled(experiment, outcome)}
   function createPanel(options) {
     const experiment = options.experiment;
@@ -281,7 +269,7 @@
           if (mine !== generation) return;
           refused = run.error || '';
         } else {
-          const handle = submitted || submitRuns(options.client, experiment, words, options.params(), options.values());
+          const handle = submitted || ns.submitRuns(options.client, experiment, words, options.params(), options.values());
           handle.relay.onProgress = onProgress;
           const requests = handle.requests;
           const replies = await Promise.all(handle.replies);
@@ -390,22 +378,9 @@
     // Cancel disables itself: focus goes back to Run rather than being lost to the page.
     ui.cancel.addEventListener('click', () => { cancel(); ui.run.focus(); });
     ui.cancel.disabled = true;
-    ui.png.disabled = true;
     ui.details.addEventListener('toggle', () => { if (ui.details.open) fillTables(); });
-    // Each CSV button downloads the table at its data-table index (default 0); a table's
-    // `file` names the download when there are several.
-    for (const button of ui.csv) {
-      button.disabled = true;
-      button.addEventListener('click', () => {
-        if (!lastRun) return;
-        const table = tablesOf(lastRun)[Number(button.dataset.table || 0)];
-        const name = 'rnn-lesson-' + experiment + (table.file ? '-' + table.file : '') + '.csv';
-        ns.results.download(new Blob([ns.results.csvText(table, provenance())], { type: 'text/csv' }), name);
-      });
-    }
-    ui.png.addEventListener('click', () => {
-      ns.results.pngBlob(drawn, canvases, provenance(), (blob) => { if (blob) ns.results.download(blob, 'rnn-lesson-' + experiment + '.png'); });
-    });
+    ns.results.wireDownloads({ experiment: experiment, ui: ui, drawn: drawn, canvases: canvases, provenance: provenance,
+      table: (i) => (lastRun ? tablesOf(lastRun)[i] : null) });
 
     // A manual experiment at load: nothing run, nothing asked.
     function settleIdle() {
@@ -433,5 +408,4 @@
   }
 
   ns.createPanel = createPanel;
-  ns.submitRuns = submitRuns;
 })();

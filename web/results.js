@@ -192,6 +192,26 @@
     section.appendChild(panel);
   }
 
+  // A panel's download buttons (disabled until its first run): each CSV button downloads the
+  // table at its data-table index (default 0), a table's `file` naming the download when there
+  // are several; PNG draws the panel's charts under the provenance lines.
+  // o: {experiment, ui, drawn, canvases, provenance() -> lines, table(i) -> the shown run's table i or null}
+  function wireDownloads(o) {
+    o.ui.png.disabled = true;
+    for (const button of o.ui.csv) {
+      button.disabled = true;
+      button.addEventListener('click', () => {
+        const table = o.table(Number(button.dataset.table || 0));
+        if (!table) return;
+        const name = 'rnn-lesson-' + o.experiment + (table.file ? '-' + table.file : '') + '.csv';
+        download(new Blob([csvText(table, o.provenance())], { type: 'text/csv' }), name);
+      });
+    }
+    o.ui.png.addEventListener('click', () => {
+      pngBlob(o.drawn, o.canvases, o.provenance(), (blob) => { if (blob) download(blob, 'rnn-lesson-' + o.experiment + '.png'); });
+    });
+  }
+
   ns.results = { stampPanel: stampPanel, provenance: provenance, csvText: csvText, download: download, fillTable: fillTable, fillReadout: fillReadout, fillClaims: fillClaims,
-    pngBlob: pngBlob };
+    pngBlob: pngBlob, wireDownloads: wireDownloads };
 })();

@@ -70,7 +70,9 @@
   // Rows whose text the core reads (core/params.h read_text, asked through the checker's
   // worker): numbers and the core's lists of names. The page reads no digits itself.
   const READ_TYPES = ['integer', 'real', 'integer_list', 'choice_list'];
-  const isRead = (row) => READ_TYPES.indexOf(row.type) >= 0;
+  // (A page row's list of names, embed= or complete=, has no row in the core: read here, as
+  // names, like choice and boolean rows.)
+  const isRead = (row) => READ_TYPES.indexOf(row.type) >= 0 && (row.type !== 'choice_list' || !!row.module);
   // The question for the core about one text: a module row's own parameter; a page row (it has
   // no row in the core) as plain numbers.
   function readItem(row, text) {
@@ -133,8 +135,12 @@
           ? { value: values, message: label + ': ' + notes.join('; ') + ' (' + row.range + ').' }
           : { value: values };
       }
-      case 'choice_list':  // kept as the module takes it: names from its choices, comma-separated
-        return { value: Array.from(reading.names).join(',') };
+      case 'choice_list': {  // kept as the module takes it: names from its choices, comma-separated
+        if (isRead(row)) return { value: Array.from(reading.names).join(',') };
+        const names = raw.split(',').map((x) => x.replace(/^[ \t]+|[ \t]+$/g, ''));
+        const ok = names.length <= row.maxCount && names.every((n) => row.choices.indexOf(n) >= 0) && new Set(names).size === names.length;
+        return ok ? { value: names.join(',') } : refused();
+      }
       case 'choice':
         if (row.choices.indexOf(raw) >= 0) return { value: raw };
         return refused();
