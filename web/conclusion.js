@@ -12,8 +12,8 @@
 
   const c = () => ns.chartCommon;
   const x3 = (v) => '×' + v.toFixed(3);
-  const count = (v) => Math.round(v).toLocaleString('en-US');
-  const pct = (v) => c().sig(100 * v, 3) + '%';
+  const count = (v) => String(Math.round(v));  // as the experiments' own words write counts
+  const pct = (v) => ns.experiments.recall.pct(v);  // experiment 8's rounding, so its figures read the same here
   const workers = (k) => k + ' workers';
 
   // The fixed state's or the cache's reach: the largest n recalled at the threshold.
@@ -26,11 +26,15 @@
   const ROWS = [
     { id: 'depth', needs: ['parallel'], cells: (f) => {
       const p = f.parallel;
+      // Said where it applies: a device that gave the extra workers no spare core (even attention
+      // did not speed up) measures no speedup for anything.
+      const busy = Math.min(p.speedup.attention, p.speedup.rnn_batch) < 1.3
+        ? ' This device gave the extra workers no spare core: even attention did not speed up much (experiment ' + ns.numberOf('parallel') + ').' : '';
       return [
         'Tanh RNN: ' + count(p.depthAt1000.rnn) + ' operations in a row at L = 1,000 (counted). One sequence handed along ' +
           workers(p.workers) + ': ' + c().sig(p.speedup.rnn_relay, 3) + '× the speed of one.',
         count(p.depthAt1000.linear) + ' in a row at L = 1,000, as a scan (counted). One sequence of ' + count(p.scanLength) +
-          ' tokens scanned by ' + workers(p.workers) + ': ' + c().sig(p.speedup.linear_scan, 3) + '× the speed of one.',
+          ' tokens scanned by ' + workers(p.workers) + ': ' + c().sig(p.speedup.linear_scan, 3) + '× the speed of one.' + busy,
         count(p.depthAt1000.attention) + ' in a row at L = 1,000 (counted). Rows split over ' + workers(p.workers) + ': ' +
           c().sig(p.speedup.attention, 3) + '× the speed of one.',
       ];

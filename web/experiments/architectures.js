@@ -91,8 +91,8 @@
     return 'At k = ' + f.k + ' the recurrent gradients are down to ' + recurrent + '; per step, ' +
       ranked.map((a) => c.ARCHITECTURES[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') + ' (largest first). ' + lstmText +
       'These networks are untrained, so this order belongs to this initialisation, not to the architectures in general. ' +
-      'The linear recurrences lose exactly their decay a per step, whatever the input (' + LINEAR.map((a) => f.end[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') +
-        '), and keep ' + LINEAR.map((a) => c.sigSmall(f.end[a].norm, 2)).join(' and ') + ' at k = ' + f.k + ': their factor is a number set directly, not a product of tanh slopes and weight matrices. ' +
+      'The linear recurrences’ gradients are multiplied by exactly their decay a at each step, whatever the input (' + LINEAR.map((a) => f.end[a].short + ' ×' + f.end[a].decay.toFixed(3)).join(', ') +
+        '), leaving ' + LINEAR.map((a) => c.sigSmall(f.end[a].norm, 2)).join(' and ') + ' at k = ' + f.k + ': their factor is a number set directly, not a product of tanh slopes and weight matrices. ' +
       'Attention’s line is flat in k (×' + f.end.attention.decay.toFixed(3) + ' per step), but its level depends on the context: the second chart shows it ' +
       contextText(f.contextSlope) + ', because the softmax shares its weight among the n tokens.';
   }
@@ -116,9 +116,9 @@
       { cite: 'Vaswani et al. 2017, Table 1', claim: 'sequential operations and maximum path length are O(n) for a recurrent layer and O(1) for self-attention.',
         measured: 'attention ×' + attn.decay.toFixed(3) + ' per step (flat in k: one hop to every input); the recurrent curves multiply one Jacobian per step. ' +
           'Experiment ' + ns.numberOf('timing') + ' measured the sequential cost.' },
-      { cite: 'Orvieto et al. 2023 (LRU)', claim: 'a deep network of diagonal linear recurrences matches deep state-space models on long-range benchmarks once the recurrence is linear and the magnitudes of its decays start close to 1.',
+      { cite: 'Orvieto et al. 2023 (LRU)', claim: 'a deep network of linear recurrences with complex diagonal decays matches deep state-space models (S4) on the Long Range Arena, given linearity, a stable exponential parameterisation of the decays, a normalisation of the input, and decay magnitudes initialised close to 1 (needed for the longest tasks, such as PathX).',
         measured: LINEAR.map((a) => f.end[a].short + ': ×' + f.end[a].decay.toFixed(3) + ' per step, ' + c.sigSmall(f.end[a].norm, 2) + ' at k = ' + f.k).join('; ') +
-          '. The gradient shrinks by the decay and by nothing else, so a decay near 1 carries it over thousands of steps.' },
+          '. The gradient shrinks by the decay and by nothing else, so how far it reaches is set by a alone.' },
     ];
   }
 

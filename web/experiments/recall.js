@@ -85,8 +85,8 @@
   function proportionText(f) {
     if (f.perPair.length === 0) return 'No key size here has its fixed-state limit inside the range of n run, so this run cannot show how the limit moves with d. ';
     const lo = Math.min(...f.perPair), hi = Math.max(...f.perPair);
-    const spent = 'At its limit the state spent ' + (lo === hi ? c.sig(lo, 2) : 'between ' + c.sig(lo, 2) + ' and ' + c.sig(hi, 2)) +
-      ' of its d² numbers per pair recalled';
+    const spent = 'At its limit the state held one recalled pair per ' + (lo === hi ? c.sig(lo, 2) : c.sig(lo, 2) + ' to ' + c.sig(hi, 2)) +
+      ' of its d² numbers';
     if (f.perPair.length === 1) return spent + ' (one key size with its limit inside the run). ';
     return spent + ' across the ' + f.perPair.length + ' key sizes whose limit fell inside the run' +
       (hi <= 2 * lo ? ': the ceiling rose about in proportion to the state’s size. ' : ': the ratio moves with d here (the ceiling also depends on ln n, and n is run on a coarse grid). ');
@@ -123,7 +123,7 @@
         measured: 'the fixed state stays at ' + f.dims.map((x) => x.state).join(', ') + ' numbers for every n; the cache grows to ' +
           f.dims.map((x) => x.cacheAtMax).join(', ') + ' numbers at n = ' + f.maxN + '.' },
       { cite: 'Jaeger 2001 (experiment ' + f.memoryNumber + ')', claim: 'a state of N numbers holds at most N independent inputs’ worth of its past (MC ≤ N).',
-        measured: 'here N = d²: ' + proportionText(f).trim() },
+        measured: 'N = d² here. ' + proportionText(f).trim() },
     ];
   }
 
@@ -152,6 +152,7 @@
   }
 
   ns.experiments.recall = {
+    pct: pct,  // its way of showing a fraction, which the closing table reuses
     runRank: 4,  // the quickest first (about a tenth of a second at the defaults)
     rows: [],
     panel: { busy: 'Computing…', figures: 'Measured figures', claims: true,
@@ -162,7 +163,7 @@
     summary: summaryCells,
     question: {
       question: 'The fixed state at the largest key size d run (64 by default) holds d² numbers (4,096 at d = 64). Up to how many stored pairs n will it recall at least the threshold (90% by default)?',
-      choices: [['below_d', 'fewer than d pairs (as many as there are orthogonal keys)'], ['few_d', 'from d to 4d pairs'],
+      choices: [['below_d', 'fewer than d pairs (fewer than the d that orthogonal keys would allow)'], ['few_d', 'from d to 4d pairs'],
         ['more', 'more than 4d pairs']],
       measure(f) {
         const w = f.widest;

@@ -239,27 +239,22 @@ ArchitecturesResult run_architectures(const ArchitecturesParams& p, const Progre
   }
 
   const std::vector<double> k_values(r.distances.begin(), r.distances.end());
-  for (std::size_t a = 0; a < A; ++a) {
+  // One curve from its per-seed ln norms: the band across seeds and the fitted factor per step.
+  const auto add_curve = [&](const std::string& architecture, std::optional<double> decay,
+                             const std::vector<std::vector<double>>& per_seed) {
     ArchitectureCurve c;
-    c.architecture = a < recurrent.size() ? recurrent[a] : "attention";
-    const Band log_band = band_across(log_norms[a]);
+    c.architecture = architecture;
+    c.decay = decay;
+    const Band log_band = band_across(per_seed);
     c.norm = exp_band(log_band);
     const LineFit fit = fit_finite(k_values, log_band.median);
     c.decay_per_step = std::exp(fit.slope);
     c.decay_r_squared = fit.r_squared;
     r.curves.push_back(std::move(c));
-  }
-  for (int which = 0; which < 2; ++which) {
-    ArchitectureCurve c;
-    c.architecture = which == 0 ? "linear_a" : "linear_b";
-    c.decay = linear_decays[which];
-    const Band log_band = band_across(log_linear[which]);
-    c.norm = exp_band(log_band);
-    const LineFit fit = fit_finite(k_values, log_band.median);
-    c.decay_per_step = std::exp(fit.slope);
-    c.decay_r_squared = fit.r_squared;
-    r.curves.push_back(std::move(c));
-  }
+  };
+  for (std::size_t a = 0; a < A; ++a) add_curve(a < recurrent.size() ? recurrent[a] : "attention", std::nullopt, log_norms[a]);
+  add_curve("linear_a", linear_decays[0], log_linear[0]);
+  add_curve("linear_b", linear_decays[1], log_linear[1]);
   const Band log_context_band = band_across(log_context);
   r.attention_context_norm = exp_band(log_context_band);
   std::vector<double> log_n;
