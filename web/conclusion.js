@@ -28,7 +28,7 @@
       const p = f.parallel;
       // Said where it applies: a device that gave the extra workers no spare core (even attention
       // did not speed up) measures no speedup for anything.
-      const busy = Math.min(p.speedup.attention, p.speedup.rnn_batch) < 1.3
+      const busy = p.noSpareCore
         ? ' This device gave the extra workers no spare core: even attention did not speed up much (experiment ' + ns.numberOf('parallel') + ').' : '';
       return [
         'Tanh RNN: ' + count(p.depthAt1000.rnn) + ' operations in a row at L = 1,000 (counted). One sequence handed along ' +

@@ -11,6 +11,8 @@
   const shown = (x) => (x > 0 && x < 0.01) || (x > 0.99 && x < 1) ? Math.round(1000 * x) / 10 : Math.round(100 * x);
   const pct = (x) => shown(x) + '%';
   const list = (xs) => (xs.length <= 1 ? xs.join('') : xs.slice(0, -1).join(', ') + ' and ' + xs[xs.length - 1]);
+  // One figure per key size d, in the order of the d's: "100% at every d" when they are all the same.
+  const perD = (xs) => (xs.length > 1 && xs.every((x) => x === xs[0]) ? xs[0] + (xs.length === 2 ? ' at both d' : ' at every d') : list(xs));
 
   function table(run) {
     const r = run.main;
@@ -101,7 +103,7 @@
       (none.length ? 'not even at the smallest n run (' + f.minN + ') at ' + list(none.map((x) => 'd = ' + x.d)) : '') + '. ' +
       proportionText(f) +
       'At n = ' + f.maxN + ' it recalls ' + list(f.dims.map((x) => pct(x.fixedAtMax) + ' at d = ' + x.d)) + '; the attention cache, which keeps all ' +
-      '2·n·d numbers (' + w.cacheAtMax + ' at d = ' + w.d + '), recalls ' + list(f.dims.map((x) => pct(x.attnAtMax))) +
+      '2·n·d numbers (' + w.cacheAtMax + ' at d = ' + w.d + '), recalls ' + perD(f.dims.map((x) => pct(x.attnAtMax))) +
       (f.cacheAhead === f.dims.length ? ', more than the fixed state at every d. '
         : f.cacheAhead === 0 ? ', no more than the fixed state at any d. ' : ', more than the fixed state at ' + f.cacheAhead + ' of the ' + f.dims.length +
           ' key sizes' + (f.cacheBehind ? ', less at ' + f.cacheBehind : '') + (f.cacheAhead + f.cacheBehind < f.dims.length ? ', the same at ' + (f.dims.length - f.cacheAhead - f.cacheBehind) : '') + '. ') +
