@@ -17,7 +17,7 @@ test('version() is the project version', () => {
 
 test('experiments() lists the core\'s experiments in order, each with a summary from the CLI\'s usage', () => {
   const list = m.experiments();
-  assert.deepEqual(list.map((e) => e.name), ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth', 'train', 'recall']);
+  assert.deepEqual(list.map((e) => e.name), ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth', 'train', 'recall', 'gpu']);
   const usage = require('node:child_process').execFileSync(h.cli(), ['--help'], { encoding: 'utf8' });
   for (const [i, e] of list.entries()) {  // numbered by place in the list
     assert.deepEqual(Object.keys(e), ['name', 'summary']);
@@ -48,7 +48,7 @@ test('specs carry label, advanced, slider and choiceLabels', () => {
   }
 });
 
-for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'memory', 'train', 'recall']) {
+for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'memory', 'train', 'recall', 'gpu']) {
   test(`parameterSpecs('${experiment}') matches \`rnn-lesson ${experiment} --help\``, () => {
     const specs = m.parameterSpecs(experiment);
     assert.ok(Array.isArray(specs) && specs.length > 0);
