@@ -236,9 +236,9 @@ TEST(Gpu, ValidateRefusesEachSettingWithOneSentenceNamingIt) {
   // The timing caps: 2^33 for the batch (2^34 here), 2^34 for attention (2^36 here).
   with("batch * max(lengths) * hidden^2", [](GpuParams& p) { p.batch = 16; p.check_length = 16; p.hidden = 256; p.lengths = {16384}; });
   with("max(lengths)^2 * key_size", [](GpuParams& p) { p.key_size = 256; p.lengths = {16384}; p.batch = 1; p.hidden = 8; });
-  // The reference cap (2^28): 2 (B + 1) Lc H^2 alone is 2^28 here.
-  with("check_length * ((2 batch + 5) hidden^2", [](GpuParams& p) { p.batch = 127; });
-  with("check_length * ((2 batch + 5) hidden^2", [](GpuParams& p) { p.key_size = 256; p.check_length = 2048; p.hidden = 1; p.batch = 1; });
+  // The reference cap (2e8): 2 (B + 1) Lc H^2 alone is 2^28 here.
+  with("check_length * ((2 batch + 5) hidden^2 + hidden", [](GpuParams& p) { p.batch = 127; });
+  with("check_length * ((2 batch + 5) hidden^2 + hidden", [](GpuParams& p) { p.key_size = 256; p.check_length = 2048; p.hidden = 1; p.batch = 1; });
   for (const Case& c : cases) {
     const std::string error = validate(c.p);
     EXPECT_NE(error.find(c.needle), std::string::npos) << c.needle << ": " << error;
@@ -259,6 +259,13 @@ TEST(Gpu, ValidateRefusesEachSettingWithOneSentenceNamingIt) {
   p.lengths = {16384};
   p.batch = 1;
   EXPECT_EQ(validate(p), "");  // 2^28 * 2^6 = 2^34
+  // At the defaults the references allow B <= 83: 256 (4096 (2 B + 5) + 64 + 12 * 4096 + 1.5 * 256 * 64)
+  // is 198197248 at 83, 200294400 at 84.
+  p = default_gpu_params();
+  p.batch = 83;
+  EXPECT_EQ(validate(p), "");
+  p.batch = 84;
+  EXPECT_NE(validate(p).find("(got 200294400)"), std::string::npos) << validate(p);
 }
 
 TEST(Gpu, ProgressRisesToOneAndCancelStops) {
