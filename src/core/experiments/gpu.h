@@ -30,8 +30,9 @@
 // max(L)^2 * K (attention) multiply-adds per repeat, held at most 2^33 and 2^34 so that a
 // software GPU (SwiftShader runs on the CPU) cannot be asked for hours; the core's own
 // references are held to at most kGpuReferenceMacs multiply-adds, so that WebAssembly, where
-// the page computes them before it starts the GPU, takes at most about 0.25 s (measured in
-// Node on the project's machine: 0.16 s at the defaults, 1.5e8 of them).
+// the page computes them before it starts the GPU, takes a fraction of a second (measured in
+// Node on the project's 2 shared cores, medians under load averages of 3 to 4: 0.09 to 0.2 s
+// at the defaults, 1.5e8 of them, mostly the batch; 0.12 to 0.26 s at B = 83, the cap).
 #pragma once
 
 #include <string>
