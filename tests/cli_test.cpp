@@ -223,6 +223,25 @@ TEST(Cli, RecallJsonHasAnArrayPerDim) {
   expect_bad_input("recall --dims 256 --pairs 4096 --seeds 64", "seeds");
 }
 
+// Experiment 9: the text report is a small table (shapes, max |value|, sums), not the arrays,
+// which --json prints whole.
+TEST(Cli, GpuTextIsASummaryAndJsonHasEveryArray) {
+  const CliRun text = run("gpu --hidden 3 --key_size 2 --batch 5 --check_length 4 --lengths 8,16", false);
+  ASSERT_EQ(text.status, 0) << text.out;
+  EXPECT_NE(text.out.find("batch_final    | 5 x 3 "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("attention_out  | 4 x 2 "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("16       | 144 "), std::string::npos) << "16 * 3^2 multiply-adds: " << text.out;
+  EXPECT_EQ(text.out.find("rnn_wh"), std::string::npos) << text.out;
+  const CliRun json = run("gpu --json --hidden 3 --key_size 2 --batch 5 --check_length 4 --lengths 8,16", false);
+  ASSERT_EQ(json.status, 0) << json.out;
+  const auto keys = top_level_keys(json.out);
+  for (const char* key : {"rnn_wh", "rnn_drive", "attention_q", "attention_k", "attention_v", "scan_a", "scan_b",
+                          "rnn_final", "batch_final", "attention_out", "scan_out", "lengths"})
+    EXPECT_TRUE(keys.count(key)) << key << " in " << json.out;
+  expect_bad_input("gpu --check_length 2049", "check_length");
+  expect_bad_input("gpu --batch 1024", "batch");
+}
+
 TEST(Cli, EqualsFormAndDashesInNames) {
   const CliRun r = run("gradient --mode=kata --hidden-size=16 --weight_scale 0.9 --json", false);
   ASSERT_EQ(r.status, 0) << r.out;

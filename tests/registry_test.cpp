@@ -15,7 +15,7 @@ using namespace rnn_lesson;
 
 TEST(Registry, ListsEveryExperimentOnceInTheLessonsOrder) {
   EXPECT_EQ(experiment_names(true),
-            (std::vector<std::string>{"timing", "gradient", "retention", "architectures", "memory", "workdepth", "train", "recall"}));
+            (std::vector<std::string>{"timing", "gradient", "retention", "architectures", "memory", "workdepth", "train", "recall", "gpu"}));
   const std::vector<std::string> all = experiment_names(false);
   EXPECT_EQ(all.back(), "scaling");
   EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size());
@@ -33,7 +33,7 @@ TEST(Registry, EveryDescriptorHasASummaryAndAValidDefault) {
           << e.name << "." << f.spec.name;
     }
   });
-  EXPECT_EQ(descriptors, 9);
+  EXPECT_EQ(descriptors, 10);
 }
 
 TEST(Registry, VisitFindsExperimentsAndTablesByName) {
@@ -45,7 +45,7 @@ TEST(Registry, VisitFindsExperimentsAndTablesByName) {
   EXPECT_EQ(seen, "scaling");
   EXPECT_FALSE(visit_descriptor("kata", [&](auto) {}));
   EXPECT_EQ(unknown_experiment("'x'", true),
-            "experiment must be one of timing, gradient, retention, architectures, memory, workdepth, train, recall (got 'x')");
+            "experiment must be one of timing, gradient, retention, architectures, memory, workdepth, train, recall, gpu (got 'x')");
 }
 
 ScalingParams small() {

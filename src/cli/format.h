@@ -9,6 +9,7 @@
 
 #include "core/experiments/architectures.h"
 #include "core/fields.h"
+#include "core/experiments/gpu.h"
 #include "core/experiments/gradient.h"
 #include "core/experiments/memory_capacity.h"
 #include "core/experiments/parallel.h"
@@ -38,6 +39,7 @@ std::string to_text(const ArchitecturesResult& r);
 std::string to_text(const MemoryResult& r);
 std::string to_text(const WorkDepthResult& r);
 std::string to_text(const TrainResult& r);  // in train_text.cpp
+std::string to_text(const GpuResult& r);    // in gpu_text.cpp
 
 // A result as "  key: value" lines from its field table (core/fields.h), for a result with
 // no to_text() above.

@@ -155,7 +155,7 @@ test('parameterSpecs for the new experiments, and the refusal naming them all', 
   assert.ok(Array.isArray(m.parameterSpecs('architectures')));
   assert.ok(Array.isArray(m.parameterSpecs('memory')));
   assertError(m.parameterSpecs('lstm'),
-    /^experiment must be one of timing, gradient, retention, architectures, memory, workdepth, train, recall, scaling \(got 'lstm'\)$/);
+    /^experiment must be one of timing, gradient, retention, architectures, memory, workdepth, train, recall, gpu, scaling \(got 'lstm'\)$/);
 });
 
 // ---- progress and cancel ------------------------------------------------------------------

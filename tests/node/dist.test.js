@@ -115,7 +115,7 @@ for (const given of ['module', 'bytes']) {
     assert.equal(specs.ok, true, `worker replied ${JSON.stringify(specs).slice(0, 200)}`);
     assert.match(specs.version, /^\d+\.\d+\.\d+$/);
     // Every experiment of the module's list, then the slices' table.
-    assert.deepEqual(Object.keys(specs.specs), ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth', 'train', 'recall', 'scaling']);
+    assert.deepEqual(Object.keys(specs.specs), ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth', 'train', 'recall', 'gpu', 'scaling']);
     for (const e of Object.keys(specs.specs)) {
       assert.ok(Array.isArray(specs.specs[e]) && specs.specs[e].length > 0, `specs for ${e}`);
     }

@@ -117,7 +117,7 @@ test('an error result needs no cleanup and many errors leak nothing', () => {
 });
 
 test('unknown experiment in runExperiment: the refusal names the experiments of the list', () => {
-  assertError(m.runExperiment('lstm', {}), /^experiment must be one of timing, gradient, retention, architectures, memory, workdepth, train, recall \(got 'lstm'\)$/);
+  assertError(m.runExperiment('lstm', {}), /^experiment must be one of timing, gradient, retention, architectures, memory, workdepth, train, recall, gpu \(got 'lstm'\)$/);
   assertError(m.runExperiment('scaling', {}), /^experiment must be one of .* \(got 'scaling'\)$/);  // a table, no run
   assertError(m.runExperiment('kata'), /^experiment must be one of .* \(got 'kata'\)$/);
   assertError(m.runExperiment(3, {}), /^experiment must be one of .* \(got a number\)$/);
@@ -127,7 +127,7 @@ test('unknown experiment in runExperiment: the refusal names the experiments of 
 });
 
 test('unknown experiment in parameterSpecs', () => {
-  assertError(m.parameterSpecs('lstm'), /^experiment must be one of timing, gradient, retention, architectures, memory, workdepth, train, recall, scaling \(got 'lstm'\)$/);
+  assertError(m.parameterSpecs('lstm'), /^experiment must be one of timing, gradient, retention, architectures, memory, workdepth, train, recall, gpu, scaling \(got 'lstm'\)$/);
   assertError(m.parameterSpecs(3), /^experiment must be one of .* \(got a number\)$/);
   assertError(m.parameterSpecs(), /^experiment must be one of .* \(got undefined\)$/);
   assert.ok(Array.isArray(m.parameterSpecs('timing')));

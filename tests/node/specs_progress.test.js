@@ -17,7 +17,7 @@ test('version() is the project version', () => {
 
 test('experiments() lists the core\'s experiments in order, each with a summary from the CLI\'s usage', () => {
   const list = m.experiments();
-  assert.deepEqual(list.map((e) => e.name), ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth', 'train', 'recall']);
+  assert.deepEqual(list.map((e) => e.name), ['timing', 'gradient', 'retention', 'architectures', 'memory', 'workdepth', 'train', 'recall', 'gpu']);
   const usage = require('node:child_process').execFileSync(h.cli(), ['--help'], { encoding: 'utf8' });
   for (const [i, e] of list.entries()) {  // numbered by place in the list
     assert.deepEqual(Object.keys(e), ['name', 'summary']);
@@ -48,7 +48,7 @@ test('specs carry label, advanced, slider and choiceLabels', () => {
   }
 });
 
-for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'memory', 'train', 'recall']) {
+for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'memory', 'train', 'recall', 'gpu']) {
   test(`parameterSpecs('${experiment}') matches \`rnn-lesson ${experiment} --help\``, () => {
     const specs = m.parameterSpecs(experiment);
     assert.ok(Array.isArray(specs) && specs.length > 0);
@@ -92,6 +92,7 @@ for (const experiment of ['timing', 'gradient', 'retention', 'architectures', 'm
     const cheap = experiment === 'timing' ? { lengths: '10,20', trials: 1, min_interval_ms: 0.5 } : { seeds: 1 };
     if (experiment === 'memory') Object.assign(cheap, { attention_trials: 4 });
     if (experiment === 'train') Object.assign(cheap, { lags: '3', steps: 2 });
+    if (experiment === 'gpu') { delete cheap.seeds; Object.assign(cheap, { batch: 2, check_length: 16 }); }  // no seeds
     const a = run({ ...asText, ...cheap }), b = run({ ...asValues, ...cheap });
     assert.equal(a.error, '');
     assert.equal(b.error, '');

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/experiments/architectures.h"
+#include "core/experiments/gpu.h"
 #include "core/experiments/gradient.h"
 #include "core/experiments/memory_capacity.h"
 #include "core/experiments/parallel.h"
@@ -42,7 +43,7 @@ struct ExperimentList {};
 // The list, in the order of the lesson (and of the CLI's usage text and experiments()).
 using Experiments = ExperimentList<TimingExperiment, GradientExperiment, RetentionExperiment, ArchitecturesExperiment,
                                    MemoryExperiment, WorkDepthExperiment, TrainExperiment, RecallExperiment,
-                                   ScalingSlices>;
+                                   GpuExperiment, ScalingSlices>;
 
 // The descriptor whose slice() the page's workers call (the parallel section).
 using Slices = ScalingSlices;
