@@ -121,13 +121,11 @@ function checkParams(params, inputs, limits) {
   return P;
 }
 
-// Attention's tiles: TQ queries x K dimensions of invocations (<= 256), and as many keys per
-// tile (<= 64) as fit in 16 KB beside the query tile and the softmax rows.
+// Attention's tiles: TQ = 64 queries per workgroup (one per invocation) and as many keys per tile
+// (<= 64) as fit twice (keys and values) in the workgroup memory.
 function attentionShape(K, limits) {
   const words = Math.floor(limits.maxComputeWorkgroupStorageSize / 4);
-  const TQ = Math.max(1, Math.min(64, Math.floor(256 / K)));
-  const TK = Math.max(1, Math.min(64, Math.floor((words - TQ * K - 3 * TQ) / (2 * K + TQ))));
-  return { TQ: TQ, TK: TK, WG: TQ * K };
+  return { TQ: 64, TK: Math.max(1, Math.min(64, Math.floor(words / (2 * K)))), WG: 64 };
 }
 
 // The scan's workgroup: CW neighbouring channels (a power of two up to 8) x P = 256/CW chunks.
@@ -153,12 +151,15 @@ async function pipelines(g, P) {
   const sc = scanShape(P.H);
   const constants = {
     rnn_persistent: rnn, rnn_batch: rnn, rnn_per_step: { H: P.H }, empty: {},
-    attention: { K: P.K, TQ: at.TQ, TK: at.TK, WG: at.WG, QS_WORDS: at.TQ * P.K, KV_WORDS: at.TK * P.K, P_WORDS: at.TQ * at.TK },
+    attention: { TQ: at.TQ },
     scan: { CW: sc.CW, P: sc.P, WG: sc.WG },
   };
   const out = { attentionShape: at, scanShape: sc, whShared: shared };
   for (const name of Object.keys(constants)) {
-    const module = g.device.createShaderModule({ code: WGSL[name], label: name });
+    // attention.wgsl's K and TK size private arrays, so they are constants written into its text.
+    const code = name !== 'attention' ? WGSL[name] : WGSL[name].replace(/^const K: u32 = \d+u;/m, 'const K: u32 = ' + P.K + 'u;')
+      .replace(/^const TK: u32 = \d+u;/m, 'const TK: u32 = ' + at.TK + 'u;');
+    const module = g.device.createShaderModule({ code: code, label: name });
     try {
       out[name] = await wait(g, g.device.createComputePipelineAsync({ layout: 'auto', label: name,
         compute: { module: module, entryPoint: 'main', constants: constants[name] } }));
