@@ -68,7 +68,13 @@ async function open() {
     return no('no-device', 'The adapter refused a device: ' + sentence(e));
   }
   const g = { adapter: adapter, device: device, adapterInfo: await describe(adapter), timestamp: timestamp, lost: null };
-  device.lost.then((info) => { g.lost = 'The GPU device was lost (' + (info.reason || 'unknown') + '): ' + sentence(info.message); });
+  // One promise that fails when the device is lost, raced by every wait (handled here once, so a
+  // loss while idle is no unhandled rejection).
+  g.failOnLoss = device.lost.then((info) => {
+    g.lost = 'The GPU device was lost (' + (info.reason || 'unknown') + '): ' + sentence(info.message);
+    throw new Error(g.lost);
+  });
+  g.failOnLoss.catch(() => {});
   gpu = g;
   return { gpu: g };
 }
@@ -85,7 +91,7 @@ async function probe() {
 
 // Waits for `promise` unless the device is lost first (a lost device may never settle it).
 function wait(g, promise) {
-  return Promise.race([promise, g.device.lost.then(() => { throw new Error(g.lost || 'The GPU device was lost.'); })]);
+  return Promise.race([promise, g.failOnLoss]);
 }
 
 // --- sizes, inputs, buffers -------------------------------------------------------------------
@@ -268,7 +274,9 @@ async function scoped(g, what, body) {
   g.device.pushErrorScope('validation');
   let value, thrown = null;
   try { value = await body(); } catch (e) { thrown = e; }
-  const [validation, memory] = [await g.device.popErrorScope(), await g.device.popErrorScope()];
+  const pop = () => g.device.popErrorScope().catch(() => null);  // fails only on a lost device
+  const [validation, memory] = [await pop(), await pop()];
+  if (g.lost) throw new Error(g.lost);
   if (thrown) throw thrown;
   const err = validation || memory;
   if (err) throw new Error('The GPU refused ' + what + ': ' + sentence(err));
