@@ -197,6 +197,7 @@ async function checkRun(page, cfg, seed) {
       assert.ok(r.samples.every((s) => s > 0 && Number.isFinite(s)), name + ' at ' + r.length + ': times ' + r.samples);
       assert.ok(r.ms.min <= r.ms.median && r.ms.median <= r.ms.max && r.ms.min > 0);
       assert.equal(r.dispatches, name === 'rnn_per_step' ? r.length : 1, name + ' dispatches at ' + r.length);
+      assert.ok(Number.isInteger(r.in_pass) && r.in_pass >= 1 && r.in_pass <= 256, name + ' in_pass ' + r.in_pass);
     }
   }
   assert.deepEqual(res.workgroups.rnn_persistent, { count: 1, size: H, count_at_length: Lc, wh_in_workgroup_memory: H <= 63 });

@@ -8,7 +8,12 @@
 /* global WGSL */
 
 const KERNELS = ['rnn_persistent', 'rnn_per_step', 'rnn_batch', 'attention', 'scan'];
-const DISPATCH_N = 256;  // empty-kernel dispatches per pass when timing the per-dispatch cost
+const DISPATCH_N = 1024;  // empty-kernel dispatches per pass when timing the per-dispatch cost
+// Browsers coarsen both clocks (performance.now to 0.1 ms here; Chrome rounds timestamp queries to
+// 0.1 ms unless its developer features are on), so a run shorter than this is recorded several
+// times in one pass and its time divided by that count (the `in_pass` of a row).
+const TARGET_MS = 4;
+const MAX_IN_PASS = 256;
 let gpu = null;          // {adapter, device, adapterInfo, timestamp, lost: null or a sentence}
 let chain = Promise.resolve();  // one request at a time, in order
 
@@ -227,11 +232,14 @@ function emptyInstance(pipes, n) {
 
 // Records and submits one run; resolves to its time in ms: the pass's timestamps where the
 // device has timestamp queries, else the wall clock from queue.submit to onSubmittedWorkDone.
-async function timeOnce(g, it, ts) {
+// `inner` runs in one pass: the time returned is the pass's over `inner` (the per-step kernel's
+// counter just runs on past L; its rows are taken mod Lc, so every step costs the same).
+async function timeOnce(g, it, ts, inner) {
+  const n = inner || 1;
   const enc = g.device.createCommandEncoder();
   if (it.before) it.before(enc);
   const pass = enc.beginComputePass(ts ? { timestampWrites: { querySet: ts.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {});
-  it.encode(pass);
+  for (let r = 0; r < n; ++r) it.encode(pass);
   pass.end();
   if (ts) {
     enc.resolveQuerySet(ts.set, 0, 2, ts.resolve, 0);
@@ -242,11 +250,11 @@ async function timeOnce(g, it, ts) {
   g.device.queue.submit([commands]);
   await wait(g, g.device.queue.onSubmittedWorkDone());
   const wall = performance.now() - t0;
-  if (!ts) return wall;
+  if (!ts) return wall / n;
   await wait(g, ts.read.mapAsync(GPUMapMode.READ));
   const stamps = new BigUint64Array(ts.read.getMappedRange().slice(0));
   ts.read.unmap();
-  return Number(stamps[1] - stamps[0]) / 1e6;
+  return Number(stamps[1] - stamps[0]) / 1e6 / n;
 }
 
 async function readBack(g, src, words) {
@@ -347,10 +355,11 @@ async function run(id, params, inputs) {
         const row = await scoped(g, 'the ' + name + ' kernel at length ' + L, async () => {
           const it = instance(g, pipes, inp, P, name, L);
           try {
-            await timeOnce(g, it, ts);
+            const warm = await timeOnce(g, it, ts);  // also compiles anything left to compile
+            const inner = Math.max(1, Math.min(MAX_IN_PASS, Math.floor(65536 / it.dispatches), Math.ceil(TARGET_MS / Math.max(warm, 0.01))));
             const samples = [];
-            for (let r = 0; r < P.repeats; ++r) samples.push(await timeOnce(g, it, ts));
-            return { length: L, ms: summary(samples), samples: samples, dispatches: it.dispatches, workgroups: it.workgroups };
+            for (let r = 0; r < P.repeats; ++r) samples.push(await timeOnce(g, it, ts, inner));
+            return { length: L, ms: summary(samples), samples: samples, dispatches: it.dispatches, workgroups: it.workgroups, in_pass: inner };
           } finally { it.destroy(); }
         });
         kernels[name].push(row);
