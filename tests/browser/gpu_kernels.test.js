@@ -29,9 +29,10 @@ after(async () => {
   if (site) await site.close();
 });
 
-// Opens the blank page of a fresh Chromium (with `extraArgs`) and starts the GPU worker there.
-// -> page with window.ask(message) resolving to {reply, progress: [..]}.
-async function openWorker(extraArgs) {
+// Opens the blank page of a fresh Chromium (with `extraArgs`) and starts the GPU worker there,
+// its source preceded by `prefix` (a test's shim). -> page with window.ask(message) resolving to
+// {reply, progress: [..]}.
+async function openWorker(extraArgs, prefix) {
   requireDist();
   if (!fs.existsSync(path.join(DIST, 'gpu-source.js'))) throw new Error('dist/gpu-source.js is missing: run ./build-wasm.sh');
   if (!site) site = await serveWithBlankPage();
@@ -44,8 +45,8 @@ async function openWorker(extraArgs) {
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(site.url + '__bench.html');
   await page.addScriptTag({ url: site.url + 'gpu-source.js' });
-  await page.evaluate(() => {
-    const url = URL.createObjectURL(new Blob([self.RNN_LESSON_GPU_SOURCE], { type: 'text/javascript' }));
+  await page.evaluate((before) => {
+    const url = URL.createObjectURL(new Blob([before + self.RNN_LESSON_GPU_SOURCE], { type: 'text/javascript' }));
     const worker = new Worker(url, { name: 'gpu' });
     const pending = new Map();
     worker.onmessage = (e) => {
@@ -63,7 +64,7 @@ async function openWorker(extraArgs) {
       pending.set(id, { resolve: resolve, progress: [] });
       worker.postMessage(Object.assign({ id: id }, message));
     });
-  });
+  }, prefix || '');
   return { page, problems };
 }
 
@@ -143,7 +144,7 @@ test('with --enable-unsafe-webgpu the worker finds SwiftShader, and every kernel
   assert.ok(probe.result.limits.maxComputeInvocationsPerWorkgroup >= 256);
   assert.equal(typeof probe.result.timestampQuery, 'boolean');
 
-  await checkRun(page, SMALL, 20261204);
+  assert.equal((await checkRun(page, SMALL, 20261204)).method, probe.result.timestampQuery ? 'timestamp' : 'wall');
   await checkRun(page, WIDER, 7);
 
   // A request the worker cannot serve comes back as one sentence, not a throw.
@@ -207,9 +208,20 @@ async function checkRun(page, cfg, seed) {
   assert.equal(res.workgroups.attention.count, Math.ceil(Lc / res.workgroups.attention.queries_per_workgroup));
   assert.ok(progress.length >= 5 * LENGTHS.length && progress.every((p, i) => p > 0 && p <= 1 && (i === 0 || p >= progress[i - 1])));
   assert.equal(progress[progress.length - 1], 1);
-
+  return res;
 }
 
+
+test('on an adapter without timestamp queries the worker times with the wall clock', { timeout: 120000 }, async () => {
+  // SwiftShader has timestamp queries: this shim hides them from the worker.
+  const shim = 'GPUSupportedFeatures.prototype.has = ((has) => function (f) { return f !== "timestamp-query" && has.call(this, f); })' +
+    '(GPUSupportedFeatures.prototype.has);\n';
+  const { page, problems } = await openWorker(['--enable-unsafe-webgpu'], shim);
+  const probe = (await page.evaluate(() => window.ask({ op: 'probe' }))).reply;
+  assert.equal(probe.result.timestampQuery, false);
+  assert.equal((await checkRun(page, SMALL, 99)).method, 'wall');
+  assert.deepEqual(problems, []);
+});
 
 test('without the flag there is no adapter, and the probe says so', { timeout: 60000 }, async () => {
   const { page, problems } = await openWorker([]);
