@@ -312,6 +312,21 @@ async function run(id, params, inputs) {
         read: buffer(g, 16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) };
       owned.push(ts.set, ts.resolve, ts.read);
     }
+    // The per-dispatch cost: passes of DISPATCH_N empty dispatches against passes of one. Taken
+    // first, on an idle device: on SwiftShader, measured right after the check's large kernels it
+    // came out 40-80 us instead of 7-12 us (its CPU threads still busy or waking up).
+    const many = emptyInstance(pipes, DISPATCH_N);
+    const single = emptyInstance(pipes, 1);
+    await timeOnce(g, many, ts);
+    const dispatchSamples = [];
+    for (let r = 0; r < Math.max(5, P.repeats); ++r) {
+      const t1 = await timeOnce(g, single, ts);
+      const tn = await timeOnce(g, many, ts);
+      dispatchSamples.push(1000 * (tn - t1) / (DISPATCH_N - 1));
+    }
+    const dispatch = summary(dispatchSamples);
+    dispatch.n = dispatchSamples.length;
+    step();
     // The check at L = Lc: the outputs the page compares with the core's references.
     const outputs = {};
     const picks = { rnn_persistent: 'rnn_final', rnn_per_step: 'rnn_per_step_final', rnn_batch: 'batch_final', attention: 'attention_out', scan: 'scan_out' };
@@ -333,19 +348,6 @@ async function run(id, params, inputs) {
     workgroups.scan.channels_per_workgroup = pipes.scanShape.CW;
     workgroups.scan.chunks_per_channel = pipes.scanShape.P;
     workgroups.rnn_persistent.wh_in_workgroup_memory = pipes.whShared;
-    step();
-    // The per-dispatch cost: passes of DISPATCH_N empty dispatches against passes of one.
-    const many = emptyInstance(pipes, DISPATCH_N);
-    const single = emptyInstance(pipes, 1);
-    await timeOnce(g, many, ts);
-    const dispatchSamples = [];
-    for (let r = 0; r < Math.max(5, P.repeats); ++r) {
-      const t1 = await timeOnce(g, single, ts);
-      const tn = await timeOnce(g, many, ts);
-      dispatchSamples.push(1000 * (tn - t1) / (DISPATCH_N - 1));
-    }
-    const dispatch = summary(dispatchSamples);
-    dispatch.n = dispatchSamples.length;
     step();
     // The timings: per kernel and length, one warm-up run then `repeats` timed runs.
     const kernels = {};
