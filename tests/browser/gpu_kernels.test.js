@@ -3,7 +3,7 @@
 // started from a Blob URL on a blank page served with the page's strict CSP, probed, and run at
 // small sizes on random inputs drawn here; every output is compared with a double-precision
 // reference written below (independent of the core) within 1e-4 + 1e-4 |ref| (measured: at most
-// 5e-7 off, from float32 sums of at most 128 terms over at most 70 steps). Without the flag there is no
+// 5e-7 off, from float32 sums of at most 256 terms over at most 70 steps). Without the flag there is no
 // adapter, and the probe must say so.
 'use strict';
 const { test, after } = require('node:test');
@@ -20,6 +20,9 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
 // tile) in two workgroups of 64 queries, and spreads the scan over 8 workgroups.
 const SMALL = { H: 8, K: 8, B: 3, Lc: 20, lengths: [4, 20, 37], repeats: 2 };
 const WIDER = { H: 64, K: 128, B: 2, Lc: 70, lengths: [70], repeats: 1 };
+// And the ends of the ranges: one unit and one step; the widest workgroups (H = K = 256: 8 keys a tile).
+const TINY = { H: 1, K: 1, B: 2, Lc: 1, lengths: [1, 2], repeats: 1 };
+const WIDEST = { H: 256, K: 256, B: 2, Lc: 11, lengths: [11], repeats: 1 };
 const tolerance = (ref) => 1e-4 + 1e-4 * Math.abs(ref);
 
 let site = null;
@@ -146,6 +149,8 @@ test('with --enable-unsafe-webgpu the worker finds SwiftShader, and every kernel
 
   assert.equal((await checkRun(page, SMALL, 20261204)).method, probe.result.timestampQuery ? 'timestamp' : 'wall');
   await checkRun(page, WIDER, 7);
+  await checkRun(page, TINY, 3);
+  await checkRun(page, WIDEST, 5);
 
   // A request the worker cannot serve comes back as one sentence, not a throw.
   const bad = (await page.evaluate((msg) => window.ask(msg), { op: 'run', params: { hidden: 300, key_size: 8, batch: 1,
