@@ -1,6 +1,7 @@
 // The tanh RNN with one dispatch per step, for contrast with rnn_persistent: the host records L
 // dispatches of this kernel in one compute pass, and each does one step. Its final state equals
-// rnn_persistent's (same sums in the same order).
+// rnn_persistent's: the same sums in the same order (a compiler may still fuse multiply-adds
+// differently in the two kernels, which moves the last bits).
 // Which step a dispatch does: a step counter in a storage buffer (cleared before the pass), read
 // by every invocation and advanced by invocation 0 after a barrier. WebGPU makes one dispatch's
 // storage writes visible to the next, so this needs no per-step host work and no per-step

@@ -6,8 +6,8 @@
 //   2. a Hillis-Steele scan of the P maps of each channel in workgroup memory (log2 P rounds);
 //   3. each invocation starts from the true state before its chunk (the previous chunk's
 //      inclusive map applied to h_{-1} = 0, i.e. its B) and finishes its chunk, writing every h_t.
-// Work ~3L per channel against L sequentially; depth ~2L/P + log2 P. Rows are reused
-// cyclically for L > Lc: row t mod Lc.
+// Work per channel: two passes over the L steps plus P log2 P map compositions, against one pass
+// sequentially; depth ~2L/P + log2 P. Rows are reused cyclically for L > Lc: row t mod Lc.
 override CW: u32 = 8u;    // channels per workgroup
 override P: u32 = 32u;    // chunks per channel (a power of two)
 override WG: u32 = 256u;  // CW*P
