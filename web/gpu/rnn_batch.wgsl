@@ -1,13 +1,14 @@
 // B independent tanh RNN sequences, one workgroup each (dispatch B workgroups): the part of
 // recurrent work that does fill a GPU, since the sequences need nothing from one another.
 // Each workgroup is rnn_persistent's kernel: H invocations loop over all L steps with one
-// barrier per step, h double-buffered in workgroup memory, Wh in workgroup memory when it fits
-// (H <= 63), else from the storage buffer (shared by all workgroups, so it stays in the cache).
-// Sequence b's drive row at step t is row (t + b) mod Lc (GPU.md's cyclic rule).
+// barrier per step, h double-buffered in workgroup memory, Wh's column j in invocation j's private
+// memory for H <= 128, else read from the storage buffer (shared by all workgroups, so it stays in
+// the cache). Sequence b's drive row at step t is row (t + b) mod Lc (GPU.md's cyclic rule).
+// The worker writes HC (H, or 1 when WH_REGS is false) into the `const` line below.
+const HC: u32 = 64u;
 override H: u32 = 64u;
 override H2: u32 = 128u;
-override WH_SHARED: bool = false;
-override WH_WORDS: u32 = 1u;
+override WH_REGS: bool = true;
 
 struct Params { steps: u32, rows: u32 }  // L, Lc
 @group(0) @binding(0) var<uniform> p: Params;
@@ -16,7 +17,6 @@ struct Params { steps: u32, rows: u32 }  // L, Lc
 @group(0) @binding(3) var<storage, read_write> out: array<f32>; // B*H: row b = h_{L-1} of sequence b
 
 var<workgroup> hs: array<f32, H2>;
-var<workgroup> whs: array<f32, WH_WORDS>;
 
 fn tanh_safe(x: f32) -> f32 {
   let e = exp(2.0 * clamp(x, -15.0, 15.0));
@@ -26,8 +26,9 @@ fn tanh_safe(x: f32) -> f32 {
 @compute @workgroup_size(H)
 fn main(@builtin(local_invocation_index) j: u32, @builtin(workgroup_id) wg: vec3<u32>) {
   let b = wg.x;
-  if (WH_SHARED) {
-    for (var k = j; k < H * H; k += H) { whs[k] = wh[k]; }
+  var w: array<f32, HC>;  // column j of Wh
+  if (WH_REGS) {
+    for (var i = 0u; i < H; i++) { w[i] = wh[i * H + j]; }
   }
   hs[j] = 0.0;
   workgroupBarrier();
@@ -36,8 +37,8 @@ fn main(@builtin(local_invocation_index) j: u32, @builtin(workgroup_id) wg: vec3
   for (var t = 0u; t < p.steps; t++) {
     let base = cur * H;
     var acc = 0.0;
-    if (WH_SHARED) {
-      for (var i = 0u; i < H; i++) { acc += hs[base + i] * whs[i * H + j]; }
+    if (WH_REGS) {
+      for (var i = 0u; i < H; i++) { acc += hs[base + i] * w[i]; }
     } else {
       for (var i = 0u; i < H; i++) { acc += hs[base + i] * wh[i * H + j]; }
     }

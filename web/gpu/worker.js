@@ -156,8 +156,8 @@ const uniform = (g, words) => buffer(g, 4 * words.length, GPUBufferUsage.UNIFORM
 
 async function pipelines(g, P) {
   const l = g.device.limits;
-  const shared = P.H * P.H + 2 * P.H <= l.maxComputeWorkgroupStorageSize / 4;
-  const rnn = { H: P.H, H2: 2 * P.H, WH_SHARED: shared ? 1 : 0, WH_WORDS: shared ? P.H * P.H : 1 };
+  const regs = P.H <= 128;  // Wh's columns in private memory (see rnn_persistent.wgsl)
+  const rnn = { H: P.H, H2: 2 * P.H, WH_REGS: regs ? 1 : 0 };
   const at = attentionShape(P.K, l);
   const sc = scanShape(P.H);
   const constants = {
@@ -165,11 +165,11 @@ async function pipelines(g, P) {
     attention: { TQ: at.TQ },
     scan: { CW: sc.CW, P: sc.P, WG: sc.WG },
   };
-  const out = { attentionShape: at, scanShape: sc, whShared: shared };
+  const out = { attentionShape: at, scanShape: sc, whInRegisters: regs };
   for (const name of Object.keys(constants)) {
-    // attention.wgsl's K and TK size private arrays, so they are constants written into its text.
-    const code = name !== 'attention' ? WGSL[name] : WGSL[name].replace(/^const K: u32 = \d+u;/m, 'const K: u32 = ' + P.K + 'u;')
-      .replace(/^const TK: u32 = \d+u;/m, 'const TK: u32 = ' + at.TK + 'u;');
+    // Sizes of private arrays must be constants: written into the kernels' `const` lines.
+    const code = WGSL[name].replace(/^const K: u32 = \d+u;/m, 'const K: u32 = ' + P.K + 'u;')
+      .replace(/^const TK: u32 = \d+u;/m, 'const TK: u32 = ' + at.TK + 'u;').replace(/^const HC: u32 = \d+u;/m, 'const HC: u32 = ' + (regs ? P.H : 1) + 'u;');
     const module = g.device.createShaderModule({ code: code, label: name });
     try {
       out[name] = await wait(g, g.device.createComputePipelineAsync({ layout: 'auto', label: name,
@@ -347,7 +347,7 @@ async function run(id, params, inputs) {
     workgroups.attention.keys_per_tile = pipes.attentionShape.TK;
     workgroups.scan.channels_per_workgroup = pipes.scanShape.CW;
     workgroups.scan.chunks_per_channel = pipes.scanShape.P;
-    workgroups.rnn_persistent.wh_in_workgroup_memory = pipes.whShared;
+    workgroups.rnn_persistent.wh_in = pipes.whInRegisters ? 'registers' : 'storage';
     step();
     // The timings: per kernel and length, one warm-up run then `repeats` timed runs.
     const kernels = {};
