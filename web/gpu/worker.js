@@ -1,8 +1,8 @@
-// The GPU worker of experiment 9 (see docs and GPU.md): runs the WGSL kernels of web/gpu/ with
+// The GPU worker of experiment 9 "gpu" (issue 13): runs the WGSL kernels of web/gpu/ with
 // WebGPU, checks them once at the check length Lc, then times each kernel at each length.
 // A classic worker script started from a Blob URL: no modules, no imports, no eval (the page's
 // CSP forbids them). build-wasm.sh puts `const WGSL = {name: source, ...}` before this file.
-// Messages (GPU.md): {op:'probe', id}, {op:'run', id, params, inputs}; {op:'init'} is ignored.
+// Messages: {op:'probe', id}, {op:'run', id, params, inputs}; {op:'init'} is ignored (the page may send it).
 // Replies: {id, result}, {id, progress}, or {id, error: one sentence}; nothing is thrown out.
 'use strict';
 /* global WGSL */
