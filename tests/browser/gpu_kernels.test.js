@@ -3,8 +3,9 @@
 // started from a Blob URL on a blank page served with the page's strict CSP, probed, and run at
 // small sizes on random inputs drawn here; every output is compared with a double-precision
 // reference written below (independent of the core) within 1e-4 + 1e-4 |ref| (measured: at most
-// 5e-7 off, from float32 sums of at most 256 terms over at most 70 steps). Without the flag there is no
-// adapter, and the probe must say so.
+// 5e-7 off, from float32 sums of at most 256 terms over at most 70 steps). Shims put before the
+// worker's source hide the timestamp queries (the wall-clock path) and destroy the device during a
+// run (the lost-device path). Without the flag there is no adapter, and the probe must say so.
 'use strict';
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -225,6 +226,29 @@ test('on an adapter without timestamp queries the worker times with the wall clo
   const probe = (await page.evaluate(() => window.ask({ op: 'probe' }))).reply;
   assert.equal(probe.result.timestampQuery, false);
   assert.equal((await checkRun(page, SMALL, 99)).method, 'wall');
+  assert.deepEqual(problems, []);
+});
+
+test('a device lost during a run gives one error sentence, and the next request gets a new device', { timeout: 120000 }, async () => {
+  // This shim keeps the worker's device and destroys it on {op:'lose'} (the worker itself answers
+  // that unknown request with an error, which is ignored here).
+  const shim = 'const requestDevice = GPUAdapter.prototype.requestDevice;\n' +
+    'GPUAdapter.prototype.requestDevice = async function (d) { self.shimDevice = await requestDevice.call(this, d); return self.shimDevice; };\n' +
+    'self.addEventListener("message", (e) => { if (e.data.op === "lose") self.shimDevice.destroy(); });\n';
+  const { page, problems } = await openWorker(['--enable-unsafe-webgpu'], shim);
+  const n = (k) => (k === 'rnn_wh' ? 64 * 64 : 256 * 64);
+  const run = (await page.evaluate(async (sizes) => {
+    const inputs = {};
+    for (const [k, len] of Object.entries(sizes)) inputs[k] = new Float32Array(len).fill(0.25);
+    const reply = window.ask({ op: 'run', params: { hidden: 64, key_size: 64, batch: 64, lengths: [1024], check_length: 256, repeats: 5 },
+      inputs: inputs });
+    await new Promise((r) => setTimeout(r, 300));
+    window.ask({ op: 'lose' });
+    return reply;
+  }, Object.fromEntries(['rnn_wh', 'rnn_drive', 'attention_q', 'attention_k', 'attention_v', 'scan_a', 'scan_b'].map((k) => [k, n(k)])))).reply;
+  assert.match(run.error || '', /^The GPU device was lost \(destroyed\)/, JSON.stringify(run).slice(0, 300));
+  const probe = (await page.evaluate(() => window.ask({ op: 'probe' }))).reply;
+  assert.equal(probe.result.available, true);
   assert.deepEqual(problems, []);
 });
 
