@@ -190,6 +190,8 @@ fs.writeFileSync(path.join(dist, 'gpu-source.js'),
   'self.RNN_LESSON_GPU_SOURCE = ' + JSON.stringify(source) + ';\n');
 console.log('wrote gpu-source.js (' + names.length + ' kernels: ' + names.map((f) => f.slice(0, -5)).join(', ') + ')');
 EOF
+  # Packed into gpu-source.js: their copies in dist/ would only be dead weight in the course package.
+  rm -f "$DIST"/gpu/*.wgsl "$DIST"/gpu/worker.js
 else
   echo "warning: web/gpu/worker.js does not exist yet; no gpu-source.js" >&2
 fi

@@ -70,9 +70,15 @@ const WATCH_MAIN_THREAD = () => {
   }, 20);
 };
 
-async function coldLoad(browser, url) {
+// `throttle`: the main thread slowed that many times (CDP Emulation.setCPUThrottlingRate, as
+// DevTools' "CPU: 4x slowdown"; workers run at full speed), 1 = not slowed.
+async function coldLoad(browser, url, throttle) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  if (throttle > 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  }
   const bodies = [];
   page.on('response', async (response) => {
     if (!response.url().startsWith(url)) return;  // the worker's blob: URL is not a download
@@ -91,7 +97,9 @@ async function coldLoad(browser, url) {
   const raw = bodies.reduce((s, b) => s + b.body.length, 0);
   const gz = bodies.reduce((s, b) => s + zlib.gzipSync(b.body, { level: 9 }).length, 0);
   await context.close();
-  return { ...figures, raw, gz, files: bodies.map((b) => [new URL(b.url).pathname, b.body.length]) };
+  const drawn = Object.values(figures.charts);
+  return { ...figures, raw, gz, files: bodies.map((b) => [new URL(b.url).pathname, b.body.length]),
+    firstChart: drawn.length ? Math.min(...drawn) : NaN, allCharts: drawn.length ? Math.max(...drawn) : NaN };
 }
 
 async function wasmStepInPage(browser, url) {
@@ -143,8 +151,13 @@ function numpyStep() {
   const server = await harness.serveWithBlankPage();
   const { browser } = await harness.launch();
   try {
+    // Unthrottled and 4x-throttled loads interleaved, so both see the same machine.
     const loads = [];
-    for (let i = 0; i < LOADS; ++i) loads.push(await coldLoad(browser, server.url));
+    const slowed = [];
+    for (let i = 0; i < LOADS; ++i) {
+      loads.push(await coldLoad(browser, server.url, 1));
+      slowed.push(await coldLoad(browser, server.url, 4));
+    }
     const wasm = await wasmStepInPage(browser, server.url);
     const native = nativeStep();
     const numpy = numpyStep();
@@ -153,6 +166,11 @@ function numpyStep() {
     console.log(`Page figures: Chromium headless, dist/ on 127.0.0.1, ${LOADS} cold loads, ${new Date().toISOString()}`);
     console.log(`  navigation -> all charts drawn (lessonState=${first.state}): median ${median(loads.map((l) => l.ready)).toFixed(0)} ms` +
       ` (each: ${loads.map((l) => l.ready.toFixed(0)).join(', ')} ms)`);
+    const spread = (xs) => `${median(xs).toFixed(0)} [${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}]`;
+    for (const [name, set] of [['unthrottled', loads], ['main thread slowed 4x (CDP)', slowed]]) {
+      console.log(`  ${name}: first chart with data ${spread(set.map((l) => l.firstChart))} ms, every chart ${spread(set.map((l) => l.allCharts))} ms` +
+        ` (median [range]); long tasks per load ${spread(set.map((l) => l.longTasks))}, longest ${spread(set.map((l) => l.longest))} ms`);
+    }
     const charts = Object.keys(first.charts);
     console.log('  first data per chart (median ms after navigation): ' +
       charts.map((id) => `${id.replace('chart-', '')} ${median(loads.map((l) => l.charts[id] || NaN)).toFixed(0)}`).join(', '));

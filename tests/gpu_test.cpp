@@ -53,7 +53,7 @@ TEST(Gpu, DefaultsAndRangesAreGpuMdsInterface) {
   const GpuParams d = default_gpu_params();
   EXPECT_EQ(d.hidden, 64);
   EXPECT_EQ(d.key_size, 64);
-  EXPECT_EQ(d.batch, 64);
+  EXPECT_EQ(d.batch, 32);
   EXPECT_EQ(d.lengths, (std::vector<int>{16, 64, 256, 1024}));
   EXPECT_EQ(d.check_length, 256);
   EXPECT_EQ(d.repeats, 5);
@@ -233,7 +233,7 @@ TEST(Gpu, ValidateRefusesEachSettingWithOneSentenceNamingIt) {
   with("repeats", [](GpuParams& p) { p.repeats = 0; });
   with("repeats", [](GpuParams& p) { p.repeats = 51; });
   with("seed", [](GpuParams& p) { p.seed = -1; });
-  // The timing caps: 2^33 for the batch (2^34 here), 2^34 for attention (2^36 here).
+  // The timing caps: 2^31 for the batch (2^34 here), 2^31 for attention (2^36 here).
   with("batch * max(lengths) * hidden^2", [](GpuParams& p) { p.batch = 16; p.check_length = 16; p.hidden = 256; p.lengths = {16384}; });
   with("max(lengths)^2 * key_size", [](GpuParams& p) { p.key_size = 256; p.lengths = {16384}; p.batch = 1; p.hidden = 8; });
   // The reference cap (2e8): 2 (B + 1) Lc H^2 alone is 2^28 here.
@@ -249,16 +249,21 @@ TEST(Gpu, ValidateRefusesEachSettingWithOneSentenceNamingIt) {
   }
   // Just inside the caps.
   GpuParams p = default_gpu_params();
-  p.batch = 8;
+  p.batch = 2;
   p.check_length = 16;
   p.hidden = 256;
+  p.key_size = 8;
   p.lengths = {16384};
-  EXPECT_EQ(validate(p), "");  // 2^3 * 2^14 * 2^16 = 2^33
+  EXPECT_EQ(validate(p), "");  // 2^1 * 2^14 * 2^16 = 2^31
+  p.batch = 3;
+  EXPECT_NE(validate(p), "");
   p = default_gpu_params();
-  p.key_size = 64;
+  p.key_size = 8;
   p.lengths = {16384};
   p.batch = 1;
-  EXPECT_EQ(validate(p), "");  // 2^28 * 2^6 = 2^34
+  EXPECT_EQ(validate(p), "");  // 2^28 * 2^3 = 2^31
+  p.key_size = 9;
+  EXPECT_NE(validate(p), "");
   // At the defaults the references allow B <= 83: 256 (4096 (2 B + 5) + 64 + 12 * 4096 + 1.5 * 256 * 64)
   // is 198197248 at 83, 200294400 at 84.
   p = default_gpu_params();

@@ -63,8 +63,10 @@
   // Starts a worker from `url` (from workerUrl) and gives it the core before anything else is
   // posted to it (a worker handles its messages in order, so requests may follow at once).
   // `name` ('compute', 'checker', 'pool') is what DevTools and tests see as the worker's name.
+  // A worker that needs no core (the GPU worker) is given null.
   function startWorker(url, core, name) {
     const worker = new Worker(policy ? policy.createScriptURL(url) : url, { name: name || 'rnn-lesson' });
+    if (!core) return worker;
     try {
       if (!core.module) throw new Error('not compiled here');
       worker.postMessage({ op: 'init', module: core.module });

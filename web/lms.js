@@ -101,8 +101,9 @@
     const question = ns.experiments[experiment] && ns.experiments[experiment].question;
     const facts = factsOf(experiment);
     if (!guess || !question || !facts) return;
-    delete pending[experiment];
     const measured = question.measure(facts).value;
+    if (!measured) return;  // nothing measured here (experiment 9 without WebGPU): nothing to grade
+    delete pending[experiment];
     const n = 'cmi.interactions.' + nextInteraction++ + '.';
     set(n + 'id', 'predict_' + experiment);
     set(n + 'type', 'choice');

@@ -138,7 +138,7 @@
     const guess = page.values['predict.' + experiment] || '';
     if (!b.facts || !guess || b.covered) return b.covered && b.facts ? 'The result is ready. Make your guess to see it.' : '';
     const m = question(experiment).measure(b.facts);
-    if (guess === 'skip') return 'Measured: ' + m.text + '.';
+    if (guess === 'skip' || !m.value) return 'Measured: ' + m.text + '.';  // (no value: nothing measured to grade)
     return 'You guessed ' + labelOf(experiment, guess) + '. Measured: ' + m.text + ' (' + labelOf(experiment, m.value) + ')' +
       (guess === m.value ? '. Your guess matches.' : '. Not what you guessed: the explanation above says why.');
   }

@@ -56,9 +56,14 @@ async function openWorker(extraArgs, prefix) {
     worker.onmessage = (e) => {
       const p = pending.get(e.data.id);
       if (!p) return;
-      if ('progress' in e.data && !('result' in e.data)) { p.progress.push(e.data.progress); return; }
+      // web/bridge.js's protocol: the acknowledgement first, then progress, then {ok, result | error}.
+      if (e.data.started) { p.started = !p.progress.length; return; }
+      if ('progress' in e.data && !('ok' in e.data)) { p.progress.push(e.data.progress); return; }
       pending.delete(e.data.id);
-      p.resolve({ reply: e.data, progress: p.progress });
+      const reply = Object.assign({}, e.data);
+      if (!p.started) reply.error = 'no acknowledgement before the reply';
+      else if ((reply.ok === true) !== ('result' in reply) || (reply.ok === false) !== ('error' in reply)) reply.error = 'ok does not match the reply';
+      p.resolve({ reply: reply, progress: p.progress });
     };
     worker.onerror = (e) => { for (const p of pending.values()) p.resolve({ reply: { error: 'worker error: ' + e.message }, progress: [] }); };
     worker.postMessage({ op: 'init', module: null });  // must be ignored

@@ -19,7 +19,7 @@ const CHARTS = ['chart-timing', 'chart-gradient', 'chart-retention', 'chart-arch
   'chart-recall', 'chart-recall-capacity'];
 
 function requireDist() {
-  for (const f of ['index.html', 'core-wasm.js', 'worker-source.js', 'vendor/chart.umd.min.js', 'main.js']) {
+  for (const f of ['index.html', 'core-wasm.js', 'worker-source.js', 'gpu-source.js', 'vendor/chart.umd.min.js', 'main.js']) {
     if (!fs.existsSync(path.join(DIST, f))) {
       throw new Error('dist/' + f + ' is missing: run ./build-wasm.sh first (it builds the module and copies web/ into dist/)');
     }
@@ -63,12 +63,14 @@ function serve(dir, extra, csp) {
 }
 
 // playwright's launch() gives the browser a fresh temporary profile and deletes it on close.
-async function launch() {
+// `extraArgs`: more command-line switches (experiment 9's tests add --enable-unsafe-webgpu,
+// without which headless Chromium offers no WebGPU adapter).
+async function launch(extraArgs) {
   requireDist();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+      '--disable-component-update', '--disable-sync', '--no-first-run'].concat(extraArgs || []),
   });
   return { browser, close: () => browser.close() };
 }
@@ -144,12 +146,12 @@ async function openCorePage(browser, url) {
 
 // Registers the calling suite's before/after hooks: one Chromium and one server for dist/
 // (with the strict CSP) for all its tests. -> {chromium, site}, filled in by `before`.
-function useBrowser() {
+function useBrowser(extraArgs) {
   const { before, after } = require('node:test');
   const env = { chromium: null, site: null };
   before(async () => {
     requireDist();
-    env.chromium = await launch();
+    env.chromium = await launch(extraArgs);
     env.site = await serve(DIST);
   });
   after(async () => {

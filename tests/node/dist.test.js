@@ -62,13 +62,29 @@ test('worker-source.js holds the glue, then web/worker.js; dist/ has every file 
   assert.ok(source.endsWith('\n' + fs.readFileSync(worker, 'utf8')), 'web/worker.js comes last');
   // No dynamic code generation: the page's CSP has no 'unsafe-eval'.
   assert.ok(!/new Function|\beval\(/.test(glue), 'the glue does not use eval or new Function');
-  // Every file of web/ is in dist/, unchanged, plus Chart.js.
+  // Every file of web/ is in dist/, unchanged, plus Chart.js; but for the GPU worker's sources,
+  // which travel inside gpu-source.js (checked below).
+  const packed = (rel) => /^gpu\/(worker\.js|.*\.wgsl)$/.test(rel.split(path.sep).join('/'));
   for (const file of listFiles(path.join(h.ROOT, 'web'))) {
-    const copy = path.join(h.DIST, path.relative(path.join(h.ROOT, 'web'), file));
+    const rel = path.relative(path.join(h.ROOT, 'web'), file);
+    const copy = path.join(h.DIST, rel);
+    if (packed(rel)) {
+      assert.ok(!fs.existsSync(copy), `${rel} is packed into gpu-source.js, not copied`);
+      const text = fs.readFileSync(file, 'utf8');
+      assert.ok(gpuSource().includes(rel.endsWith('.wgsl') ? JSON.stringify(text) : text), `gpu-source.js holds ${rel}`);
+      continue;
+    }
     assert.ok(fs.existsSync(copy) && fs.readFileSync(copy).equals(fs.readFileSync(file)), `dist has ${copy}`);
   }
   assert.ok(fs.statSync(path.join(h.DIST, 'vendor', 'chart.umd.min.js')).size > 100000);
 });
+
+// The GPU worker's source as the page receives it (dist/gpu-source.js): WGSL strings, then web/gpu/worker.js.
+function gpuSource() {
+  const sandbox = { self: {} };
+  require('node:vm').runInNewContext(fs.readFileSync(path.join(h.DIST, 'gpu-source.js'), 'utf8'), sandbox);
+  return sandbox.self.RNN_LESSON_GPU_SOURCE;
+}
 
 function listFiles(dir) {
   if (!fs.existsSync(dir)) return [];

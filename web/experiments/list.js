@@ -11,6 +11,7 @@
   'parallel',
   'train',
   'recall',
+  'gpu',
 ];
 // An experiment's number in the lesson, for words that refer to another experiment (0: not listed).
 self.RnnLesson.numberOf = (name) => self.RnnLesson.LIST.indexOf(name) + 1;

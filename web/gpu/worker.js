@@ -3,7 +3,9 @@
 // A classic worker script started from a Blob URL: no modules, no imports, no eval (the page's
 // CSP forbids them). build-wasm.sh puts `const WGSL = {name: source, ...}` before this file.
 // Messages: {op:'probe', id}, {op:'run', id, params, inputs}; {op:'init'} is ignored (the page may send it).
-// Replies: {id, result}, {id, progress}, or {id, error: one sentence}; nothing is thrown out.
+// Replies (web/bridge.js's protocol, so the page's watchdog follows a run): {id, started: true}
+// first, then {id, progress} (after every run of a kernel), then {id, ok: true, result} or
+// {id, ok: false, error: one sentence}; nothing is thrown out.
 'use strict';
 /* global WGSL */
 
@@ -25,12 +27,13 @@ self.onmessage = (e) => {
 
 async function handle(m) {
   const id = m.id;
+  self.postMessage({ id: id, started: true });
   try {
-    if (m.op === 'probe') self.postMessage({ id: id, result: await probe() });
-    else if (m.op === 'run') self.postMessage({ id: id, result: await run(id, m.params || {}, m.inputs || {}) });
-    else self.postMessage({ id: id, error: 'The GPU worker has no request called "' + m.op + '".' });
+    if (m.op === 'probe') self.postMessage({ id: id, ok: true, result: await probe() });
+    else if (m.op === 'run') self.postMessage({ id: id, ok: true, result: await run(id, m.params || {}, m.inputs || {}) });
+    else self.postMessage({ id: id, ok: false, error: 'The GPU worker has no request called "' + m.op + '".' });
   } catch (err) {
-    self.postMessage({ id: id, error: sentence(err) });
+    self.postMessage({ id: id, ok: false, error: sentence(err) });
   }
 }
 
@@ -298,7 +301,8 @@ async function run(id, params, inputs) {
   const P = checkParams(params, inputs, g.device.limits);
   const owned = [];
   const progress = { done: 0, total: 2 + KERNELS.length * P.lengths.length };
-  const step = () => { progress.done += 1; self.postMessage({ id: id, progress: progress.done / progress.total }); };
+  const report = (part) => self.postMessage({ id: id, progress: (progress.done + part) / progress.total });
+  const step = () => { progress.done += 1; report(0); };
   try {
     const inp = {};
     const pipes = await scoped(g, 'the kernels or their inputs', async () => {
@@ -358,9 +362,13 @@ async function run(id, params, inputs) {
           const it = instance(g, pipes, inp, P, name, L);
           try {
             const warm = await timeOnce(g, it, ts);  // also compiles anything left to compile
+            report(1 / (P.repeats + 1));
             const inner = Math.max(1, Math.min(MAX_IN_PASS, Math.floor(65536 / it.dispatches), Math.ceil(TARGET_MS / Math.max(warm, 0.01))));
             const samples = [];
-            for (let r = 0; r < P.repeats; ++r) samples.push(await timeOnce(g, it, ts, inner));
+            for (let r = 0; r < P.repeats; ++r) {
+              samples.push(await timeOnce(g, it, ts, inner));
+              if (r + 1 < P.repeats) report((r + 2) / (P.repeats + 1));
+            }
             return { length: L, ms: summary(samples), samples: samples, dispatches: it.dispatches, workgroups: it.workgroups, in_pass: inner };
           } finally { it.destroy(); }
         });

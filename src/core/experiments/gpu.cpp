@@ -14,8 +14,8 @@
 namespace rnn_lesson {
 namespace {
 
-constexpr double kMaxBatchMacs = 8589934592.0;       // 2^33: B * max(L) * H^2 per timed run
-constexpr double kMaxAttentionMacs = 17179869184.0;  // 2^34: max(L)^2 * K per timed run
+constexpr double kMaxBatchMacs = 2147483648.0;       // 2^31: B * max(L) * H^2 per timed run
+constexpr double kMaxAttentionMacs = 2147483648.0;   // 2^31: max(L)^2 * K per timed run
 constexpr double kScanGateBias = -3.0;               // experiment 6's (parallel_scan.cpp)
 
 int largest(const std::vector<int>& v) { return *std::max_element(v.begin(), v.end()); }
@@ -37,7 +37,7 @@ const std::vector<Field<GpuParams>>& gpu_fields() {
       {{"key_size", ParamType::Integer, 1, 256, 1, "64", {}, "attention's key size K: q, k, v and the output have K numbers per token",
         "Key size K"},
        &GpuParams::key_size},
-      {{"batch", ParamType::Integer, 1, 1024, 1, "64", {},
+      {{"batch", ParamType::Integer, 1, 1024, 1, "32", {},
         "independent RNN sequences B run side by side on the GPU, one workgroup each", "Batch of sequences B"},
        &GpuParams::batch},
       {{"lengths", ParamType::IntegerList, 1, 16384, 12, "16,64,256,1024", {},
@@ -73,10 +73,10 @@ std::string validate(const GpuParams& p) {
   const double L = largest(p.lengths), H = p.hidden;
   const auto got = [](double x) { return " (got " + std::to_string(static_cast<long long>(x)) + ")"; };
   if (p.batch * L * H * H > kMaxBatchMacs)
-    return "batch * max(lengths) * hidden^2 must be at most 2^33 = 8589934592 multiply-adds per timed run of the batch"
+    return "batch * max(lengths) * hidden^2 must be at most 2^31 = 2147483648 multiply-adds per timed run of the batch"
            + got(p.batch * L * H * H);
   if (L * L * p.key_size > kMaxAttentionMacs)
-    return "max(lengths)^2 * key_size must be at most 2^34 = 17179869184 multiply-adds per timed run of attention" +
+    return "max(lengths)^2 * key_size must be at most 2^31 = 2147483648 multiply-adds per timed run of attention" +
            got(L * L * p.key_size);
   if (gpu_reference_macs(p) > kGpuReferenceMacs)
     return "check_length * ((2 batch + 5) hidden^2 + hidden + 12 key_size^2 + 1.5 check_length key_size) is too large: the "

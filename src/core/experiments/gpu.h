@@ -28,14 +28,15 @@
 // float32 numbers, so the core's results and the GPU's differ only by the GPU's arithmetic.
 //
 // Work caps (validate()): one timed run of the batch does B * max(L) * H^2 multiply-adds and one
-// of attention about max(L)^2 * K, held at most 2^33 and 2^34: seconds per run if a software GPU
-// (SwiftShader runs on the CPU) manages a few 1e9 per second (not measured by the core), where the
-// largest sizes would take minutes per run; repeats and lengths multiply runs (at most 50 x 12 of
-// each kernel). The core's own references are held to at most kGpuReferenceMacs multiply-adds, so
+// of attention about max(L)^2 * K, each held at most 2^31: on SwiftShader here (a software GPU on
+// 2 CPU cores) ~0.3e9 of them ran per second (the batch 2.7e8 in 1.0 s, attention 1.1e9 in 3 s,
+// bench/gpu.js), so a run at the caps takes about 7 s there and the GPU worker, which reports
+// after every run, does not look silent to the page's watchdog (web/core.js, DEADLINES: 20 s);
+// repeats and lengths multiply runs (at most 50 x 12 of each kernel). The core's own references are held to at most kGpuReferenceMacs multiply-adds, so
 // that WebAssembly, where the page computes them before it starts the GPU, takes a fraction of a
 // second (measured in Node on the project's 2 shared cores, medians under load averages of 3 to 4:
-// 0.09 to 0.2 s at the defaults, 1.5e8 of them, mostly the batch; 0.12 to 0.26 s at B = 83, the
-// cap).
+// 0.09 to 0.2 s at B = 64, 1.5e8 of them, mostly the batch; 0.12 to 0.26 s at B = 83, the cap
+// at the other defaults).
 #pragma once
 
 #include <string>
