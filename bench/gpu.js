@@ -7,7 +7,7 @@
 // would see it. Inputs are uniform random numbers (the kernels' cost does not depend on them).
 // Needs ./build-wasm.sh first.
 //
-//   node bench/gpu.js [--hidden 64] [--key 64] [--batch 64] [--check 256] [--repeats 5]
+//   node bench/gpu.js [--hidden 64] [--key 64] [--batch 32] [--check 256] [--repeats 5]
 //                     [--lengths 16,64,256,1024]
 'use strict';
 
@@ -20,7 +20,7 @@ const option = (name, fallback) => {
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 };
 const params = {
-  hidden: Number(option('hidden', 64)), key_size: Number(option('key', 64)), batch: Number(option('batch', 64)),
+  hidden: Number(option('hidden', 64)), key_size: Number(option('key', 64)), batch: Number(option('batch', 32)),
   check_length: Number(option('check', 256)), repeats: Number(option('repeats', 5)),
   lengths: option('lengths', '16,64,256,1024').split(',').map(Number),
 };
@@ -38,7 +38,8 @@ async function main() {
     const out = await page.evaluate(async (p) => {
       const worker = new Worker(URL.createObjectURL(new Blob([self.RNN_LESSON_GPU_SOURCE], { type: 'text/javascript' })));
       const ask = (msg) => new Promise((resolve) => {
-        worker.onmessage = (e) => { if (!('progress' in e.data) || 'result' in e.data || 'error' in e.data) resolve(e.data); };
+        // bridge.js's protocol: {started}, then {progress}s, then {ok, result | error}.
+        worker.onmessage = (e) => { if ('ok' in e.data) resolve(e.data); };
         worker.postMessage(msg);
       });
       const probe = await ask({ op: 'probe', id: 1 });
@@ -70,6 +71,14 @@ async function main() {
     }
     console.log('workgroups: ' + JSON.stringify(r.workgroups));
     console.log('whole run request (check at Lc, dispatch cost, warm-ups and repeats): ' + (out.total_ms / 1000).toFixed(2) + ' s');
+    // The page's own run at its defaults (?embed=gpu, Measure pressed): the core's references in
+    // the page's worker, then the GPU worker, as a learner waits for it.
+    const lesson = await browser.newPage();
+    await lesson.goto(site.url + '?embed=gpu');
+    await lesson.waitForFunction(() => document.documentElement.dataset.lessonState === 'ready', null, { timeout: 60000, polling: 100 });
+    await lesson.click('#experiment-gpu [data-role="run"]');
+    await lesson.waitForFunction(() => document.querySelector('#experiment-gpu').dataset.result !== 'running', null, { timeout: 120000, polling: 100 });
+    console.log('the page at its defaults, Measure to result: ' + await lesson.textContent('#experiment-gpu [data-role="status"]'));
   } finally {
     await browser.close();
     await site.close();

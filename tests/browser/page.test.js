@@ -55,10 +55,13 @@ describe('lesson page', () => {
         // Experiment 7 trains only when asked: at load it has no chart, figure or table yet.
         assert.equal(await page.getAttribute('#experiment-train', 'data-result'), 'idle');
         assert.match(await page.textContent('#summary-train-rnn'), /^not run yet: experiment 7 runs when you press its Train button\.$/);
+        // So does experiment 9 (the GPU): it measures only when asked.
+        assert.equal(await page.getAttribute('#experiment-gpu', 'data-result'), 'idle');
+        assert.match(await page.textContent('#summary-gpu-rnn'), /^not run yet: experiment 9 runs when you press its Measure button\.$/);
         // Tables are built when their <details> opens.
         for (const summary of await page.locator('details.data > summary').all()) await summary.click();
-        const rows = await page.$$eval('section:not(#experiment-train) [data-role="table"]', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
-        assert.equal(rows.length, 13, 'one table per experiment, two for experiments 4 and 8, three for 5 and 6 (7: none before training)');
+        const rows = await page.$$eval('section:not(#experiment-train):not(#experiment-gpu) [data-role="table"]', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
+        assert.equal(rows.length, 13, 'one table per experiment, two for experiments 4 and 8, three for 5 and 6 (7 and 9: none before they run)');
         assert.ok(rows.every((n) => n > 0), 'data tables are filled: ' + rows);
         // All charts of the page, recomputed at the defaults on arrival: the target is 1 s.
         const computed = await page.$$eval('[data-role="status"]', (ps) => ps.map((p) => p.textContent));

@@ -90,6 +90,7 @@
     f.batchRatio = f.at.rnn_batch / f.at.rnn_persistent;
     f.attentionOverRnn = f.at.attention / f.at.rnn_persistent;
     f.workgroups = g.workgroups;
+    f.attentionWorkgroups = f.series.attention[f.series.attention.length - 1].workgroups;  // at Lmax
     f.repeats = p.repeats;
     f.check = OUTPUTS.map((o) => Object.assign({ name: o.name, kernel: o.kernel }, compare(g.outputs[o.gpu], m.core[o.core])));
     f.agreed = f.check.filter((x) => x.ok).length;
@@ -146,7 +147,7 @@
     return [
       { cite: 'The kata', claim: 'an RNN over a 1,000-token sequence must take 1,000 steps one after another while the GPU’s thousands of cores sit idle, and a transformer processes the same sequence in a single parallel step.',
         measured: measured(() => 'the RNN kept one workgroup of ' + f.params.hidden + ' invocations busy for ' + f.Lmax + ' steps, ' + fmt(f.perStepUs) + ' µs each; attention over the same ' + f.Lmax +
-          ' tokens was one dispatch of ' + (f.workgroups ? f.workgroups.attention.count.toLocaleString('en-US') : '?') + ' workgroups and took ' + fmt(f.at.attention) + ' ms, ' +
+          ' tokens was one dispatch of ' + f.attentionWorkgroups.toLocaleString('en-US') + ' workgroups and took ' + fmt(f.at.attention) + ' ms, ' +
           (f.attentionOverRnn >= 1 ? times(f.attentionOverRnn) + ' the RNN’s time.' : times(1 / f.attentionOverRnn) + ' less than the RNN’s.')) },
       { cite: 'Vaswani et al. 2017, Table 1', claim: 'a recurrent layer needs O(n) sequential operations, a self-attention layer O(1).',
         measured: measured(() => 'as L grew ' + times(f.lengthGrowth) + ', the RNN’s time grew ' + times(f.growth.rnn_persistent) + ', attention’s ' + times(f.growth.attention) + '.') },
@@ -172,7 +173,7 @@
     for (const k of KERNELS) {
       for (const r of f.series[k]) {
         rows.push([ns.charts.gpu.labelOf(k, f.params.batch), r.length, r.ms.median, r.ms.min, r.ms.max, r.dispatches,
-          f.workgroups[k] ? f.workgroups[k].count + ' × ' + f.workgroups[k].size : '1 × ' + f.params.hidden + ' per dispatch']);
+          r.workgroups + ' × ' + (f.workgroups[k] ? f.workgroups[k].size : f.params.hidden) + (k === 'rnn_per_step' ? ' per dispatch' : '')]);
       }
     }
     return [{
