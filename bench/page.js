@@ -91,7 +91,13 @@ async function coldLoad(browser, url, throttle) {
   await page.waitForFunction(() => document.documentElement.dataset.lessonState !== 'loading', null, { timeout: 60000, polling: 50 });
   const figures = await page.evaluate(() => {
     window.__bench.stop = true;
-    return { ...window.__bench, ready: window.__bench.settled, state: document.documentElement.dataset.lessonState };
+    return { ...window.__bench, ready: window.__bench.settled, state: document.documentElement.dataset.lessonState,
+      // main.js's and experiment.js's User Timing marks, ms after navigation.
+      marks: Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('lesson:'))
+        .map((m) => [m.name.slice(7), m.startTime])),
+      // When the page's scripts finished: the end of the HTML's parsing, and DOMContentLoaded.
+      domInteractive: performance.getEntriesByType('navigation')[0].domInteractive,
+      domContentLoaded: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd };
   });
   await page.waitForTimeout(200);  // let late response bodies arrive
   const raw = bodies.reduce((s, b) => s + b.body.length, 0);
@@ -171,6 +177,11 @@ function numpyStep() {
       console.log(`  ${name}: first chart with data ${spread(set.map((l) => l.firstChart))} ms, every chart ${spread(set.map((l) => l.allCharts))} ms` +
         ` (median [range]); long tasks per load ${spread(set.map((l) => l.longTasks))}, longest ${spread(set.map((l) => l.longest))} ms`);
     }
+    const marks = Object.keys(first.marks);
+    console.log('  start-up, median ms after navigation (User Timing marks of main.js and experiment.js): ' +
+      [['DOM parsed', (l) => l.domInteractive], ['DOMContentLoaded', (l) => l.domContentLoaded]]
+        .concat(marks.map((m) => [m, (l) => l.marks[m]]))
+        .map(([name, get]) => name + ' ' + median(loads.map(get).filter(Number.isFinite)).toFixed(0)).join(', '));
     const charts = Object.keys(first.charts);
     console.log('  first data per chart (median ms after navigation): ' +
       charts.map((id) => `${id.replace('chart-', '')} ${median(loads.map((l) => l.charts[id] || NaN)).toFixed(0)}`).join(', '));

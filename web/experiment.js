@@ -299,6 +299,7 @@
         shownKey = key;
         shownValues = valuesThen;
         ui.status.textContent = statusAfter(run, performance.now() - started);
+        if (self.performance && performance.mark) performance.mark('lesson:shown ' + experiment);  // (bench/page.js)
         settle();
       } catch (error) {
         if (mine !== generation) return;

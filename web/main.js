@@ -24,7 +24,11 @@
     setLessonState('error');
   }
 
+  // Where start-up time goes, for bench/page.js and DevTools' timeline (User Timing marks).
+  const mark = (name) => { if (self.performance && performance.mark) performance.mark('lesson:' + name); };
+
   async function start() {
+    mark('start');
     setLessonState('loading');
     for (const experiment of EXPERIMENTS) ns.results.stampPanel(document.getElementById('experiment-' + experiment), own(experiment));
     const missing = 'This page is missing its built files (vendor/chart.umd.min.js, core-wasm.js, worker-source.js). Build it with ./build-wasm.sh and open dist/index.html.';
@@ -35,6 +39,7 @@
     let core;
     try {
       core = await ns.core.coreModule();
+      mark('core compiled');
     } catch (e) {
       fail(missing);
       return;
@@ -45,16 +50,19 @@
     const specsReply = client.specs();
     ns.chartCommon.warmUp(ns.chartCommon.readTheme());  // while the worker starts
     const { version, specs } = await specsReply;
+    mark('specs');
     document.getElementById('core-version').textContent = version;
 
     const table = ns.state.createTable(specs);
     const parsed = await ns.state.deserialize(table, location.search, checker.read);  // the core reads its numbers
     const values = parsed.values;
+    mark('address read');
     const embedded = values.embed ? values.embed.split(',') : null;  // in the address's order
     const visible = embedded || EXPERIMENTS;
     // A combination from the address that the core would refuse is brought inside its limits
     // before the first run (nothing to ask when an experiment keeps its defaults).
     const fitted = await Promise.all(visible.map((e) => ns.limits.fitValues(checker, table, values, e).catch(() => [])));
+    mark('limits fitted');
     ns.page.showMessages(parsed.messages.concat(...fitted));
     ns.page.applyLayout(embedded);
     // Inside a course platform (SCORM 1.2): status, predictions, time (web/lms.js; no LMS, no-op).
@@ -120,6 +128,7 @@
       submitted[experiment] = ns.submitRuns(client, experiment, own(experiment),
         ns.state.moduleParams(table, values, experiment), values);
     }
+    mark('runs handed over');
     // The worker already computes (one experiment at a time, in RUN_ORDER) while the panels
     // are built. The page yields between panels, so building them is several short tasks.
     const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
