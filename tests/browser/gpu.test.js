@@ -1,5 +1,5 @@
 // Experiment 9 on WebGPU, both paths headless Chromium offers here (../shared/TOOLCHAIN.md):
-// with --enable-unsafe-webgpu a SwiftShader adapter (a software renderer on the CPU), on which
+// with --enable-unsafe-webgpu a SwiftShader adapter (a software GPU on the CPU), on which
 // the experiment measures, names the adapter as software, and finds every GPU result equal to the
 // core's within the float32 tolerance; without the switch no adapter, where one sentence says so
 // and every other experiment still reaches its results. Small sizes: SwiftShader runs on the CPU.
@@ -35,13 +35,13 @@ describe('experiment 9 with a WebGPU adapter (SwiftShader)', () => {
       assert.equal(await h.waitReady(page), 'ready', 'ready before anything is measured');
       assert.equal(await page.getAttribute(SECTION, 'data-result'), 'idle');
       await page.waitForFunction(() => /SwiftShader/.test(document.querySelector('[data-gpu-adapter]').textContent), null, { timeout: 20000 });
-      assert.match(await adapterLine(page), /^This browser offers WebGPU here, on SwiftShader, a software renderer, which runs on the CPU: its times will say nothing about a real GPU\.$/);
+      assert.match(await adapterLine(page), /^This browser offers WebGPU here, on SwiftShader, a software GPU, which runs on the CPU: its times will say nothing about a real GPU\.$/);
 
       await measure(page);
       await result(page, 'current');
       assert.equal(await h.waitReady(page), 'ready');
       const notice = await text(page, 'notice');
-      assert.match(notice, /^Measured on SwiftShader, a software renderer, which runs on this device’s CPU: these times say nothing about a real GPU\./);
+      assert.match(notice, /^Measured on SwiftShader, a software GPU, which runs on this device’s CPU: these times say nothing about a real GPU\./);
       assert.match(notice, /Every GPU result agreed with the core’s on the same inputs at L = 64: the largest difference was [^,]+, within the float32 tolerance/, notice);
       assert.match(await text(page, 'readout'), /5 of 5 results within tolerance/);
       assert.deepEqual(await linePoints(page), [Array(KERNELS).fill(3), Array(KERNELS).fill(3)], 'three lengths for every kernel, in both charts');
@@ -49,7 +49,7 @@ describe('experiment 9 with a WebGPU adapter (SwiftShader)', () => {
       await page.click(SECTION + ' details.data summary');
       await page.waitForFunction((s) => document.querySelectorAll(s + ' [data-role="table"] tbody tr').length > 0, SECTION, { timeout: 5000 });
       const rows = await page.$$eval(SECTION + ' [data-role="table"] tbody tr', (trs) => trs.map((tr) => Array.from(tr.cells, (td) => td.textContent)));
-      const timing = rows.filter((r) => r.length === 7);
+      const timing = rows.filter((r) => r.length === 8);
       assert.equal(timing.length, 3 * KERNELS);
       for (const r of timing) assert.ok(Number(r[2].replace(/,/g, '')) > 0, r.join(' | '));
       for (const r of timing.filter((x) => /one dispatch per step/.test(x[0]))) assert.equal(r[5], r[1], 'one dispatch per step: ' + r.join(' | '));
@@ -94,7 +94,7 @@ describe('experiment 9 without a WebGPU adapter', () => {
       for (const n of await h.chartLengths(page)) assert.ok(n > 0, 'every other chart has data');
       await page.$eval(SECTION, (s) => s.scrollIntoView());
       await page.waitForFunction(() => /cannot run/.test(document.querySelector('[data-gpu-adapter]').textContent), null, { timeout: 20000 });
-      assert.match(await adapterLine(page), /^This browser cannot run this experiment: this browser offers WebGPU but no GPU adapter .*\. WebGPU ships in Chrome and Edge on most desktops and on Android, in Safari 26 and in Firefox on Windows\.$/);
+      assert.match(await adapterLine(page), /^This browser cannot run this experiment: this browser offers WebGPU but no GPU adapter .*\. WebGPU ships in Chrome and Edge on Windows, macOS and ChromeOS, on Android 12 or later and, for some GPUs, on Linux; in Safari 26; and in Firefox on Windows and Apple-silicon Macs \(as of 2026\)\.$/);
       await measure(page);
       await result(page, 'current');
       assert.equal(await h.waitReady(page), 'ready', 'no WebGPU is not an error');

@@ -14,7 +14,7 @@
   const LABEL = {
     rnn_persistent: 'RNN, one workgroup looping over the steps',
     rnn_per_step: 'RNN, one dispatch per step',
-    rnn_batch: (B) => B + ' RNN sequences, one workgroup each',
+    rnn_batch: (B) => (B === 1 ? '1 RNN sequence in the batch kernel' : B + ' RNN sequences, one workgroup each'),
     attention: 'causal attention, one dispatch',
     scan: 'linear recurrence, parallel scan',
   };

@@ -1,7 +1,9 @@
 // The tanh RNN over L steps as ONE persistent workgroup: h_t = tanh(h_{t-1} Wh + drive_t), h_{-1} = 0.
 // Invocation j owns h[j]; all L steps run inside one dispatch, separated by workgroup barriers, so no
-// step pays the API's per-dispatch cost. That is the most a GPU can do for a single sequence: each
-// step needs the whole previous state, so one workgroup of H invocations is all it can keep busy.
+// step pays the API's per-dispatch cost. Each step needs the whole previous state and WebGPU has no
+// barrier across workgroups, so a single sequence stays within one workgroup (each invocation sums
+// its H products in order; splitting those sums over more invocations would shorten a step, not
+// remove the chain of L steps).
 // h lives in workgroup memory, double-buffered (step t reads half t%2 and writes the other half),
 // so one barrier per step is enough. Wh (H x H, Wh[i][j] at i*H + j): for H <= 128, invocation j
 // keeps column j in private memory (registers on a GPU), loaded once, so a step reads only h (a
