@@ -1,4 +1,7 @@
 // The tanh RNN over L steps as ONE persistent workgroup: h_t = tanh(h_{t-1} Wh + drive_t), h_{-1} = 0.
+// The same kernel runs the batch: dispatched on B workgroups, workgroup b is sequence b, whose
+// drive row at step t is row (t + b) mod Lc (GPU.md's cyclic rule), and writes row b of `out`;
+// the sequences need nothing from one another, so they run side by side as far as the GPU allows.
 // Invocation j owns h[j]; all L steps run inside one dispatch, separated by workgroup barriers, so no
 // step pays the API's per-dispatch cost. Each step needs the whole previous state and WebGPU has no
 // barrier across workgroups, so a single sequence stays within one workgroup (each invocation sums
@@ -24,7 +27,7 @@ struct Params { steps: u32, rows: u32 }  // L, Lc
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> wh: array<f32>;      // H*H
 @group(0) @binding(2) var<storage, read> drive: array<f32>;   // Lc*H
-@group(0) @binding(3) var<storage, read_write> out: array<f32>; // H: h_{L-1}
+@group(0) @binding(3) var<storage, read_write> out: array<f32>; // B*H (B = 1: one sequence): row b = h_{L-1} of sequence b
 
 var<workgroup> hs: array<f32, H2>;
 
@@ -36,7 +39,8 @@ fn tanh_safe(x: f32) -> f32 {
 }
 
 @compute @workgroup_size(H)
-fn main(@builtin(local_invocation_index) j: u32) {
+fn main(@builtin(local_invocation_index) j: u32, @builtin(workgroup_id) wg: vec3<u32>) {
+  let b = wg.x;
   var w: array<f32, HC>;  // column j of Wh
   if (WH_REGS) {
     for (var i = 0u; i < H; i++) { w[i] = wh[i * H + j]; }
@@ -44,7 +48,7 @@ fn main(@builtin(local_invocation_index) j: u32) {
   hs[j] = 0.0;
   workgroupBarrier();
   var cur = 0u;   // the half holding h_{t-1}
-  var row = 0u;   // t mod Lc, kept without a division
+  var row = b % p.rows;   // (t + b) mod Lc, kept without a division
   for (var t = 0u; t < p.steps; t++) {
     let base = cur * H;
     var acc = 0.0;
@@ -59,5 +63,5 @@ fn main(@builtin(local_invocation_index) j: u32) {
     if (row == p.rows) { row = 0u; }
     workgroupBarrier();  // h_t complete before anyone reads it; h_{t-1}'s half is free again
   }
-  out[j] = hs[cur * H + j];
+  out[b * H + j] = hs[cur * H + j];
 }

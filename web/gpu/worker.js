@@ -157,6 +157,9 @@ function buffer(g, bytes, usage, data) {
 const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
 const uniform = (g, words) => buffer(g, 4 * words.length, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, new Uint32Array(words));
 
+// A kernel whose WGSL is another's: the batch is the one-sequence kernel on B workgroups.
+const SOURCE = { rnn_batch: 'rnn_persistent' };
+
 async function pipelines(g, P) {
   const l = g.device.limits;
   const regs = P.H <= 128;  // Wh's columns in private memory (see rnn_persistent.wgsl)
@@ -171,7 +174,7 @@ async function pipelines(g, P) {
   const out = { attentionShape: at, scanShape: sc, whInRegisters: regs };
   for (const name of Object.keys(constants)) {
     // Sizes of private arrays must be constants: written into the kernels' `const` lines.
-    const code = WGSL[name].replace(/^const K: u32 = \d+u;/m, 'const K: u32 = ' + P.K + 'u;')
+    const code = WGSL[SOURCE[name] || name].replace(/^const K: u32 = \d+u;/m, 'const K: u32 = ' + P.K + 'u;')
       .replace(/^const TK: u32 = \d+u;/m, 'const TK: u32 = ' + at.TK + 'u;').replace(/^const HC: u32 = \d+u;/m, 'const HC: u32 = ' + (regs ? P.H : 1) + 'u;');
     const module = g.device.createShaderModule({ code: code, label: name });
     try {
