@@ -60,6 +60,9 @@ describe('lesson page', () => {
         assert.match(await page.textContent('#summary-gpu-rnn'), /^not run yet: experiment 9 runs when you press its Measure button\.$/);
         // Tables are built when their <details> opens.
         for (const summary of await page.locator('details.data > summary').all()) await summary.click();
+        // (A table is filled on its <details>' toggle event, which fires after the click returns.)
+        await page.waitForFunction(() => Array.from(document.querySelectorAll('section:not(#experiment-train):not(#experiment-gpu) [data-role="table"]'))
+          .every((t) => t.querySelector('tbody tr')), null, { timeout: 5000, polling: 50 });
         const rows = await page.$$eval('section:not(#experiment-train):not(#experiment-gpu) [data-role="table"]', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
         assert.equal(rows.length, 13, 'one table per experiment, two for experiments 4 and 8, three for 5 and 6 (7 and 9: none before they run)');
         assert.ok(rows.every((n) => n > 0), 'data tables are filled: ' + rows);

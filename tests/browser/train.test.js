@@ -66,6 +66,8 @@ describe('experiment 7: training on request', () => {
 
       // The data table shown against the module's run of the same sweep.
       await page.click(section + ' details.data > summary');
+      // (The tables are filled on the <details>' toggle event, which fires after the click returns.)
+      await page.waitForFunction((s) => document.querySelector(s + ' table[data-role="table"] tbody tr'), section, { timeout: 5000, polling: 50 });
       const rows = await page.$$eval(section + ' table[data-role="table"]', (tables) =>
         Array.from(tables[0].querySelectorAll('tbody tr'), (tr) => Array.from(tr.children, (td) => td.textContent)));
       const runs = (await expected).runs;
