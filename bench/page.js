@@ -11,7 +11,9 @@
 // Figures, not a test: nothing here fails on a slow machine. Needs ./build-wasm.sh and
 // build/rnn-lesson first.
 //
-//   node bench/page.js [--loads 5] [--runs 5]
+//   node bench/page.js [--loads 5] [--runs 5] [--against DIR]
+// --against DIR: also load another build of the page (e.g. an earlier commit's dist/, copied
+// aside), its loads interleaved with this one's, so before and after see the same machine.
 'use strict';
 
 const fs = require('node:fs');
@@ -28,6 +30,7 @@ const option = (name, fallback) => {
 };
 const LOADS = option('loads', 5);
 const RUNS = option('runs', 5);
+const AGAINST = args.indexOf('--against') >= 0 ? path.resolve(args[args.indexOf('--against') + 1]) : null;
 // The timing protocol shared by the three step measurements: lengths long enough that the
 // fixed cost of a pass is small next to the per-step cost, and 20 ms intervals (the page's 2 ms
 // suit its first draw; at 0.1 ms clock ticks they leave run-to-run spreads of +-20% here).
@@ -152,43 +155,52 @@ function numpyStep() {
   }
 }
 
+function report(name, loads, slowed) {
+  const first = loads[0];
+  console.log(`${name}`);
+  console.log(`  navigation -> all charts drawn (lessonState=${first.state}): median ${median(loads.map((l) => l.ready)).toFixed(0)} ms` +
+    ` (each: ${loads.map((l) => l.ready.toFixed(0)).join(', ')} ms)`);
+  const spread = (xs) => `${median(xs).toFixed(0)} [${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}]`;
+  for (const [label, set] of [['unthrottled', loads], ['main thread slowed 4x (CDP)', slowed]]) {
+    console.log(`  ${label}: first chart with data ${spread(set.map((l) => l.firstChart))} ms, every chart ${spread(set.map((l) => l.allCharts))} ms` +
+      ` (median [range]); long tasks per load ${spread(set.map((l) => l.longTasks))}, longest ${spread(set.map((l) => l.longest))} ms`);
+  }
+  const marks = Object.keys(first.marks);
+  console.log('  start-up, median ms after navigation (User Timing marks of main.js and experiment.js): ' +
+    [['DOM parsed', (l) => l.domInteractive], ['DOMContentLoaded', (l) => l.domContentLoaded]]
+      .concat(marks.map((m) => [m, (l) => l.marks[m]]))
+      .map(([label, get]) => label + ' ' + median(loads.map(get).filter(Number.isFinite)).toFixed(0)).join(', '));
+  const charts = Object.keys(first.charts);
+  console.log('  first data per chart (median ms after navigation): ' +
+    charts.map((id) => `${id.replace('chart-', '')} ${median(loads.map((l) => l.charts[id] || NaN)).toFixed(0)}`).join(', '));
+  console.log(`  bytes loaded: ${kb(first.raw)} raw, ${kb(first.gz)} gzipped (-9), ${first.files.length} responses`);
+  for (const [file, size] of first.files.sort((a, b) => b[1] - a[1])) console.log(`      ${String(size).padStart(8)}  ${file}`);
+  console.log(`  longest main-thread task (Long Tasks API, >50 ms only): median ${median(loads.map((l) => l.longest)).toFixed(0)} ms,` +
+    ` worst ${Math.max(...loads.map((l) => l.longest)).toFixed(0)} ms; long tasks per load: ${loads.map((l) => l.longTasks).join(', ')}`);
+}
+
 (async () => {
   harness.requireDist();
   const server = await harness.serveWithBlankPage();
   const { browser } = await harness.launch();
   try {
-    // Unthrottled and 4x-throttled loads interleaved, so both see the same machine.
-    const loads = [];
-    const slowed = [];
+    // Unthrottled and 4x-throttled loads interleaved (and the other build's), so all see the same machine.
+    const other = AGAINST ? await harness.serve(AGAINST) : null;
+    const builds = [{ name: 'dist/', url: server.url, loads: [], slowed: [] }];
+    if (other) builds.push({ name: AGAINST, url: other.url, loads: [], slowed: [] });
     for (let i = 0; i < LOADS; ++i) {
-      loads.push(await coldLoad(browser, server.url, 1));
-      slowed.push(await coldLoad(browser, server.url, 4));
+      for (const b of builds) {
+        b.loads.push(await coldLoad(browser, b.url, 1));
+        b.slowed.push(await coldLoad(browser, b.url, 4));
+      }
     }
+    if (other) await other.close();
     const wasm = await wasmStepInPage(browser, server.url);
     const native = nativeStep();
     const numpy = numpyStep();
 
-    const first = loads[0];
-    console.log(`Page figures: Chromium headless, dist/ on 127.0.0.1, ${LOADS} cold loads, ${new Date().toISOString()}`);
-    console.log(`  navigation -> all charts drawn (lessonState=${first.state}): median ${median(loads.map((l) => l.ready)).toFixed(0)} ms` +
-      ` (each: ${loads.map((l) => l.ready.toFixed(0)).join(', ')} ms)`);
-    const spread = (xs) => `${median(xs).toFixed(0)} [${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}]`;
-    for (const [name, set] of [['unthrottled', loads], ['main thread slowed 4x (CDP)', slowed]]) {
-      console.log(`  ${name}: first chart with data ${spread(set.map((l) => l.firstChart))} ms, every chart ${spread(set.map((l) => l.allCharts))} ms` +
-        ` (median [range]); long tasks per load ${spread(set.map((l) => l.longTasks))}, longest ${spread(set.map((l) => l.longest))} ms`);
-    }
-    const marks = Object.keys(first.marks);
-    console.log('  start-up, median ms after navigation (User Timing marks of main.js and experiment.js): ' +
-      [['DOM parsed', (l) => l.domInteractive], ['DOMContentLoaded', (l) => l.domContentLoaded]]
-        .concat(marks.map((m) => [m, (l) => l.marks[m]]))
-        .map(([name, get]) => name + ' ' + median(loads.map(get).filter(Number.isFinite)).toFixed(0)).join(', '));
-    const charts = Object.keys(first.charts);
-    console.log('  first data per chart (median ms after navigation): ' +
-      charts.map((id) => `${id.replace('chart-', '')} ${median(loads.map((l) => l.charts[id] || NaN)).toFixed(0)}`).join(', '));
-    console.log(`  bytes loaded: ${kb(first.raw)} raw, ${kb(first.gz)} gzipped (-9), ${first.files.length} responses`);
-    for (const [file, size] of first.files.sort((a, b) => b[1] - a[1])) console.log(`      ${String(size).padStart(8)}  ${file}`);
-    console.log(`  longest main-thread task (Long Tasks API, >50 ms only): median ${median(loads.map((l) => l.longest)).toFixed(0)} ms,` +
-      ` worst ${Math.max(...loads.map((l) => l.longest)).toFixed(0)} ms; long tasks per load: ${loads.map((l) => l.longTasks).join(', ')}`);
+    console.log(`Page figures: Chromium headless, on 127.0.0.1, ${LOADS} cold loads each, ${new Date().toISOString()}, load average ${require('os').loadavg()[0].toFixed(2)}`);
+    for (const b of builds) report(b.name, b.loads, b.slowed);
     const w = median(wasm), n = median(native);
     console.log(`  ns per RNN step, H=32 D=8, timing protocol (lengths ${TIMING.lengths.join(',')}, ${TIMING.trials} trials of >= ${TIMING.min_interval_ms} ms), medians of ${RUNS}:`);
     console.log(`      wasm in a page worker: ${w.toFixed(1)} ns   (runs: ${wasm.map((x) => x.toFixed(0)).join(', ')})`);

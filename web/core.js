@@ -60,12 +60,25 @@
     return ownUrls.get(source);
   }
 
+  // Workers started before the module is compiled, each waiting to be handed out once by
+  // startWorker: a worker takes ~100 ms or more to start (a thread, a JS engine, its script), and
+  // the main thread must be free for part of that, which it rarely is once main.js runs.
+  const started = [];  // {url, name, worker}
+  function startEarly(source, names) {
+    const url = workerUrl(source);
+    try {
+      for (const name of names) started.push({ url: url, name: name, worker: new Worker(policy ? policy.createScriptURL(url) : url, { name: name }) });
+    } catch (e) { /* refused here: startWorker tries again, and reports it */ }
+  }
+
   // Starts a worker from `url` (from workerUrl) and gives it the core before anything else is
   // posted to it (a worker handles its messages in order, so requests may follow at once).
   // `name` ('compute', 'checker', 'pool') is what DevTools and tests see as the worker's name.
   // A worker that needs no core (the GPU worker) is given null.
   function startWorker(url, core, name) {
-    const worker = new Worker(policy ? policy.createScriptURL(url) : url, { name: name || 'rnn-lesson' });
+    const early = started.findIndex((w) => w.url === url && w.name === name);
+    const worker = early >= 0 ? started.splice(early, 1)[0].worker
+      : new Worker(policy ? policy.createScriptURL(url) : url, { name: name || 'rnn-lesson' });
     if (!core) return worker;
     try {
       if (!core.module) throw new Error('not compiled here');
@@ -145,6 +158,10 @@
   }
 
   ns.core = { coreModule: coreModule, workerUrl: workerUrl, startWorker: startWorker, watch: watch, DEADLINES: DEADLINES };
-  // Begin compiling while the other scripts load.
+  // Begin compiling while the other scripts load, and start the two workers every page
+  // starts (client.js's 'compute' and checker.js's 'checker'), where worker-source.js came first.
   coreModule().catch(() => {});
+  if (typeof self.RNN_LESSON_WORKER_SOURCE === 'string' && typeof Worker === 'function') {
+    startEarly(self.RNN_LESSON_WORKER_SOURCE, ['compute', 'checker']);
+  }
 })();

@@ -43,7 +43,7 @@
     // and a panel built without them is only its controls.
     const drawn = [];  // the Chart.js charts, one per canvas
     let theme = options.theme;
-    const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
+    const yieldToPage = () => ns.tasks.next('user-visible');
     async function ensureCharts() {
       while (drawn.length < canvases.length) {
         await yieldToPage();

@@ -48,7 +48,9 @@
     // Answers "which values do the other settings allow?" in ms, even while a run computes.
     const checker = ns.limits.createChecker(self.RNN_LESSON_WORKER_SOURCE, core);
     const specsReply = client.specs();
-    ns.chartCommon.warmUp(ns.chartCommon.readTheme());  // while the worker starts
+    // Chart.js's first chart costs 30-70 ms: paid while the worker computes, after the tasks
+    // that finish starting the workers (which need this thread for a moment).
+    ns.tasks.next('background').then(() => ns.chartCommon.warmUp(ns.chartCommon.readTheme()));
     const { version, specs } = await specsReply;
     mark('specs');
     document.getElementById('core-version').textContent = version;
@@ -130,10 +132,10 @@
     }
     mark('runs handed over');
     // The worker already computes (one experiment at a time, in RUN_ORDER) while the panels
-    // are built. The page yields between panels, so building them is several short tasks.
-    const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
+    // are built. The page yields between panels, so building them is several short tasks,
+    // each after any chart that is ready to be drawn (web/tasks.js).
     for (const experiment of RUN_ORDER.filter((e) => visible.indexOf(e) >= 0)) {
-      if (Object.keys(panels).length) await yieldToPage();
+      if (Object.keys(panels).length) await ns.tasks.next('background');
       const section = document.getElementById('experiment-' + experiment);
       const rows = table.filter((row) => row.experiment === experiment);
       const redrawOnly = new Set(rows.filter((row) => row.redraw).map((row) => row.key));

@@ -1,0 +1,20 @@
+// The page's main thread, shared fairly: long work is cut into tasks, and between them the
+// page yields at a priority. The first charts a learner waits for are drawn at
+// 'user-visible' priority; building the panels further down waits at 'background', so a
+// result that has arrived is drawn before the next panel is built (with one queue for both,
+// experiment 2's first chart waited behind five panel builds of 15-85 ms each).
+// scheduler.postTask where the browser has it (Chromium 94, Firefox 142); elsewhere every
+// priority is a plain task (setTimeout), as before.
+(function () {
+  'use strict';
+  const ns = (window.RnnLesson = window.RnnLesson || {});
+  const scheduler = self.scheduler && typeof self.scheduler.postTask === 'function' ? self.scheduler : null;
+
+  // -> Promise resolved in a new task of `priority` ('user-visible' or 'background').
+  function next(priority) {
+    if (scheduler) return scheduler.postTask(() => {}, { priority: priority || 'user-visible' });
+    return new Promise((resolve) => setTimeout(resolve, 0));
+  }
+
+  ns.tasks = { next: next };
+})();
