@@ -177,6 +177,8 @@
     function statusAfter(run, waitedMs) {
       const name = (section.querySelector('.exp-num') || { textContent: 'Experiment' }).textContent;
       const covered = ns.predict && ns.predict.isCovered(experiment);
+      // A run that could measure nothing here (experiment 9 without WebGPU) says only that.
+      if (words.measuredNothing && words.measuredNothing(shownFacts)) return name + ': ' + words.headline(shownFacts) + '.';
       return name + ': ' + (!covered ? words.headline(shownFacts) + '. ' : '') + 'Computed on this device in ' +
         (run.ms / 1000).toFixed(2) + ' s (' + (waitedMs / 1000).toFixed(2) + ' s including the wait).';
     }

@@ -290,6 +290,7 @@
     requests: (params) => [{ as: 'main', params: params }],
     run: run, cancel: cancel,
     facts: facts, table: table, readout: readout, notice: notice, claims: claims, describe: describe, headline: headline,
+    measuredNothing: (f) => !f.available,
     summary: (f) => (f.available ? [
       'On ' + f.adapterName + (f.software ? ' (CPU-bound: says nothing about a real GPU)' : '') + ': ' + fmt(f.at.rnn_persistent) + ' ms at L = ' + f.Lmax +
         (f.oneLength ? '' : ', ' + times(f.growth.rnn_persistent) + ' the time of L = ' + f.Lmin) + ' (' + fmt(f.perStepUs) + ' µs per step, one after another).',
