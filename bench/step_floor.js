@@ -5,6 +5,11 @@
 //     change), each in its own page and long-lived worker;
 //   - the native 128-bit kernel without FMA (bench_rnn_step, variant 1 "portable": what wasm
 //     SIMD128 can express) and native AVX2+FMA (variant 0 "best"), H=32, D=8, L=1000.
+// GCC's 128-bit kernel is SSE2 code (two-operand forms, a broadcast is a load and a shuffle);
+// V8 emits AVX encodings for the same SIMD128 operations (three-operand forms, vbroadcastss)
+// when the CPU has AVX, so the floor under wasm SIMD128 is the same kernel built with
+// `CXX=clang++ cmake -S . -B build-vex -DRNN_LESSON_BENCH=ON -DCMAKE_CXX_FLAGS=-mavx` (AVX
+// encoding, no FMA): pass it as e.g. --native vex=build-vex/bench/bench_rnn_step,gcc=build/...
 // Each round runs every measurement once, in turn, and prints the load average beside it, so
 // drift on this shared machine falls on all of them alike; the summary gives medians, ranges
 // and the per-round ratios. Figures, not a test. Needs ./build-wasm.sh and a native build
