@@ -7,7 +7,9 @@
 //   BM_RnnStep/<H>/0  Best      what the lesson's timing experiment uses on this machine
 //   BM_RnnStep/<H>/1  Portable  128-bit generic vectors (SSE2 here, SIMD128 in wasm)
 //   BM_RnnStep/<H>/2  Eigen     the earlier Eigen kernel (the "before" figure)
-// The label says which kernel "Best" resolved to.
+// The label says which kernel "Best" resolved to. Built with clang++ and
+// -DCMAKE_CXX_FLAGS=-mavx, "Portable" is the 128-bit kernel in AVX encoding without FMA, the
+// native floor under wasm SIMD128 (bench/step_floor.js runs it beside the wasm step).
 //
 // Counter "ns_per_step": wall time of one run() divided by its length, including the input
 // projection (one small GEMM, about D / (H + D) of the multiply-adds).

@@ -183,8 +183,7 @@ using Float8 = simd::F8;
 template <class V>
 RNN_INLINE V tanh_approx(V x) {
   const V limit = splat<V>(7.0f);
-  x = x < limit ? x : limit;
-  x = x > -limit ? x : -limit;
+  x = simd::vmax(simd::vmin(x, limit), -limit);  // x < limit ? x : limit, then x > -limit ? x : -limit
   const V s = x * x;
   V p = splat<V>(3.930141701857792e-06f);
   p = p * s + 2.2770222276449203e-03f;
@@ -202,11 +201,13 @@ RNN_INLINE V tanh_approx(V x) {
 //   W     (Hp, Hp)  Wh^T, so z = W h
 //   Wx    (Hp, D)   Wx^T
 //   x     (D, >= length), column t at x + t * x_stride
-//   proj  (Hp, >= length) scratch for the input projection
+//   proj  (Hp, >= length) scratch for the input projection (wide loop only; else unused)
 //   h, h_next: Hp floats each.
-// Both phases go through rows in blocks of `Block` vectors (then single vectors); each block
-// runs over all columns j, the recurrence's products split into `Sets` independent
+// The narrow loop goes through rows in blocks of `Block` vectors (then single vectors); each
+// block runs over all columns j, the recurrence's products split into `Sets` independent
 // accumulator sets (even/odd j) so the add chains are short enough to keep the FP units busy.
+// Every z starts from its input projection Wx^T x_t, summed over d from 0 in the same order
+// in both loops, then adds Wh^T h column by column: the same float operations in either.
 constexpr int kPanelAbove = 64;  // Hp above this: the wide loop of forward()
 
 struct Pass {
@@ -227,22 +228,21 @@ RNN_INLINE float forward(const Pass& p) {
   const int Hp = p.Hp, D = p.D;
   const float* W = p.W;
 
-  // Parallel part: the input projection of every step, proj(:, t) = Wx^T x_t.
-  for (int t = 0; t < p.length; ++t) {
-    const float* x_t = p.x + t * p.x_stride;
-    float* p_t = p.proj + static_cast<std::ptrdiff_t>(t) * Hp;
-    for (int r = 0; r < Hp; r += N) {
-      V a = V{};
-      for (int d = 0; d < D; ++d) a += load<V>(p.Wx + static_cast<std::ptrdiff_t>(d) * Hp + r) * splat<V>(x_t[d]);
-      store<V>(p_t + r, a);
-    }
-  }
-
-  // Sequential part: each step needs the last.
   float* h = p.h;
   float* h_next = p.h_next;
   for (int i = 0; i < Hp; ++i) h[i] = 0.0f;
   if (Hp > kPanelAbove) {
+    // Parallel part first: the input projection of every step, proj(:, t) = Wx^T x_t.
+    for (int t = 0; t < p.length; ++t) {
+      const float* x_t = p.x + t * p.x_stride;
+      float* p_t = p.proj + static_cast<std::ptrdiff_t>(t) * Hp;
+      for (int r = 0; r < Hp; r += N) {
+        V a = V{};
+        for (int d = 0; d < D; ++d) a += load<V>(p.Wx + static_cast<std::ptrdiff_t>(d) * Hp + r) * splat<V>(x_t[d]);
+        store<V>(p_t + r, a);
+      }
+    }
+    // Sequential part: each step needs the last.
     // Wide (H > 64): stream W column by column (4 at a time, contiguous memory), accumulating
     // into h_next, which stays in L1; then tanh in place. Measured at H = 512: 23.6 -> 13.3
     // us/step (AVX2), 27.4 -> 20.1 (128-bit); at H = 128: 938 -> 643 ns, 1574 -> 1301.
@@ -268,14 +268,23 @@ RNN_INLINE float forward(const Pass& p) {
       std::swap(h, h_next);
     }
   } else {
+    // Each step's input projection is computed in that step, into the block's registers: it
+    // does not depend on h, so the CPU overlaps it with the previous step's chain, and no proj
+    // is stored and read back. Issue 15, H = 32, against a projection pass first: the loop
+    // alone in a Chromium worker 155 -> 133 ns/step (per-round ratio 0.86), natively with
+    // 128-bit AVX encoding 116 -> 107; the whole kernel with simd.h's wasm vmin/vmax, one run of
+    // bench/step_floor.js (9 rounds, load 2.5-3.1): wasm in a Chromium worker 216 -> 175 ns/step
+    // (ratio 0.72), native 128-bit 222 -> 160 (0.76), AVX2+FMA 98 -> 75 (0.78).
     for (int t = 0; t < p.length; ++t) {
-      const float* p_t = p.proj + static_cast<std::ptrdiff_t>(t) * Hp;
+      const float* x_t = p.x + t * p.x_stride;
       int r = 0;
       for (; r + Block * N <= Hp; r += Block * N) {
         V a[Block], b[Block];
-        for (int k = 0; k < Block; ++k) {
-          a[k] = load<V>(p_t + r + k * N);
-          b[k] = V{};
+        for (int k = 0; k < Block; ++k) a[k] = b[k] = V{};
+        for (int d = 0; d < D; ++d) {
+          const float* wx = p.Wx + static_cast<std::ptrdiff_t>(d) * Hp + r;
+          const V xd = splat<V>(x_t[d]);
+          for (int k = 0; k < Block; ++k) a[k] += load<V>(wx + k * N) * xd;
         }
         for (int j = 0; j < Hp; j += Sets) {
           const float* w = W + static_cast<std::ptrdiff_t>(j) * Hp + r;
@@ -289,7 +298,8 @@ RNN_INLINE float forward(const Pass& p) {
         for (int k = 0; k < Block; ++k) store<V>(h_next + r + k * N, tanh_approx<V>(Sets == 2 ? a[k] + b[k] : a[k]));
       }
       for (; r < Hp; r += N) {
-        V a = load<V>(p_t + r);
+        V a = V{};
+        for (int d = 0; d < D; ++d) a += load<V>(p.Wx + static_cast<std::ptrdiff_t>(d) * Hp + r) * splat<V>(x_t[d]);
         for (int j = 0; j < Hp; ++j) a += load<V>(W + static_cast<std::ptrdiff_t>(j) * Hp + r) * splat<V>(h[j]);
         store<V>(h_next + r, tanh_approx<V>(a));
       }
@@ -322,7 +332,7 @@ struct VectorKernel : Kernel {
   const char* kernel_name;
   Eigen::MatrixXf W;         // (Hp, Hp) = Wh^T, zero-padded
   Eigen::MatrixXf Wx;        // (Hp, D) = Wx^T, zero-padded
-  Eigen::MatrixXf proj;      // (Hp, L) scratch
+  Eigen::MatrixXf proj;      // (Hp, L) scratch for the wide loop (H > 64)
   Eigen::VectorXf h_buffer;  // 2 Hp
   int last_offset = 0;       // where in h_buffer the last run's final h is (0 or Hp)
 
@@ -346,7 +356,7 @@ struct VectorKernel : Kernel {
   }
 
   float run(const Eigen::MatrixXf& inputs, int length) override {
-    if (proj.cols() < length) proj.resize(Hp, length);
+    if (Hp > kPanelAbove && proj.cols() < length) proj.resize(Hp, length);  // the wide loop's only
     const Pass pass{W.data(), Wx.data(), inputs.data(), inputs.outerStride(), D, Hp, length,
                     proj.data(), h_buffer.data(), h_buffer.data() + Hp};
     // forward() swaps h and h_next once per step (both loops), so after an odd number of

@@ -75,6 +75,17 @@ template <class V>
 RNN_SIMD_INLINE V vmin(V a, V b) { return a < b ? a : b; }
 template <class V>
 RNN_SIMD_INLINE V vmax(V a, V b) { return a > b ? a : b; }
+#if defined(__wasm_simd128__)
+// The same selects spelled as SIMD128's pseudo-min/max (pmin(x, y) = y < x ? y : x, pmax(x, y)
+// = x < y ? y : x: one minps/maxps in V8). Clang 14 finds pmin in `a < b ? a : b` but turns
+// `a > b ? a : b` into a compare and a bitselect (four instructions in V8). Measured on the
+// forward pass's loop (rnn.cpp, H = 32) alone in a Chromium worker, interleaved rounds: tanh's
+// clamp through these, per-round ratio 0.96-0.97 (155 -> 150 ns/step).
+template <>
+RNN_SIMD_INLINE F4 vmin<F4>(F4 a, F4 b) { return __builtin_wasm_pmin_f32x4(b, a); }  // a < b ? a : b
+template <>
+RNN_SIMD_INLINE F4 vmax<F4>(F4 a, F4 b) { return __builtin_wasm_pmax_f32x4(b, a); }  // b < a ? a : b
+#endif
 
 template <class V>
 RNN_SIMD_INLINE typename Traits<V>::Bits bits_of(V x) {

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// Issue 15's floor under the wasm step, in one run, interleaved round by round:
+//   - the wasm step in a Chromium page worker (the timing experiment at H=32, D=8, the same
+//     protocol as bench/page.js), for one or more builds of dist/ (e.g. before and after a
+//     change), each in its own page and long-lived worker;
+//   - the native 128-bit kernel without FMA (bench_rnn_step, variant 1 "portable": what wasm
+//     SIMD128 can express) and native AVX2+FMA (variant 0 "best"), H=32, D=8, L=1000.
+// GCC's 128-bit kernel is SSE2 code (two-operand forms, a broadcast is a load and a shuffle);
+// V8 emits AVX encodings for the same SIMD128 operations (three-operand forms, vbroadcastss)
+// when the CPU has AVX, so the floor under wasm SIMD128 is the same kernel built with
+// `CXX=clang++ cmake -S . -B build-vex -DRNN_LESSON_BENCH=ON -DCMAKE_CXX_FLAGS=-mavx` (AVX
+// encoding, no FMA): pass it as e.g. --native vex=build-vex/bench/bench_rnn_step,gcc=build/...
+// Each round runs every measurement once, in turn, and prints the load average beside it, so
+// drift on this shared machine falls on all of them alike; the summary gives medians, ranges
+// and the per-round ratios. Figures, not a test. Needs ./build-wasm.sh and a native build
+// with -DRNN_LESSON_BENCH=ON.
+//
+//   node bench/step_floor.js [--rounds 7] [--dist after=dist,before=/tmp/old/dist]
+//                            [--native after=build/bench/bench_rnn_step,before=/tmp/old/bench_rnn_step]
+'use strict';
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const harness = require('../tests/browser/harness.js');
+
+const ROOT = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf('--' + name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const ROUNDS = Number(option('rounds', 7));
+// label=path,label=path (a bare path is its own label).
+const labelled = (list) => list.split(',').map((s) => {
+  const [label, file] = s.includes('=') ? s.split('=') : [s, s];
+  return { label, file: path.resolve(ROOT, file) };
+});
+const DISTS = labelled(option('dist', 'dist=dist'));
+const NATIVES = labelled(option('native', 'native=build/bench/bench_rnn_step'));
+// bench/page.js's protocol: fitted ns/step over these lengths, 20 ms intervals.
+const TIMING = { hidden_size: 32, input_size: 8, lengths: [200, 500, 1000, 2000], trials: 5, min_interval_ms: 20 };
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const spread = (xs, digits = 1) => `${median(xs).toFixed(digits)} [${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)}]`;
+
+// A page on `dir` (same origin as its scripts, the strict CSP) with one worker started; the
+// worker lives for the whole run (warm JIT), and each call of the returned function runs the
+// timing experiment once in it.
+async function wasmWorker(browser, dir) {
+  const server = await harness.serve(dir, (req, res) => {
+    if (req.url !== '/__bench.html') return false;
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>bench</title><body></body>');
+    return true;
+  });
+  const { context, page } = await harness.openCorePage(browser, server.url);
+  await page.evaluate(async () => {
+    const url = window.RnnLesson.core.workerUrl(self.RNN_LESSON_WORKER_SOURCE);
+    window.__worker = window.RnnLesson.core.startWorker(url, await window.RnnLesson.core.coreModule());
+    window.__id = 0;
+  });
+  const run = () => page.evaluate((timing) => new Promise((resolve, reject) => {
+    const id = ++window.__id;
+    window.__worker.onmessage = (e) => {
+      if (e.data.id !== id || e.data.progress !== undefined || e.data.started) return;  // not the reply yet
+      if (e.data.ok) resolve(e.data.result.ns_per_step); else reject(new Error(e.data.error));
+    };
+    window.__worker.postMessage({ id, op: 'run', experiment: 'timing', params: timing });
+  }), TIMING);
+  await run();  // warm-up, not counted
+  return { run, close: async () => { await context.close(); await server.close(); } };
+}
+
+// ns/step of both native kernels at H=32 from one bench_rnn_step call.
+function nativeStep(binary) {
+  const out = execFileSync(binary, ['--benchmark_filter=BM_RnnStep/H:32/variant:[01]$', '--benchmark_format=json',
+    '--benchmark_min_time=0.3', '--benchmark_repetitions=1'], { encoding: 'utf8' });
+  const found = {};
+  for (const b of JSON.parse(out).benchmarks) found[b.name.endsWith('variant:0') ? 'best' : 'portable'] = b.ns_per_step * 1e9;
+  return found;
+}
+
+(async () => {
+  for (const n of NATIVES) if (!fs.existsSync(n.file)) throw new Error(n.file + ' is missing: build with -DRNN_LESSON_BENCH=ON');
+  const { browser } = await harness.launch();
+  const workers = [];
+  try {
+    for (const d of DISTS) workers.push(await wasmWorker(browser, d.file));
+    const rows = [];
+    console.log(`Step floor, H=32 D=8: ${ROUNDS} rounds, ${new Date().toISOString()}, ${os.cpus()[0].model}`);
+    for (let r = 0; r < ROUNDS; ++r) {
+      const row = { load: os.loadavg()[0] };
+      // Each round in turn starts with a different measurement, so none always runs first.
+      const jobs = DISTS.map((d, i) => async () => { row['wasm ' + d.label] = await workers[i].run(); })
+        .concat(NATIVES.map((n) => async () => {
+          const ns = nativeStep(n.file);
+          row[n.label + ' 128-bit'] = ns.portable;
+          row[n.label + ' avx2-fma'] = ns.best;
+        }));
+      for (let i = 0; i < jobs.length; ++i) await jobs[(i + r) % jobs.length]();
+      rows.push(row);
+      console.log(`  round ${r + 1} (load ${row.load.toFixed(2)}): ` +
+        Object.keys(row).filter((k) => k !== 'load').map((k) => `${k} ${row[k].toFixed(1)}`).join(', ') + ' ns/step');
+    }
+    const col = (k) => rows.map((row) => row[k]);
+    const ratio = (a, b) => spread(rows.map((row) => row[a] / row[b]), 3);
+    console.log(`summary, ns/step median [range]; load average (1 min) ${spread(col('load'), 2)}:`);
+    const base = NATIVES[0].label;
+    for (const d of DISTS) {
+      console.log(`  wasm ${d.label} (${path.relative(ROOT, d.file) || '.'}) in a Chromium worker: ${spread(col('wasm ' + d.label))};` +
+        ` per round / native ${base} 128-bit ${ratio('wasm ' + d.label, base + ' 128-bit')}, / ${base} avx2-fma ${ratio('wasm ' + d.label, base + ' avx2-fma')}`);
+    }
+    for (const n of NATIVES) {
+      console.log(`  native ${n.label} 128-bit (portable, no FMA): ${spread(col(n.label + ' 128-bit'))}; avx2-fma (best): ${spread(col(n.label + ' avx2-fma'))}`);
+    }
+    for (let i = 1; i < DISTS.length; ++i) console.log(`  per round wasm ${DISTS[0].label} / ${DISTS[i].label}: ${ratio('wasm ' + DISTS[0].label, 'wasm ' + DISTS[i].label)}`);
+    for (let i = 1; i < NATIVES.length; ++i) {
+      for (const k of ['128-bit', 'avx2-fma']) console.log(`  per round native ${k} ${NATIVES[0].label} / ${NATIVES[i].label}: ${ratio(NATIVES[0].label + ' ' + k, NATIVES[i].label + ' ' + k)}`);
+    }
+  } finally {
+    for (const w of workers) await w.close();
+    await browser.close();
+  }
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
