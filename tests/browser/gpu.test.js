@@ -101,7 +101,7 @@ describe('experiment 9 without a WebGPU adapter', () => {
       assert.match(await text(page, 'notice'), /^Nothing was measured here: this browser offers WebGPU but no GPU adapter/);
       assert.match(await page.textContent('#summary-gpu-rnn'), /^Not measured: /);
       // No compute time for a run that measured nothing.
-      assert.equal(await text(page, 'status'), 'Experiment 9: no WebGPU adapter here, nothing measured.');
+      assert.equal(await text(page, 'status'), 'Experiment 9: nothing measured, because this browser offers WebGPU but no GPU adapter (WebGPU may be switched off, or this GPU not supported).');
       assert.deepEqual(watched.errors, []);
     } finally {
       await context.close();

@@ -204,7 +204,7 @@
   }
 
   function headline(f) {
-    if (!f.available) return 'no WebGPU adapter here, nothing measured';
+    if (!f.available) return 'nothing measured, because ' + f.reason;  // the same reason as the adapter line and notice
     return 'at L = ' + f.Lmax + ' on ' + f.adapterName + ', the RNN took ' + fmt(f.at.rnn_persistent) + ' ms and attention ' + fmt(f.at.attention) + ' ms';
   }
 
