@@ -23,16 +23,6 @@ describe('the lesson text beside the numbers', () => {
   }
 
   const visible = (page, selector) => page.locator(selector).first().isVisible();
-  // Text as a reader sees it, scrolled to first: the lesson lays out a section only when it
-  // comes near the screen (content-visibility), and innerText of one not laid out is ''.
-  // (Scrolled the way a reader would, then two frames for the browser to lay the section out.)
-  const seen = async (locator) => {
-    await locator.evaluate((el) => new Promise((resolve) => {
-      el.scrollIntoView({ block: 'nearest' });
-      requestAnimationFrame(() => requestAnimationFrame(resolve));
-    }));
-    return locator.innerText();
-  };
   const statusDone = (id) => (page) => page.waitForFunction((sel) => /Computed/.test(document.querySelector(sel).textContent),
     '#experiment-' + id + ' [data-role="status"]', { timeout: 30000, polling: 50 });
 
@@ -50,18 +40,18 @@ describe('the lesson text beside the numbers', () => {
       // Nothing of a covered result leaks through the status line or the summary table.
       assert.match(await page.textContent('#experiment-gradient [data-role="status"]'), /^Experiment 2: Computed on this device/);
       assert.match(await page.textContent('#summary-gradient-rnn'), /Hidden until you make your guess in experiment 2/);
-      assert.equal(await seen(page.locator('#experiment-gradient .predict-result')), 'The result is ready. Make your guess to see it.');
+      assert.equal(await page.locator('#experiment-gradient .predict-result').innerText(), 'The result is ready. Make your guess to see it.');
 
       // Commit without a choice: asked to choose; then choose and commit.
       const gradient = page.locator('#experiment-gradient');
       await gradient.getByRole('button', { name: 'Show the result' }).click();
-      assert.match(await seen(gradient.locator('.predict-result')), /Pick one of the answers first/);
+      assert.match(await gradient.locator('.predict-result').innerText(), /Pick one of the answers first/);
       assert.equal(await visible(page, '#experiment-gradient figure.chart'), false);
       await gradient.getByLabel('×10⁻⁴').check();
       await gradient.getByRole('button', { name: 'Show the result' }).click();
       assert.equal(await visible(page, '#experiment-gradient figure.chart'), true, 'revealed');
       assert.equal(await visible(page, '#experiment-gradient [data-role="readout"]'), true);
-      assert.match(await seen(gradient.locator('.predict-result')), /^You guessed ×10⁻⁴\. Measured: ×[\d.×⁰-⁹⁻]+ \(/);
+      assert.match(await gradient.locator('.predict-result').innerText(), /^You guessed ×10⁻⁴\. Measured: ×[\d.×⁰-⁹⁻]+ \(/);
       assert.equal(await page.evaluate(() => document.activeElement.dataset.role), 'prediction', 'focus on the comparison');
       await page.waitForFunction(() => location.search.includes('predict.gradient=1e-4'));
       assert.doesNotMatch(await page.textContent('#summary-gradient-rnn'), /Hidden/);
@@ -71,7 +61,7 @@ describe('the lesson text beside the numbers', () => {
       const retention = page.locator('#experiment-retention');
       await retention.getByRole('button', { name: 'Skip: just show it' }).click();
       assert.equal(await visible(page, '#experiment-retention figure.chart'), true);
-      assert.match(await seen(retention.locator('.predict-result')), /^Measured: \S+% after 25 steps\.$/);
+      assert.match(await retention.locator('.predict-result').innerText(), /^Measured: \S+% after 25 steps\.$/);
 
       // Switching the mode off uncovers the rest.
       await page.uncheck('#predict-switch');
@@ -83,7 +73,7 @@ describe('the lesson text beside the numbers', () => {
   it('without predict mode nothing gives the answer away before a guess', async () => {
     await open('?embed=gradient', async (page) => {
       await statusDone('gradient')(page);
-      assert.equal(await seen(page.locator('#experiment-gradient .predict-result')), '');
+      assert.equal(await page.locator('#experiment-gradient .predict-result').innerText(), '');
       assert.equal(await visible(page, '#experiment-gradient figure.chart'), true);
     });
   });
@@ -94,7 +84,7 @@ describe('the lesson text beside the numbers', () => {
       const figures = async () => ({
         label: await page.getAttribute('#chart-gradient', 'aria-label'),
         status: await page.textContent('#experiment-gradient [data-role="status"]'),
-        readout: await seen(page.locator('#experiment-gradient [data-role="readout"]')),
+        readout: await page.locator('#experiment-gradient [data-role="readout"]').innerText(),
         notice: await page.textContent('#experiment-gradient [data-role="notice"]'),
       });
       const before = await figures();
@@ -118,7 +108,7 @@ describe('the lesson text beside the numbers', () => {
   it('the whole lesson quotes one value per fact and no impossible axis', async () => {
     await open('', async (page) => {
       assert.equal(await h.waitReady(page, 60000), 'ready');
-      const readout = await seen(page.locator('#experiment-gradient [data-role="readout"]'));
+      const readout = await page.locator('#experiment-gradient [data-role="readout"]').innerText();
       const at50 = /Gradient at k = 50\s+(\S+)/.exec(readout)[1];
       assert.ok((await page.textContent('#summary-gradient-rnn')).includes('at k = 50 the gradient is ' + at50), 'summary quotes the readout');
       // σ₁ and ρ are two quantities with two symbols; λ₁ is gone.
