@@ -90,11 +90,13 @@ const marker = (html, name, text) => {
   return html.replace(re, () => text);
 };
 // Words that refer to another experiment say {{n:<name>}} (its number) or {{first}} (the
-// first one's name), so reordering the list renumbers the prose too.
+// first one's name), and {{count}} is how many there are, in words, so reordering or growing
+// the list renumbers the prose too.
+const COUNT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
 const numbers = (text, where) => text.replace(/\{\{n:([a-z_]+)\}\}/g, (m, name) => {
   if (!list.includes(name)) throw new Error(where + ': ' + m + ' names no experiment of the list');
   return String(list.indexOf(name) + 1);
-}).replace(/\{\{first\}\}/g, list[0]);
+}).replace(/\{\{first\}\}/g, list[0]).replace(/\{\{count\}\}/g, COUNT_WORDS[list.length] || String(list.length));
 const parts = { scripts: '', sections: '', rows: '', snippets: '' };
 list.forEach((name, i) => {
   const n = String(i + 1);

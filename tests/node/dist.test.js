@@ -149,3 +149,12 @@ for (const given of ['module', 'bytes']) {
     assert.ok(slice.ms >= 0);
   });
 }
+
+test('the lede counts the experiments the page holds', () => {
+  const html = fs.readFileSync(path.join(h.DIST, 'index.html'), 'utf8');
+  const sections = (html.match(/<section id="experiment-[a-z_]+"/g) || []).length;
+  const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+  const said = /with (\w+) small experiments/.exec(html);
+  assert.ok(said, 'the lede says how many experiments');
+  assert.equal(words.indexOf(said[1]), sections, 'the lede says "' + said[1] + '" beside ' + sections + ' sections');
+});
