@@ -221,6 +221,10 @@
     // Everything of a run but its charts: readout, notice, claims, prediction, tables, buttons.
     function showText(run, values) {
       const f = shownFacts = words.facts(run, values);
+      // A run that measured nothing here (experiment 9 without WebGPU) shows no empty axes
+      // under a caption that says "Measured"; its notice says why. (A class, not `hidden`, which
+      // predict-first uses to cover and uncover the figures.)
+      section.classList.toggle('nothing-measured', !!(words.measuredNothing && words.measuredNothing(f)));
       if (ns.predict) ns.predict.show(experiment, f);
       describeCharts(f);
       ns.results.fillReadout(ui.readout, words.readout(f));

@@ -101,7 +101,7 @@ describe('experiment 9 without a WebGPU adapter', () => {
       assert.match(await text(page, 'notice'), /^Nothing was measured here: this browser offers WebGPU but no GPU adapter/);
       assert.match(await page.textContent('#summary-gpu-rnn'), /^Not measured: /);
       // No empty charts, and no compute time, for a run that measured nothing.
-      assert.deepEqual(await page.$$eval(SECTION + ' figure.chart', (fs) => fs.map((f) => f.hidden)), [true, true]);
+      assert.deepEqual(await page.$$eval(SECTION + ' figure.chart', (fs) => fs.map((f) => getComputedStyle(f).display)), ['none', 'none']);
       assert.equal(await text(page, 'status'), 'Experiment 9: nothing measured, because this browser offers WebGPU but no GPU adapter (WebGPU may be switched off, or this GPU not supported).');
       assert.deepEqual(watched.errors, []);
     } finally {

@@ -57,10 +57,6 @@
     });
     c.ticksAt(chart.options.scales.x, Array.from(new Set(xs)).sort((a, b) => a - b));
     chart.update('none');
-    // Nothing measured (no WebGPU here): no empty axes under a caption that says "Measured";
-    // the notice beside it says why.
-    const figure = chart.canvas.closest('figure');
-    if (figure) figure.hidden = !g;
   }
 
   ns.charts.gpu = { paint: paint, create: create, render: render, KERNELS: KERNELS, labelOf: labelOf };
