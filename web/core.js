@@ -64,10 +64,11 @@
   // startWorker: a worker takes ~100 ms or more to start (a thread, a JS engine, its script), and
   // the main thread must be free for part of that, which it rarely is once main.js runs.
   const started = [];  // {url, name, worker}
+  const spawn = (url, name) => new Worker(policy ? policy.createScriptURL(url) : url, { name: name || 'rnn-lesson' });
   function startEarly(source, names) {
     const url = workerUrl(source);
     try {
-      for (const name of names) started.push({ url: url, name: name, worker: new Worker(policy ? policy.createScriptURL(url) : url, { name: name }) });
+      for (const name of names) started.push({ url: url, name: name, worker: spawn(url, name) });
     } catch (e) { /* refused here: startWorker tries again, and reports it */ }
   }
 
@@ -77,8 +78,7 @@
   // A worker that needs no core (the GPU worker) is given null.
   function startWorker(url, core, name) {
     const early = started.findIndex((w) => w.url === url && w.name === name);
-    const worker = early >= 0 ? started.splice(early, 1)[0].worker
-      : new Worker(policy ? policy.createScriptURL(url) : url, { name: name || 'rnn-lesson' });
+    const worker = early >= 0 ? started.splice(early, 1)[0].worker : spawn(url, name);
     if (!core) return worker;
     try {
       if (!core.module) throw new Error('not compiled here');

@@ -48,7 +48,7 @@
     // Answers "which values do the other settings allow?" in ms, even while a run computes.
     const checker = ns.limits.createChecker(self.RNN_LESSON_WORKER_SOURCE, core);
     const specsReply = client.specs();
-    // Chart.js's first chart costs 30-70 ms: paid while the worker computes, after the tasks
+    // Chart.js's first chart costs 80-200 ms here: paid while the worker computes, after the tasks
     // that finish starting the workers (which need this thread for a moment).
     ns.tasks.next('background').then(() => ns.chartCommon.warmUp(ns.chartCommon.readTheme()));
     const { version, specs } = await specsReply;
