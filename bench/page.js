@@ -31,10 +31,7 @@ const option = (name, fallback) => {
 const LOADS = option('loads', 5);
 const RUNS = option('runs', 5);
 const AGAINST = args.indexOf('--against') >= 0 ? path.resolve(args[args.indexOf('--against') + 1]) : null;
-// The timing protocol shared by the three step measurements: lengths long enough that the
-// fixed cost of a pass is small next to the per-step cost, and 20 ms intervals (the page's 2 ms
-// suit its first draw; at 0.1 ms clock ticks they leave run-to-run spreads of +-20% here).
-const TIMING = { hidden_size: 32, input_size: 8, lengths: [200, 500, 1000, 2000], trials: 5, min_interval_ms: 20 };
+const { TIMING } = require('./step_protocol.js');  // shared by the three step measurements
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

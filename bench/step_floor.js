@@ -39,8 +39,7 @@ const labelled = (list) => list.split(',').map((s) => {
 });
 const DISTS = labelled(option('dist', 'dist=dist'));
 const NATIVES = labelled(option('native', 'native=build/bench/bench_rnn_step'));
-// bench/page.js's protocol: fitted ns/step over these lengths, 20 ms intervals.
-const TIMING = { hidden_size: 32, input_size: 8, lengths: [200, 500, 1000, 2000], trials: 5, min_interval_ms: 20 };
+const { TIMING } = require('./step_protocol.js');  // bench/page.js's protocol
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
