@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The page's own figures, measured in Debian's headless Chromium against dist/ served on
 // 127.0.0.1 with the strict CSP (the browser tests' server):
-//   - time from navigation to lessonState 'ready' (every visible chart drawn), cold: a new
-//     browser context per load, nothing cached;
+//   - time from navigation to lessonState 'ready' (every section's results shown; charts are
+//     made near the screen), cold: a new browser context per load, nothing cached; when the
+//     first chart shows data, loaded at the top and opened at #experiment-gradient; how long a
+//     far chart takes to draw once scrolled to; all of it also with the main thread slowed 4x;
 //   - total bytes the page loads, raw and gzipped (gzip -9 of every response body);
 //   - the longest main-thread task while the experiments run (Long Tasks API, which reports
 //     tasks over 50 ms);
@@ -72,7 +74,13 @@ const WATCH_MAIN_THREAD = () => {
 
 // `throttle`: the main thread slowed that many times (CDP Emulation.setCPUThrottlingRate, as
 // DevTools' "CPU: 4x slowdown"; workers run at full speed), 1 = not slowed.
-async function coldLoad(browser, url, throttle) {
+// `hash`: the address's fragment, e.g. '#experiment-gradient' (a link into the lesson: that
+// section is on the first screen, and its charts are the first a learner sees).
+// Charts are made only near the screen (web/experiment.js), so a load at the top draws those of
+// the first screens; once ready, FAR is scrolled to and the time until its chart shows the run
+// already computed is `scrolledDraw` (the wait a reader who scrolls there could see).
+const FAR = 'chart-recall';
+async function coldLoad(browser, url, throttle, hash) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   if (throttle > 1) {
@@ -85,7 +93,7 @@ async function coldLoad(browser, url, throttle) {
     try { bodies.push({ url: response.url(), body: await response.body() }); } catch (e) { /* redirects etc. */ }
   });
   await page.addInitScript(WATCH_MAIN_THREAD);
-  await page.goto(url);
+  await page.goto(url + (hash || ''));
   // Polled every 50 ms: Playwright's default polls on every animation frame, which makes the
   // page draw 60 frames a second and takes CPU from what is being measured.
   await page.waitForFunction(() => document.documentElement.dataset.lessonState !== 'loading', null, { timeout: 60000, polling: 50 });
@@ -99,6 +107,17 @@ async function coldLoad(browser, url, throttle) {
       domInteractive: performance.getEntriesByType('navigation')[0].domInteractive,
       domContentLoaded: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd };
   });
+  figures.scrolledDraw = hash ? NaN : await page.evaluate((id) => new Promise((resolve) => {
+    const canvas = document.getElementById(id);
+    const start = performance.now();
+    canvas.scrollIntoView({ block: 'center' });
+    const poll = () => {
+      const chart = window.Chart.getChart(canvas);
+      if (chart && chart.data.datasets.some((d) => d.data.length)) resolve(performance.now() - start);
+      else setTimeout(poll, 10);
+    };
+    poll();
+  }), FAR);
   await page.waitForTimeout(200);  // let late response bodies arrive
   const raw = bodies.reduce((s, b) => s + b.body.length, 0);
   const gz = bodies.reduce((s, b) => s + zlib.gzipSync(b.body, { level: 9 }).length, 0);
@@ -152,15 +171,24 @@ function numpyStep() {
   }
 }
 
-function report(name, loads, slowed) {
+// The last 'shown <experiment>' mark but the measurements' (timing, parallel): every other
+// section's results on the page, charts drawn where the section is near the screen.
+const MEASURED = ['timing', 'parallel'];
+const lastShown = (l) => Math.max(...Object.keys(l.marks).filter((m) => m.startsWith('shown ') &&
+  !MEASURED.includes(m.slice(6))).map((m) => l.marks[m]));
+
+function report(name, loads, slowed, linked) {
   const first = loads[0];
   console.log(`${name}`);
-  console.log(`  navigation -> all charts drawn (lessonState=${first.state}): median ${median(loads.map((l) => l.ready)).toFixed(0)} ms` +
+  console.log(`  navigation -> every section's results shown (lessonState=${first.state}): median ${median(loads.map((l) => l.ready)).toFixed(0)} ms` +
     ` (each: ${loads.map((l) => l.ready.toFixed(0)).join(', ')} ms)`);
   const spread = (xs) => `${median(xs).toFixed(0)} [${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}]`;
-  for (const [label, set] of [['unthrottled', loads], ['main thread slowed 4x (CDP)', slowed]]) {
-    console.log(`  ${label}: first chart with data ${spread(set.map((l) => l.firstChart))} ms, every chart ${spread(set.map((l) => l.allCharts))} ms` +
-      ` (median [range]); long tasks per load ${spread(set.map((l) => l.longTasks))}, longest ${spread(set.map((l) => l.longest))} ms`);
+  for (const [label, set, link] of [['unthrottled', loads, linked.loads], ['main thread slowed 4x (CDP)', slowed, linked.slowed]]) {
+    console.log(`  ${label} (median [range]): first chart with data ${spread(set.map((l) => l.firstChart))} ms, last chart made at load ` +
+      `${spread(set.map((l) => l.allCharts))} ms, every section but the measurements shown ${spread(set.map(lastShown))} ms; ` +
+      `long tasks per load ${spread(set.map((l) => l.longTasks))}, longest ${spread(set.map((l) => l.longest))} ms; ` +
+      `opened at #experiment-gradient: its chart ${spread(link.map((l) => l.charts['chart-gradient'] || NaN))} ms; ` +
+      `scrolled to ${FAR} once ready: drawn in ${spread(set.map((l) => l.scrolledDraw))} ms`);
   }
   const marks = Object.keys(first.marks);
   console.log('  start-up, median ms after navigation (User Timing marks of main.js and experiment.js): ' +
@@ -183,12 +211,14 @@ function report(name, loads, slowed) {
   try {
     // Unthrottled and 4x-throttled loads interleaved (and the other build's), so all see the same machine.
     const other = AGAINST ? await harness.serve(AGAINST) : null;
-    const builds = [{ name: 'dist/', url: server.url, loads: [], slowed: [] }];
-    if (other) builds.push({ name: AGAINST, url: other.url, loads: [], slowed: [] });
+    const builds = [{ name: 'dist/', url: server.url, loads: [], slowed: [], linked: { loads: [], slowed: [] } }];
+    if (other) builds.push({ name: AGAINST, url: other.url, loads: [], slowed: [], linked: { loads: [], slowed: [] } });
     for (let i = 0; i < LOADS; ++i) {
       for (const b of builds) {
         b.loads.push(await coldLoad(browser, b.url, 1));
         b.slowed.push(await coldLoad(browser, b.url, 4));
+        b.linked.loads.push(await coldLoad(browser, b.url, 1, '#experiment-gradient'));
+        b.linked.slowed.push(await coldLoad(browser, b.url, 4, '#experiment-gradient'));
       }
     }
     if (other) await other.close();
@@ -197,7 +227,7 @@ function report(name, loads, slowed) {
     const numpy = numpyStep();
 
     console.log(`Page figures: Chromium headless, on 127.0.0.1, ${LOADS} cold loads each, ${new Date().toISOString()}, load average ${require('os').loadavg()[0].toFixed(2)}`);
-    for (const b of builds) report(b.name, b.loads, b.slowed);
+    for (const b of builds) report(b.name, b.loads, b.slowed, b.linked);
     const w = median(wasm), n = median(native);
     console.log(`  ns per RNN step, H=32 D=8, timing protocol (lengths ${TIMING.lengths.join(',')}, ${TIMING.trials} trials of >= ${TIMING.min_interval_ms} ms), medians of ${RUNS}:`);
     console.log(`      wasm in a page worker: ${w.toFixed(1)} ns   (runs: ${wasm.map((x) => x.toFixed(0)).join(', ')})`);

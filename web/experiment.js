@@ -38,9 +38,12 @@
       tables: Array.from(section.querySelectorAll('[data-role="table"]')), details: section.querySelector('details.data'),
       csv: Array.from(section.querySelectorAll('[data-role="csv"]')), png: find('png'),
     };
-    // The charts are created when the first run arrives, one per task: creating a Chart.js
-    // chart costs 10-40 ms of main thread (the first one of the page ~70 ms on a slow laptop),
-    // and a panel built without them is only its controls.
+    // The charts are created when the first run arrives and the panel is near the screen
+    // (within a screen's height of it), one per task: Chart.js costs the main thread 20-90 ms
+    // to create a chart and 15-115 ms to draw one (measured, issue 15), and a load that drew
+    // all 18 at once spent ~0.6 s of it on charts below the fold. A run's words (readout,
+    // notice, claims, status, tables) are shown at once wherever the panel is; its charts
+    // follow when it comes near. Printing and the PNG download draw them at once (drawNow).
     const drawn = [];  // the Chart.js charts, one per canvas
     let theme = options.theme;
     const yieldToPage = () => ns.tasks.next('user-visible');
@@ -51,6 +54,36 @@
       }
       await yieldToPage();
     }
+    let near = typeof IntersectionObserver !== 'function';
+    if (!near) {
+      const watcher = new IntersectionObserver((entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        watcher.disconnect();
+        drawWhenNear();
+      }, { rootMargin: '100% 0px' });
+      watcher.observe(section);
+    }
+    // The panel came near: the run it shows gets its charts (a run arriving from now on draws
+    // its own).
+    async function drawWhenNear() {
+      near = true;
+      if (!lastRun) return;
+      await ensureCharts();
+      for (let i = 0; i < drawn.length; ++i) {
+        if (i) await yieldToPage();
+        charts.render(drawn[i], lastRun, options.values(), i);
+      }
+      markDrawn();
+    }
+    // Synchronously, for printing and the PNG download: every chart made and showing the run.
+    function drawNow() {
+      near = true;
+      while (drawn.length < canvases.length) drawn.push(charts.create(canvases[drawn.length], theme, drawn.length));
+      if (lastRun) drawn.forEach((chart, i) => charts.render(chart, lastRun, options.values(), i));
+    }
+    // (bench/page.js: 'shown' when a run's results are on the page, 'drawn' when its charts are.)
+    const mark = (what) => { if (self.performance && performance.mark) performance.mark('lesson:' + what + ' ' + experiment); };
+    const markDrawn = () => { if (drawn.length) mark('drawn'); };
     // Every panel has the same buttons: tie each to its experiment's heading for screen readers.
     const heading = section.querySelector('h2');
     const manual = !!words.manual;
@@ -199,6 +232,20 @@
       return true;
     }
 
+    // A run's words, and its charts if the panel is near the screen (otherwise drawWhenNear
+    // draws them). -> false if a newer run took over meanwhile.
+    async function showRun(run, mine) {
+      if (!near) {
+        lastRun = run;
+        showText(run, options.values());
+        return true;
+      }
+      await ensureCharts();
+      if (mine !== generation || !(await showInSteps(run, mine))) return false;
+      markDrawn();
+      return true;
+    }
+
     // Partial runs of a manual experiment's own run, drawn as they come; one drawn at a time,
     // the newest waiting one next.
     let drawing = null;
@@ -210,9 +257,7 @@
         while (waitingPartial && mine === generation) {
           const next = waitingPartial;
           waitingPartial = null;
-          await ensureCharts();
-          if (mine !== generation) break;
-          await showInSteps(next, mine);
+          await showRun(next, mine);
         }
         drawing = null;
       })();
@@ -297,15 +342,14 @@
           return;
         }
         showError('');
-        await ensureCharts();
-        if (mine !== generation || !(await showInSteps(run, mine))) return;
+        if (!(await showRun(run, mine))) return;
         setBusy(false);
         pending = inFlight = false;
         ended = 'current';
         shownKey = key;
         shownValues = valuesThen;
         ui.status.textContent = statusAfter(run, performance.now() - started);
-        if (self.performance && performance.mark) performance.mark('lesson:shown ' + experiment);  // (bench/page.js)
+        mark('shown');
         settle();
       } catch (error) {
         if (mine !== generation) return;
@@ -386,7 +430,7 @@
     ui.cancel.addEventListener('click', () => { cancel(); ui.run.focus(); });
     ui.cancel.disabled = true;
     ui.details.addEventListener('toggle', () => { if (ui.details.open) fillTables(); });
-    ns.results.wireDownloads({ experiment: experiment, ui: ui, drawn: drawn, canvases: canvases, provenance: provenance,
+    ns.results.wireDownloads({ experiment: experiment, ui: ui, drawn: drawn, drawNow: drawNow, canvases: canvases, provenance: provenance,
       table: (i) => (lastRun ? tablesOf(lastRun)[i] : null) });
 
     // A manual experiment at load: nothing run, nothing asked.
@@ -407,6 +451,7 @@
       isStale: isStale,
       // Draws the last run again (after a setting that changes only how it is drawn).
       redraw() { if (lastRun) show(lastRun); },
+      drawNow: drawNow,
       applyTheme(newTheme) {
         theme = newTheme;
         drawn.forEach((chart, i) => c.applyTheme(chart, theme, (ds, t) => charts.paint(ds, t, i)));

@@ -184,6 +184,8 @@
       for (const experiment of visible) if (panels[experiment]) panels[experiment].applyTheme(theme);
     };
     window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', ns.retheme);
+    // Every panel's charts made and drawn now, near the screen or not (print.js, before printing).
+    ns.drawAllCharts = () => { for (const experiment of visible) if (panels[experiment]) panels[experiment].drawNow(); };
     ns.page.reportHeight(values.embed || 'lesson');  // one report for the whole frame
   }
 

@@ -18,6 +18,7 @@
     if (printing) return;
     printing = true;
     document.documentElement.classList.add('printing');
+    if (ns.drawAllCharts) ns.drawAllCharts();  // charts below the fold are made only when near (experiment.js)
     if (ns.retheme) ns.retheme();
     for (const chart of charts()) chart.resize(chart.canvas.closest('.chart-pair') ? PAIR_WIDTH : PRINT_WIDTH, chart.height);
   }

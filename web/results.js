@@ -195,7 +195,8 @@
   // A panel's download buttons (disabled until its first run): each CSV button downloads the
   // table at its data-table index (default 0), a table's `file` naming the download when there
   // are several; PNG draws the panel's charts under the provenance lines.
-  // o: {experiment, ui, drawn, canvases, provenance() -> lines, table(i) -> the shown run's table i or null}
+  // o: {experiment, ui, drawn, drawNow() (makes and draws them now), canvases, provenance() -> lines,
+  //     table(i) -> the shown run's table i or null}
   function wireDownloads(o) {
     o.ui.png.disabled = true;
     for (const button of o.ui.csv) {
@@ -208,6 +209,7 @@
       });
     }
     o.ui.png.addEventListener('click', () => {
+      o.drawNow();
       pngBlob(o.drawn, o.canvases, o.provenance(), (blob) => { if (blob) download(blob, 'rnn-lesson-' + o.experiment + '.png'); });
     });
   }

@@ -99,6 +99,7 @@ describe('accessibility', () => {
       // dashed where the line is, pressed exactly when the line is shown (all but experiment
       // 3's kata cosine, which starts hidden).
       for (const id of h.CHARTS) {
+        await h.showCharts(page, id);
         const s = await legendState(page, id);
         assert.ok(s.buttons.length >= s.lines.length && s.lines.length > 0, id + ': ' + s.buttons.length + ' buttons, ' + s.lines.length + ' lines');
         for (const line of s.lines) {

@@ -108,8 +108,26 @@ async function waitReadyState(page, wanted, timeout) {
   return wanted;
 }
 
-// Dataset 0's length for each chart id given (0 when there is no chart).
-function chartLengths(page, ids) {
+// Scrolls each chart given into view, as a reader would, and waits until the page has made it:
+// experiment.js makes a panel's charts only when the panel comes near the screen and has a run
+// to show. A chart in a hidden section, or in a panel with no run shown (its PNG button is
+// disabled until one is), is not waited for.
+async function showCharts(page, ids, timeout) {
+  for (const id of [].concat(ids)) {
+    await page.evaluate((cid) => { const c = document.getElementById(cid); if (c) c.scrollIntoView({ block: 'center' }); }, id);
+    await page.waitForFunction((cid) => {
+      const canvas = document.getElementById(cid);
+      const section = canvas && canvas.closest('section');
+      if (!section || !window.Chart || !section.getClientRects().length) return true;
+      const png = section.querySelector('[data-role="png"]');
+      return !!window.Chart.getChart(canvas) || !png || png.disabled;
+    }, id, { polling: 50, timeout: timeout || 20000 });
+  }
+}
+
+// Dataset 0's length for each chart id given (0 when there is no chart), once shown (showCharts).
+async function chartLengths(page, ids) {
+  await showCharts(page, ids || CHARTS);
   return page.evaluate((list) => list.map((id) => {
     const canvas = document.getElementById(id);
     const chart = canvas && window.Chart && window.Chart.getChart(canvas);
@@ -117,7 +135,8 @@ function chartLengths(page, ids) {
   }), ids || CHARTS);
 }
 
-function chartData(page, id) {
+async function chartData(page, id) {
+  await showCharts(page, id);
   return page.evaluate((cid) => JSON.stringify(window.Chart.getChart(document.getElementById(cid)).data.datasets[0].data), id);
 }
 
@@ -162,4 +181,4 @@ function useBrowser(extraArgs) {
 }
 
 module.exports = { useBrowser, ROOT, DIST, SCREENSHOTS, CSP, CHARTS, serve, serveWithBlankPage, openCorePage, launch, watch, waitReady,
-  waitReadyState, chartLengths, chartData, fileUrl, requireDist };
+  waitReadyState, showCharts, chartLengths, chartData, fileUrl, requireDist };

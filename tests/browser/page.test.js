@@ -262,6 +262,7 @@ describe('lesson page', () => {
       await page.locator('#experiment-retention details.data > summary').click();
       // The charts follow a live change of colour scheme.
       await page.emulateMedia({ colorScheme: 'dark' });
+      await h.showCharts(page, h.CHARTS);
       await page.waitForFunction((ids) => ids.every((id) =>
         Chart.getChart(document.getElementById(id)).options.plugins.lessonBackground.color === '#1b1e23'), h.CHARTS);
       assert.deepEqual(watched.errors, []);

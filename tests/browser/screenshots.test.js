@@ -39,6 +39,8 @@ describe('layouts and colour schemes', () => {
       try {
         await page.goto(h.fileUrl(c.query));
         assert.equal(await h.waitReady(page), 'ready');
+        // Charts are made as their panels come near the screen: scrolled through, as a reader would.
+        await h.showCharts(page, await page.$$eval('.chart-box canvas', (cs) => cs.filter((x) => x.offsetParent).map((x) => x.id)));
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, 'no horizontal scrolling (' + overflow + ' px too wide)');
         const sizes = await page.$$eval('.chart-box canvas', (cs) => cs.filter((x) => x.offsetParent).map((x) => [x.clientWidth, x.clientHeight]));

@@ -108,6 +108,7 @@ describe('the lesson text beside the numbers', () => {
   it('the whole lesson quotes one value per fact and no impossible axis', async () => {
     await open('', async (page) => {
       assert.equal(await h.waitReady(page, 60000), 'ready');
+      await h.showCharts(page, ['chart-retention', 'chart-timing']);
       const readout = await page.locator('#experiment-gradient [data-role="readout"]').innerText();
       const at50 = /Gradient at k = 50\s+(\S+)/.exec(readout)[1];
       assert.ok((await page.textContent('#summary-gradient-rnn')).includes('at k = 50 the gradient is ' + at50), 'summary quotes the readout');
