@@ -9,6 +9,7 @@
 #include "core/blocks/attention.h"
 #include "core/blocks/fast_cell.h"
 #include "core/blocks/numpy_random.h"
+#include "core/for_size.h"
 
 namespace rnn_lesson {
 namespace {
@@ -61,7 +62,7 @@ std::vector<int> context_grid(int T) {
 
 }  // namespace
 
-const std::vector<Field<ArchitecturesParams>>& architectures_fields() {
+RNN_LESSON_FOR_SIZE const std::vector<Field<ArchitecturesParams>>& architectures_fields() {
   static const std::vector<Field<ArchitecturesParams>> table = {
       {{"hidden_size", ParamType::Integer, 1, 256, 1, "32", {}, "hidden units H (also attention's key size)",
         "Hidden size H"},
@@ -98,7 +99,7 @@ const std::vector<Field<ArchitecturesParams>>& architectures_fields() {
 
 ArchitecturesParams default_architectures_params() { return defaults_from(architectures_fields()); }
 
-std::string validate(const ArchitecturesParams& p) {
+RNN_LESSON_FOR_SIZE std::string validate(const ArchitecturesParams& p) {
   std::string error = check_fields(architectures_fields(), p);
   if (!error.empty()) return error;
   if (macs(p) > kMaxMacs)

@@ -10,6 +10,7 @@
 #include "core/blocks/linear_scan.h"
 #include "core/blocks/numpy_random.h"
 #include "core/blocks/rnn.h"
+#include "core/for_size.h"
 
 namespace rnn_lesson {
 namespace {
@@ -29,7 +30,7 @@ std::vector<double> flat(const Eigen::MatrixXd& m) { return std::vector<double>(
 
 }  // namespace
 
-const std::vector<Field<GpuParams>>& gpu_fields() {
+RNN_LESSON_FOR_SIZE const std::vector<Field<GpuParams>>& gpu_fields() {
   static const std::vector<Field<GpuParams>> table = {
       {{"hidden", ParamType::Integer, 1, 256, 1, "64", {},
         "hidden size H of the tanh RNN (its chain and the batch) and of the linear recurrence", "Hidden size H"},
@@ -67,7 +68,7 @@ double gpu_reference_macs(const GpuParams& p) {
   return draws + rnn + attention + Lc * H;
 }
 
-std::string validate(const GpuParams& p) {
+RNN_LESSON_FOR_SIZE std::string validate(const GpuParams& p) {
   std::string error = check_fields(gpu_fields(), p);
   if (!error.empty()) return error;
   const double L = largest(p.lengths), H = p.hidden;
@@ -84,7 +85,7 @@ std::string validate(const GpuParams& p) {
   return "";
 }
 
-GpuResult run_gpu(const GpuParams& p, const Progress& progress) {
+RNN_LESSON_FOR_SIZE GpuResult run_gpu(const GpuParams& p, const Progress& progress) {
   GpuResult r;
   r.error = validate(p);
   if (!r.error.empty()) return r;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/blocks/numpy_random.h"
+#include "core/for_size.h"
 
 namespace rnn_lesson {
 namespace {
@@ -72,7 +73,7 @@ GradientResult run_kata(const GradientParams& p) {
 
 }  // namespace
 
-const std::vector<Field<GradientParams>>& gradient_fields() {
+RNN_LESSON_FOR_SIZE const std::vector<Field<GradientParams>>& gradient_fields() {
   static const std::vector<Field<GradientParams>> table = {
       {{"mode", ParamType::Choice, 0, 0, 1, "bptt", {"bptt", "kata"},
         "bptt: the exact gradient of a real run; kata: the kata's stand-in with random slopes",
@@ -109,7 +110,7 @@ const std::vector<Field<GradientParams>>& gradient_fields() {
 
 GradientParams default_gradient_params() { return defaults_from(gradient_fields()); }
 
-std::string validate(const GradientParams& p) {
+RNN_LESSON_FOR_SIZE std::string validate(const GradientParams& p) {
   std::string error = check_fields(gradient_fields(), p);
   if (!error.empty()) return error;
   const double h3 = std::pow(double(p.hidden_size), 3);

@@ -10,6 +10,7 @@
 #include "core/blocks/attention.h"
 #include "core/blocks/fast_cell.h"
 #include "core/blocks/numpy_random.h"
+#include "core/for_size.h"
 
 namespace rnn_lesson {
 namespace {
@@ -44,7 +45,7 @@ double squared_correlation(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
 
 }  // namespace
 
-const std::vector<Field<MemoryParams>>& memory_fields() {
+RNN_LESSON_FOR_SIZE const std::vector<Field<MemoryParams>>& memory_fields() {
   static const std::vector<Field<MemoryParams>> table = {
       {{"hidden_sizes", ParamType::IntegerList, 1, 256, 8, "8,16,32,64,128", {},
         "hidden sizes H to compare: one network of each kind per size", "Hidden sizes H"},
@@ -103,7 +104,7 @@ const std::vector<Field<MemoryParams>>& memory_fields() {
 
 MemoryParams default_memory_params() { return defaults_from(memory_fields()); }
 
-std::string validate(const MemoryParams& p) {
+RNN_LESSON_FOR_SIZE std::string validate(const MemoryParams& p) {
   std::string error = check_fields(memory_fields(), p);
   if (!error.empty()) return error;
   if (p.max_delay > p.washout)

@@ -10,6 +10,7 @@
 #include "core/blocks/attention.h"
 #include "core/blocks/numpy_random.h"
 #include "core/blocks/rnn.h"
+#include "core/for_size.h"
 
 namespace rnn_lesson {
 namespace {
@@ -102,7 +103,7 @@ WorkDepth work_depth(const std::string& architecture, int n_tokens, int hidden_s
 
 // ---- work/depth experiment ------------------------------------------------------------
 
-const std::vector<Field<WorkDepthParams>>& work_depth_fields() {
+RNN_LESSON_FOR_SIZE const std::vector<Field<WorkDepthParams>>& work_depth_fields() {
   static const std::vector<Field<WorkDepthParams>> table = {
       {{"lengths", ParamType::IntegerList, 1, 1000000, 40,
         "16,32,64,128,256,512,1024,2048,4096,8192,16384,32768,65536", {}, "sequence lengths n to count",
@@ -131,7 +132,7 @@ const std::vector<Field<WorkDepthParams>>& work_depth_fields() {
 
 WorkDepthParams default_work_depth_params() { return defaults_from(work_depth_fields()); }
 
-std::string validate(const WorkDepthParams& p) { return check_fields(work_depth_fields(), p); }
+RNN_LESSON_FOR_SIZE std::string validate(const WorkDepthParams& p) { return check_fields(work_depth_fields(), p); }
 
 WorkDepthResult run_work_depth(const WorkDepthParams& p) {
   WorkDepthResult r;
@@ -201,7 +202,7 @@ WorkDepthResult run_work_depth(const WorkDepthParams& p) {
 
 // ---- scaling slices --------------------------------------------------------------------
 
-const std::vector<Field<ScalingParams>>& scaling_fields() {
+RNN_LESSON_FOR_SIZE const std::vector<Field<ScalingParams>>& scaling_fields() {
   static const std::vector<Field<ScalingParams>> table = {
       {{"length", ParamType::Integer, 16, 8192, 1, "2048", {}, "tokens n (attention) and steps (RNN)",
         "Sequence length n"},
@@ -227,7 +228,7 @@ const std::vector<Field<ScalingParams>>& scaling_fields() {
 
 ScalingParams default_scaling_params() { return defaults_from(scaling_fields()); }
 
-std::string validate(const ScalingParams& p) {
+RNN_LESSON_FOR_SIZE std::string validate(const ScalingParams& p) {
   std::string error = check_fields(scaling_fields(), p);
   if (!error.empty()) return error;
   const double att = attention_ops(0, p.length, p.hidden_size, p.input_size);

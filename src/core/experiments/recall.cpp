@@ -6,6 +6,7 @@
 
 #include "core/blocks/attention.h"
 #include "core/blocks/numpy_random.h"
+#include "core/for_size.h"
 
 namespace rnn_lesson {
 namespace {
@@ -41,7 +42,7 @@ int capacity(const std::vector<int>& pairs, const std::vector<double>& accuracy,
 
 }  // namespace
 
-const std::vector<Field<RecallParams>>& recall_fields() {
+RNN_LESSON_FOR_SIZE const std::vector<Field<RecallParams>>& recall_fields() {
   static const std::vector<Field<RecallParams>> table = {
       {{"dims", ParamType::IntegerList, 1, 256, 8, "16,32,64", {},
         "key and value sizes d to compare: the fixed state holds d x d numbers", "Key sizes d"},
@@ -69,7 +70,7 @@ const std::vector<Field<RecallParams>>& recall_fields() {
 
 RecallParams default_recall_params() { return defaults_from(recall_fields()); }
 
-std::string validate(const RecallParams& p) {
+RNN_LESSON_FOR_SIZE std::string validate(const RecallParams& p) {
   std::string error = check_fields(recall_fields(), p);
   if (!error.empty()) return error;
   if (macs(p) > kMaxMacs)
@@ -123,7 +124,7 @@ double recall_accuracy(const std::vector<int>& decoded) {
   return double(right) / decoded.size();
 }
 
-RecallResult run_recall(const RecallParams& p, const Progress& progress) {
+RNN_LESSON_FOR_SIZE RecallResult run_recall(const RecallParams& p, const Progress& progress) {
   RecallResult r;
   r.error = validate(p);
   if (!r.error.empty()) return r;

@@ -9,6 +9,7 @@
 #include "core/blocks/attention.h"
 #include "core/blocks/numpy_random.h"
 #include "core/blocks/rnn.h"
+#include "core/for_size.h"
 
 namespace rnn_lesson {
 namespace {
@@ -74,7 +75,7 @@ double readout_r_squared(const Eigen::MatrixXd& states, const Eigen::MatrixXd& s
 
 }  // namespace
 
-const std::vector<Field<RetentionParams>>& retention_fields() {
+RNN_LESSON_FOR_SIZE const std::vector<Field<RetentionParams>>& retention_fields() {
   static const std::vector<Field<RetentionParams>> table = {
       {{"hidden_size", ParamType::Integer, 1, 256, 1, "16", {}, "hidden units H (also attention's key size)",
         "Hidden size H"},
@@ -106,7 +107,7 @@ const std::vector<Field<RetentionParams>>& retention_fields() {
 
 RetentionParams default_retention_params() { return defaults_from(retention_fields()); }
 
-std::string validate(const RetentionParams& p) {
+RNN_LESSON_FOR_SIZE std::string validate(const RetentionParams& p) {
   std::string error = check_fields(retention_fields(), p);
   if (!error.empty()) return error;
   if (p.readout_trials < 2 * (p.hidden_size + 2))
@@ -148,7 +149,7 @@ Eigen::VectorXd attention_read(const Eigen::MatrixXd& tokens, const Eigen::Vecto
   return attention_read_scored(tokens, attention_scores(tokens, query, projection), weight_on_first);
 }
 
-RetentionResult run_retention(const RetentionParams& p, const Progress& progress) {
+RNN_LESSON_FOR_SIZE RetentionResult run_retention(const RetentionParams& p, const Progress& progress) {
   RetentionResult r;
   r.error = validate(p);
   if (!r.error.empty()) return r;

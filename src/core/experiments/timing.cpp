@@ -9,6 +9,7 @@
 #include "core/blocks/numpy_random.h"
 #include "core/blocks/rnn.h"
 #include "core/blocks/stats.h"
+#include "core/for_size.h"
 
 namespace rnn_lesson {
 namespace {
@@ -29,7 +30,7 @@ constexpr double kMaxWarmupMacs = 1e9;
 
 }  // namespace
 
-const std::vector<Field<TimingParams>>& timing_fields() {
+RNN_LESSON_FOR_SIZE const std::vector<Field<TimingParams>>& timing_fields() {
   static const std::vector<Field<TimingParams>> table = {
       {{"hidden_size", ParamType::Integer, 1, 1024, 1, "32", {}, "hidden units H",
         "Hidden size H"}, &TimingParams::hidden_size},
@@ -52,7 +53,7 @@ const std::vector<Field<TimingParams>>& timing_fields() {
 
 TimingParams default_timing_params() { return defaults_from(timing_fields()); }
 
-std::string validate(const TimingParams& p) {
+RNN_LESSON_FOR_SIZE std::string validate(const TimingParams& p) {
   std::string error = check_fields(timing_fields(), p);
   if (!error.empty()) return error;
   if (std::set<int>(p.lengths.begin(), p.lengths.end()).size() < 2)

@@ -9,6 +9,7 @@
 #include "core/blocks/numpy_random.h"
 #include "core/blocks/stats.h"
 #include "core/blocks/trainable.h"
+#include "core/for_size.h"
 
 namespace rnn_lesson {
 namespace {
@@ -56,7 +57,7 @@ std::string count_text(double x) {
 
 }  // namespace
 
-const std::vector<Field<TrainParams>>& train_fields() {
+RNN_LESSON_FOR_SIZE const std::vector<Field<TrainParams>>& train_fields() {
   using P = TrainParams;
   static const std::vector<Field<P>> table = {
       {{"architectures", ParamType::ChoiceList, 0, 0, 5, "rnn,lstm,gru,linear,attention",
@@ -107,7 +108,7 @@ const std::vector<Field<TrainParams>>& train_fields() {
 
 TrainParams default_train_params() { return defaults_from(train_fields()); }
 
-std::string validate(const TrainParams& p) {
+RNN_LESSON_FOR_SIZE std::string validate(const TrainParams& p) {
   std::string error = check_fields(train_fields(), p);
   if (!error.empty()) return error;
   for (std::size_t i = 0; i < p.lags.size(); ++i)
