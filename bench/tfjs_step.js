@@ -32,7 +32,8 @@
 // Rounds are interleaved (each round runs every measurement once, the order rotating) and print
 // the 1-minute load average; the summary gives medians, ranges and per-round ratios TF.js / ours.
 //
-//   node bench/tfjs_step.js [--rounds 7] [--sizes 512,32] [--dist dist] [--step concat|add]
+//   node bench/tfjs_step.js [--rounds 7] [--sizes 512,32] [--step concat|add]
+//        [--dist dist] (or label=dir,...: e.g. after=dist,before=/tmp/old-dist, each its own page)
 //        [--configs wasm,wasm:add,wasm-threads,cpu] (backend[:form]; form defaults to --step)
 //        [--cpu-max-h 64] (the cpu backend is skipped above this H: ~1 min per run at 512)
 'use strict';
@@ -56,7 +57,11 @@ const option = (name, fallback) => {
 const ROUNDS = Number(option('rounds', 7));
 const SIZES = option('sizes', '512,32').split(',').map(Number);
 const STEP = option('step', 'concat');
-const DIST = path.resolve(ROOT, option('dist', 'dist'));
+// label=path,... (a bare path is its own label): e.g. after=dist,before=/tmp/old-dist.
+const DISTS = option('dist', 'dist').split(',').map((x) => {
+  const [label, dir] = x.includes('=') ? x.split('=') : ['ours', x];
+  return { label, dir: path.resolve(ROOT, dir) };
+});
 const D = TIMING.input_size;
 const SEED = 42;
 const CONFIGS = {
@@ -299,8 +304,8 @@ async function tfjsRunner(page, key, init) {
 }
 
 // Our module's worker in a page on dist/ under the strict CSP (as bench/step_floor.js).
-async function ourRunner(browser) {
-  const server = await harness.serve(DIST, (req, res) => {
+async function ourRunner(browser, dir) {
+  const server = await harness.serve(dir, (req, res) => {
     if (req.url !== '/__bench.html') return false;
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>bench</title><body></body>');
     return true;
@@ -341,19 +346,23 @@ async function ourRunner(browser) {
   const tfPage = await tfContext.newPage();
   await tfPage.goto(tfServer.url + 'tfjs.html');
   await tfPage.evaluate(() => { window.__workers = {}; });
-  const ours = await ourRunner(browser);
+  const ours = [];
+  for (const d of DISTS) ours.push({ ...d, ...(await ourRunner(browser, d.dir)) });
   try {
-    console.log(`RNN step, ours (${path.relative(ROOT, DIST)}) vs TF.js ${TFJS_VERSION}, Chromium workers; ` +
+    console.log(`RNN step, ours (${DISTS.map((d) => `${d.label}=${path.relative(ROOT, d.dir)}`)}) vs TF.js ${TFJS_VERSION}, Chromium workers; ` +
       `D=${D}, lengths ${TIMING.lengths}, ${TIMING.trials} trials, ${TIMING.min_interval_ms} ms intervals; ${ROUNDS} rounds; ` +
       `${new Date().toISOString()}, ${os.cpus()[0].model}, ${os.cpus().length} CPUs`);
     const jobs = [];
     for (const H of SIZES) {
       const params = { ...TIMING, hidden_size: H };
-      const warm = await ours.run(params);  // warm-up, not counted; its state_sum is checked
       const sums = Object.fromEntries(TIMING.lengths.map((L) => [L, refs[H][L].reduce((a, b) => a + b, 0)]));
-      const oursDiff = Math.max(...TIMING.lengths.map((L, i) => Math.abs(warm.state_sum[i] - sums[L])));
-      console.log(`H=${H}: ours: |state_sum - double reference| <= ${oursDiff.toExponential(2)} over the lengths`);
-      jobs.push({ key: `ours H=${H}`, H, run: async () => (await ours.run(params)).ns_per_step });
+      let warm;
+      for (const o of ours) {
+        warm = await o.run(params);  // warm-up, not counted; its state_sum is checked
+        const diff = Math.max(...TIMING.lengths.map((L, i) => Math.abs(warm.state_sum[i] - sums[L])));
+        console.log(`H=${H}: ${o.label}: |state_sum - double reference| <= ${diff.toExponential(2)} over the lengths`);
+        jobs.push({ key: `${o.label} H=${H}`, H, run: async () => (await o.run(params)).ns_per_step });
+      }
       for (const c of USED.filter((c) => c.backend !== 'cpu' || H <= CPU_MAX_H)) {
         const key = `${c.label} H=${H}`;
         const r = await tfjsRunner(tfPage, key, { backend: c.backend, threads: c.threads, H, D, lengths: TIMING.lengths, step: c.form });
@@ -361,7 +370,7 @@ async function ourRunner(browser) {
         for (const L of TIMING.lengths) r.states[L].forEach((v, j) => { diff = Math.max(diff, Math.abs(v - refs[H][L][j])); });
         const sumDiff = Math.max(...TIMING.lengths.map((L, i) => Math.abs(r.states[L].reduce((a, b) => a + b, 0) - warm.state_sum[i])));
         console.log(`  ${c.label}: ${JSON.stringify(r.info)}; largest |h - double reference| ${diff.toExponential(2)}, ` +
-          `|sum(h) - ours' state_sum| <= ${sumDiff.toExponential(2)}`);
+          `|sum(h) - ${ours[ours.length - 1].label}'s state_sum| <= ${sumDiff.toExponential(2)}`);
         await r.run(params);  // warm-up, not counted
         jobs.push({ key, H, run: async () => (await r.run(params)).ns_per_step });
       }
@@ -379,14 +388,20 @@ async function ourRunner(browser) {
     const col = (k) => rows.map((r) => r[k]);
     console.log(`summary, ns/step median [range] over ${ROUNDS} rounds; load average (1 min) ${spread(col('load'), 2)}:`);
     for (const H of SIZES) {
-      const o = `ours H=${H}`;
-      console.log(`  H=${H}: ours ${spread(col(o))}`);
       const tf = USED.map((c) => `${c.label} H=${H}`).filter((k) => rows[0][k] !== undefined);
-      for (const k of tf) console.log(`    ${k.replace(/ H=\d+$/, '')}: ${spread(col(k))}; per round TF.js / ours ${spread(rows.map((r) => r[k] / r[o]), 2)}`);
-      console.log(`    TF.js's fastest per round / ours: ${spread(rows.map((r) => Math.min(...tf.map((k) => r[k])) / r[o]), 2)}`);
+      for (const { label } of DISTS) {
+        const o = `${label} H=${H}`;
+        console.log(`  H=${H}: ${label} ${spread(col(o))}`);
+        for (const k of tf) console.log(`    ${k.replace(/ H=\d+$/, '')}: ${spread(col(k))}; per round TF.js / ${label} ${spread(rows.map((r) => r[k] / r[o]), 2)}`);
+        console.log(`    TF.js's fastest per round / ${label}: ${spread(rows.map((r) => Math.min(...tf.map((k) => r[k])) / r[o]), 2)}`);
+      }
+      for (let i = 1; i < DISTS.length; ++i) {
+        const a = `${DISTS[0].label} H=${H}`, b = `${DISTS[i].label} H=${H}`;
+        console.log(`    per round ${DISTS[0].label} / ${DISTS[i].label}: ${spread(rows.map((r) => r[a] / r[b]), 3)}`);
+      }
     }
   } finally {
-    await ours.close();
+    for (const o of ours) await o.close();
     await tfContext.close();
     await tfServer.close();
     await browser.close();
