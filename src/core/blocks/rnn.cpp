@@ -278,9 +278,10 @@ RNN_INLINE float forward(const Pass& p) {
     // Wide (H > 64): panels of 32 rows, each one contiguous stream (pack_panels), its 32 sums
     // in registers over all D + Hp columns, then tanh and one store. Issue 15, H = 512, against
     // streaming W column by column through z in L1 (a load and a store of z per 4 columns, the
-    // projection of all steps up front): one run of bench/tfjs_step.js, wasm in a Chromium
-    // worker 45.3 -> 22.0 us/step (per-round ratio 0.54, load 5-7); native (clang -mavx, no
-    // FMA) 22-31 -> 20-22 us. (The narrow loop at H = 64 and below is unchanged.)
+    // projection of all steps up front): bench/tfjs_step.js, 7 rounds, load 3.0-3.7, wasm in a
+    // Chromium worker 27.7 -> 20.2 us/step (per-round ratio 0.70 [0.51-0.82]); native 128-bit
+    // (clang -mavx) 21.8-22.5 -> 19.5-19.8. Panels of 48 rows (12 accumulators): in the same
+    // Chromium run 1.27x slower than 32, natively 128-bit slower too (AVX2+FMA ~4% faster).
     static_assert(Block * N == kPanelRows, "a panel is one block");
     const int full = Hp / kPanelRows * kPanelRows;
     const std::ptrdiff_t stream = static_cast<std::ptrdiff_t>(D + Hp) * kPanelRows;
