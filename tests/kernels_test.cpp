@@ -4,8 +4,8 @@
 //   - FastRnnForward (rnn.cpp, experiment 1's timed pass), every variant this build can run:
 //     Best (avx2-fma on CPUs with it), Portable (the 128-bit generic-vector kernel, the one
 //     wasm runs with SIMD128; SSE2 here) and Eigen. Thresholds: H padded to a multiple of 8;
-//     rows in blocks of 32 then single vectors; the wide loop above Hp = 64; the final state's
-//     buffer alternating with the length's parity.
+//     rows in blocks of 32 then single vectors; the wide loop above Hp = 64, in panels of 32
+//     rows and a narrower last one; the final state's buffer alternating with the length's parity.
 //   - TanhRnn::step_batch (retention's read-out): trials in blocks of 8, then the tail.
 //   - FastCell (fast_cell.cpp, experiments 4 and 5), rnn, lstm, gru: H padded to 8, D to 4,
 //     product rows in blocks of 8 vectors above 40 rows, then one block of 1..10 vectors.
@@ -37,9 +37,10 @@ namespace {
 using namespace rnn_lesson;
 
 // Hidden sizes on both sides of every threshold of the float32 kernels (8-padding, 32-row
-// blocks, 40-row merged blocks, the wide loop above 64, two wide panels).
+// blocks, 40-row merged blocks, the wide loop above 64 with its 32-row panels and a last panel
+// of 8, 16 or 24 rows (Hp = 72, 80, 88, 136) or none (128, 512: issue 15's size)).
 const std::vector<int> kHiddenSizes = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 39, 40, 41,
-                                       63, 64, 65, 72, 73, 127, 128, 129};
+                                       63, 64, 65, 72, 73, 88, 127, 128, 129, 512};
 
 // ---- FastRnnForward --------------------------------------------------------------------
 //

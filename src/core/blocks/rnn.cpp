@@ -201,25 +201,68 @@ RNN_INLINE V tanh_approx(V x) {
 //   W     (Hp, Hp)  Wh^T, so z = W h
 //   Wx    (Hp, D)   Wx^T
 //   x     (D, >= length), column t at x + t * x_stride
-//   proj  (Hp, >= length) scratch for the input projection (wide loop only; else unused)
+//   panels the wide loop's copy of Wx^T and W (see pack_panels; else unused)
 //   h, h_next: Hp floats each.
-// The narrow loop goes through rows in blocks of `Block` vectors (then single vectors); each
-// block runs over all columns j, the recurrence's products split into `Sets` independent
-// accumulator sets (even/odd j) so the add chains are short enough to keep the FP units busy.
-// Every z starts from its input projection Wx^T x_t, summed over d from 0 in the same order
-// in both loops, then adds Wh^T h column by column: the same float operations in either.
+// Both loops go through rows in blocks of `Block` vectors (then single vectors, or a narrower
+// last panel); each block runs over all columns j, its products split into `Sets` accumulator
+// sets (even/odd j) so the add chains keep the FP units busy. Every z starts from Wx^T x_t,
+// summed over d from 0, then adds Wh^T h column by column: the same float operations in either.
 constexpr int kPanelAbove = 64;  // Hp above this: the wide loop of forward()
+constexpr int kPanelRows = 32;   // rows per panel of the wide loop: Block vectors of either width
 
 struct Pass {
   const float* W;
   const float* Wx;
+  const float* panels;
   const float* x;
   std::ptrdiff_t x_stride;
   int D, Hp, length;
-  float* proj;
   float* h;
   float* h_next;
 };
+
+// The wide loop's layout: rows r0 .. r0 + w of [Wx^T | W] (w = min(kPanelRows, Hp - r0)) as one
+// contiguous stream, column after column, so a panel reads its weights in order. Wx, W: as in
+// Pass; out: (Hp + D) * Hp floats.
+void pack_panels(const Eigen::MatrixXf& W, const Eigen::MatrixXf& Wx, float* out) {
+  const int Hp = static_cast<int>(W.rows()), D = static_cast<int>(Wx.cols());
+  for (int r0 = 0; r0 < Hp; r0 += kPanelRows) {
+    const int w = std::min(kPanelRows, Hp - r0);
+    for (int d = 0; d < D; ++d, out += w) std::memcpy(out, Wx.col(d).data() + r0, sizeof(float) * w);
+    for (int j = 0; j < Hp; ++j, out += w) std::memcpy(out, W.col(j).data() + r0, sizeof(float) * w);
+  }
+}
+
+// One panel of the wide loop for one step: `Block` vectors of z from the panel's stream `w`
+// (width Block * N), inputs x_t (D) then h (Hp); tanh(z) -> out.
+template <class V, int Block, int Sets>
+RNN_INLINE void panel_step(const float* w, const float* x_t, int D, const float* h, int Hp, float* out) {
+  constexpr int N = sizeof(V) / sizeof(float), width = Block * N;
+  V a[Block], b[Block];
+  for (int k = 0; k < Block; ++k) a[k] = b[k] = V{};
+  for (int d = 0; d < D; ++d, w += width) {
+    const V xd = splat<V>(x_t[d]);
+    for (int k = 0; k < Block; ++k) a[k] += load<V>(w + k * N) * xd;
+  }
+  for (int j = 0; j < Hp; j += Sets, w += Sets * width) {
+    const V hj = splat<V>(h[j]);
+    for (int k = 0; k < Block; ++k) a[k] += load<V>(w + k * N) * hj;
+    if (Sets == 2) {
+      const V hk = splat<V>(h[j + 1]);
+      for (int k = 0; k < Block; ++k) b[k] += load<V>(w + width + k * N) * hk;
+    }
+  }
+  for (int k = 0; k < Block; ++k) store<V>(out + k * N, tanh_approx<V>(Sets == 2 ? a[k] + b[k] : a[k]));
+}
+
+// The last panel, `vectors` (< Block) wide.
+template <class V, int Sets, int B = 1>
+void tail_panel(int vectors, const float* w, const float* x_t, int D, const float* h, int Hp, float* out) {
+  if constexpr (B * static_cast<int>(sizeof(V) / sizeof(float)) < kPanelRows) {
+    if (vectors == B) panel_step<V, B, Sets>(w, x_t, D, h, Hp, out);
+    else tail_panel<V, Sets, B + 1>(vectors, w, x_t, D, h, Hp, out);
+  }
+}
 
 template <class V, int Block, int Sets>
 RNN_INLINE float forward(const Pass& p) {
@@ -232,39 +275,21 @@ RNN_INLINE float forward(const Pass& p) {
   float* h_next = p.h_next;
   for (int i = 0; i < Hp; ++i) h[i] = 0.0f;
   if (Hp > kPanelAbove) {
-    // Parallel part first: the input projection of every step, proj(:, t) = Wx^T x_t.
+    // Wide (H > 64): panels of 32 rows, each one contiguous stream (pack_panels), its 32 sums
+    // in registers over all D + Hp columns, then tanh and one store. Issue 15, H = 512, against
+    // streaming W column by column through z in L1 (a load and a store of z per 4 columns, the
+    // projection of all steps up front): bench/tfjs_step.js, 7 rounds, load 3.0-3.7, wasm in a
+    // Chromium worker 27.7 -> 20.2 us/step (per-round ratio 0.70 [0.51-0.82]); native 128-bit
+    // (clang -mavx) 21.8-22.5 -> 19.5-19.8. Panels of 48 rows (12 accumulators): in the same
+    // Chromium run 1.27x slower than 32, natively 128-bit slower too (AVX2+FMA ~4% faster).
+    static_assert(Block * N == kPanelRows, "a panel is one block");
+    const int full = Hp / kPanelRows * kPanelRows;
+    const std::ptrdiff_t stream = static_cast<std::ptrdiff_t>(D + Hp) * kPanelRows;
     for (int t = 0; t < p.length; ++t) {
       const float* x_t = p.x + t * p.x_stride;
-      float* p_t = p.proj + static_cast<std::ptrdiff_t>(t) * Hp;
-      for (int r = 0; r < Hp; r += N) {
-        V a = V{};
-        for (int d = 0; d < D; ++d) a += load<V>(p.Wx + static_cast<std::ptrdiff_t>(d) * Hp + r) * splat<V>(x_t[d]);
-        store<V>(p_t + r, a);
-      }
-    }
-    // Sequential part: each step needs the last.
-    // Wide (H > 64): stream W column by column (4 at a time, contiguous memory), accumulating
-    // into h_next, which stays in L1; then tanh in place. Measured at H = 512: 23.6 -> 13.3
-    // us/step (AVX2), 27.4 -> 20.1 (128-bit); at H = 128: 938 -> 643 ns, 1574 -> 1301.
-    // Narrow (H <= 64): the row-block loop below keeps z in registers (at H = 32 the wide
-    // loop costs 53 -> 89 ns/step).
-    for (int t = 0; t < p.length; ++t) {
-      const float* p_t = p.proj + static_cast<std::ptrdiff_t>(t) * Hp;
-      for (int r = 0; r < Hp; r += N) store<V>(h_next + r, load<V>(p_t + r));
-      for (int j = 0; j < Hp; j += 4) {
-        const float* w0 = W + static_cast<std::ptrdiff_t>(j) * Hp;
-        const float *w1 = w0 + Hp, *w2 = w1 + Hp, *w3 = w2 + Hp;
-        const V h0 = splat<V>(h[j]), h1 = splat<V>(h[j + 1]), h2 = splat<V>(h[j + 2]), h3 = splat<V>(h[j + 3]);
-        for (int r = 0; r < Hp; r += N) {
-          V a = load<V>(h_next + r);
-          a += load<V>(w0 + r) * h0;
-          a += load<V>(w1 + r) * h1;
-          a += load<V>(w2 + r) * h2;
-          a += load<V>(w3 + r) * h3;
-          store<V>(h_next + r, a);
-        }
-      }
-      for (int r = 0; r < Hp; r += N) store<V>(h_next + r, tanh_approx<V>(load<V>(h_next + r)));
+      const float* w = p.panels;
+      for (int r = 0; r < full; r += kPanelRows, w += stream) panel_step<V, Block, Sets>(w, x_t, D, h, Hp, h_next + r);
+      if (full < Hp) tail_panel<V, Sets>((Hp - full) / N, w, x_t, D, h, Hp, h_next + full);
       std::swap(h, h_next);
     }
   } else {
@@ -332,7 +357,7 @@ struct VectorKernel : Kernel {
   const char* kernel_name;
   Eigen::MatrixXf W;         // (Hp, Hp) = Wh^T, zero-padded
   Eigen::MatrixXf Wx;        // (Hp, D) = Wx^T, zero-padded
-  Eigen::MatrixXf proj;      // (Hp, L) scratch for the wide loop (H > 64)
+  Eigen::VectorXf panels;    // (Hp + D) * Hp: the wide loop's copy of Wx and W (H > 64)
   Eigen::VectorXf h_buffer;  // 2 Hp
   int last_offset = 0;       // where in h_buffer the last run's final h is (0 or Hp)
 
@@ -353,12 +378,15 @@ struct VectorKernel : Kernel {
     Wx = Eigen::MatrixXf::Zero(Hp, D);
     Wx.topRows(H) = rnn.Wx.transpose().cast<float>();
     h_buffer = Eigen::VectorXf::Zero(2 * Hp);
+    if (Hp > kPanelAbove) {
+      panels.resize(static_cast<Eigen::Index>(Hp + D) * Hp);
+      pack_panels(W, Wx, panels.data());
+    }
   }
 
   float run(const Eigen::MatrixXf& inputs, int length) override {
-    if (Hp > kPanelAbove && proj.cols() < length) proj.resize(Hp, length);  // the wide loop's only
-    const Pass pass{W.data(), Wx.data(), inputs.data(), inputs.outerStride(), D, Hp, length,
-                    proj.data(), h_buffer.data(), h_buffer.data() + Hp};
+    const Pass pass{W.data(), Wx.data(), panels.data(), inputs.data(), inputs.outerStride(), D, Hp, length,
+                    h_buffer.data(), h_buffer.data() + Hp};
     // forward() swaps h and h_next once per step (both loops), so after an odd number of
     // steps the final state is in the second half of h_buffer.
     last_offset = length % 2 == 0 ? 0 : Hp;
