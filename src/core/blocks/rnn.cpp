@@ -13,6 +13,7 @@
 
 #include "core/blocks/fast_math.h"
 #include "core/blocks/simd.h"
+#include "core/blocks/tanh_approx.h"
 
 namespace rnn_lesson {
 
@@ -173,28 +174,7 @@ using Float4 = simd::F4;
 using Float8 = simd::F8;
 #endif
 
-// tanh as an odd rational function on [-7, 7], x P(x^2) / Q(x^2) with P, Q cubic, the input
-// clamped to that range first. Coefficients fitted for this project (iteratively reweighted
-// least squares towards minimax on [0, 7]). Measured in float32 on a 1e-5 grid over [-20, 20],
-// with and without FMA: max abs error vs std::tanh 1.15e-6, |result| <= 0.9999994, odd,
-// tanh(0) = 0. (A NaN input comes out near +1; the recurrence never makes one.) Eigen's own
-// float tanh is as accurate but about twice the work. Plenty for a timing experiment, whose
-// output is only a checksum.
-template <class V>
-RNN_INLINE V tanh_approx(V x) {
-  const V limit = splat<V>(7.0f);
-  x = simd::vmax(simd::vmin(x, limit), -limit);  // x < limit ? x : limit, then x > -limit ? x : -limit
-  const V s = x * x;
-  V p = splat<V>(3.930141701857792e-06f);
-  p = p * s + 2.2770222276449203e-03f;
-  p = p * s + 1.2302228063344955e-01f;
-  p = p * s + 9.999957084655762e-01f;
-  V q = splat<V>(1.423540961695835e-04f);
-  q = q * s + 2.1072352305054665e-02f;
-  q = q * s + 4.563407897949219e-01f;
-  q = q * s + 1.0f;
-  return x * p / q;
-}
+// tanh_approx: core/blocks/tanh_approx.h.
 
 // One forward pass over padded, column-major float buffers (Hp is a multiple of the vector
 // width N; padded rows are 0):
