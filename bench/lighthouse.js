@@ -14,7 +14,8 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, execFile } = require('node:child_process');
+const { promisify } = require('node:util');
 const harness = require('../tests/browser/harness.js');
 
 const LIGHTHOUSE = '12.8.2';
@@ -26,7 +27,9 @@ const DEVTOOLS = args.includes('--devtools');
 const AGAINST = args.indexOf('--against') >= 0 ? path.resolve(args[args.indexOf('--against') + 1]) : null;
 const METRICS = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index'];
 
-const median = (xs) => {
+const median = (all) => {
+  const xs = all.filter(Number.isFinite);
+  if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
@@ -39,18 +42,20 @@ function install() {
   execFileSync('npm', ['install', '--prefix', HOME, '--no-audit', '--no-fund', '--no-save', 'lighthouse@' + LIGHTHOUSE], { stdio: 'inherit' });
 }
 
-function once(url) {
+// (Asynchronous: the page's server runs in this process.)
+async function once(url) {
   const out = path.join(HOME, 'report.json');
-  execFileSync(BIN, [url, '--only-categories=performance', '--output=json', '--output-path=' + out, '--quiet',
+  await promisify(execFile)(BIN, [url, '--only-categories=performance', '--output=json', '--output-path=' + out, '--quiet',
     '--chrome-flags=--headless=new --no-sandbox'].concat(DEVTOOLS ? ['--throttling-method=devtools'] : []),
-  { env: Object.assign({}, process.env, { CHROME_PATH: '/usr/bin/chromium' }), stdio: ['ignore', 'ignore', 'inherit'] });
+  { env: Object.assign({}, process.env, { CHROME_PATH: '/usr/bin/chromium' }), timeout: 300e3 });
   const r = JSON.parse(fs.readFileSync(out, 'utf8'));
   const lcp = r.audits['largest-contentful-paint-element'];
   const item = lcp && lcp.details && lcp.details.items && lcp.details.items[0];
   const node = item && (item.node || (item.items && item.items[0] && item.items[0].node));
   return {
-    score: Math.round(r.categories.performance.score * 100),
-    metrics: Object.fromEntries(METRICS.map((m) => [m, r.audits[m].numericValue])),
+    // (A metric Lighthouse could not compute in a run is NaN, and so is that run's score.)
+    score: r.categories.performance.score === null ? NaN : Math.round(r.categories.performance.score * 100),
+    metrics: Object.fromEntries(METRICS.map((m) => [m, typeof r.audits[m].numericValue === 'number' ? r.audits[m].numericValue : NaN])),
     lcpElement: node ? node.selector : '?',
   };
 }
@@ -61,7 +66,7 @@ function once(url) {
   const builds = [{ name: 'dist/', site: await harness.serve(harness.DIST), runs: [] }];
   if (AGAINST) builds.push({ name: AGAINST, site: await harness.serve(AGAINST), runs: [] });
   try {
-    for (let i = 0; i < RUNS; ++i) for (const b of builds) b.runs.push(once(b.site.url));
+    for (let i = 0; i < RUNS; ++i) for (const b of builds) b.runs.push(await once(b.site.url));
   } finally {
     for (const b of builds) await b.site.close();
   }
