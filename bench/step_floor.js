@@ -39,7 +39,7 @@ const labelled = (list) => list.split(',').map((s) => {
 });
 const DISTS = labelled(option('dist', 'dist=dist'));
 const NATIVES = labelled(option('native', 'native=build/bench/bench_rnn_step'));
-const { TIMING } = require('./step_protocol.js');  // bench/page.js's protocol
+const { TIMING, timingWorker } = require('./step_protocol.js');  // bench/page.js's protocol
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,31 +48,13 @@ const median = (xs) => {
 };
 const spread = (xs, digits = 1) => `${median(xs).toFixed(digits)} [${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)}]`;
 
-// A page on `dir` (same origin as its scripts, the strict CSP) with one worker started; the
-// worker lives for the whole run (warm JIT), and each call of the returned function runs the
-// timing experiment once in it.
+// The module's worker on `dir` (step_protocol.js); each call of the returned run() times one
+// pass of the protocol, after one warm-up pass.
 async function wasmWorker(browser, dir) {
-  const server = await harness.serve(dir, (req, res) => {
-    if (req.url !== '/__bench.html') return false;
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>bench</title><body></body>');
-    return true;
-  });
-  const { context, page } = await harness.openCorePage(browser, server.url);
-  await page.evaluate(async () => {
-    const url = window.RnnLesson.core.workerUrl(self.RNN_LESSON_WORKER_SOURCE);
-    window.__worker = window.RnnLesson.core.startWorker(url, await window.RnnLesson.core.coreModule());
-    window.__id = 0;
-  });
-  const run = () => page.evaluate((timing) => new Promise((resolve, reject) => {
-    const id = ++window.__id;
-    window.__worker.onmessage = (e) => {
-      if (e.data.id !== id || e.data.progress !== undefined || e.data.started) return;  // not the reply yet
-      if (e.data.ok) resolve(e.data.result.ns_per_step); else reject(new Error(e.data.error));
-    };
-    window.__worker.postMessage({ id, op: 'run', experiment: 'timing', params: timing });
-  }), TIMING);
+  const worker = await timingWorker(browser, dir);
+  const run = async () => (await worker.run(TIMING)).ns_per_step;
   await run();  // warm-up, not counted
-  return { run, close: async () => { await context.close(); await server.close(); } };
+  return { run, close: worker.close };
 }
 
 // ns/step of both native kernels at H=32 from one bench_rnn_step call.

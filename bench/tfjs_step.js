@@ -43,7 +43,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const harness = require('../tests/browser/harness.js');
-const { TIMING } = require('./step_protocol.js');
+const { TIMING, timingWorker } = require('./step_protocol.js');
 
 const ROOT = path.resolve(__dirname, '..');
 const TFJS_VERSION = '4.22.0';
@@ -303,29 +303,6 @@ async function tfjsRunner(page, key, init) {
   return { info, states, run: (params) => call({ op: 'time', params }) };
 }
 
-// Our module's worker in a page on dist/ under the strict CSP (as bench/step_floor.js).
-async function ourRunner(browser, dir) {
-  const server = await harness.serve(dir, (req, res) => {
-    if (req.url !== '/__bench.html') return false;
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>bench</title><body></body>');
-    return true;
-  });
-  const { context, page } = await harness.openCorePage(browser, server.url);
-  await page.evaluate(async () => {
-    const url = window.RnnLesson.core.workerUrl(self.RNN_LESSON_WORKER_SOURCE);
-    window.__worker = window.RnnLesson.core.startWorker(url, await window.RnnLesson.core.coreModule());
-    window.__id = 0;
-  });
-  const run = (params) => page.evaluate((p) => new Promise((resolve, reject) => {
-    const id = ++window.__id;
-    window.__worker.onmessage = (e) => {
-      if (e.data.id !== id || e.data.progress !== undefined || e.data.started) return;
-      if (e.data.ok) resolve(e.data.result); else reject(new Error(e.data.error));
-    };
-    window.__worker.postMessage({ id, op: 'run', experiment: 'timing', params: p });
-  }), params);
-  return { run, close: async () => { await context.close(); await server.close(); } };
-}
 
 (async () => {
   installTfjs();
@@ -347,7 +324,7 @@ async function ourRunner(browser, dir) {
   await tfPage.goto(tfServer.url + 'tfjs.html');
   await tfPage.evaluate(() => { window.__workers = {}; });
   const ours = [];
-  for (const d of DISTS) ours.push({ ...d, ...(await ourRunner(browser, d.dir)) });
+  for (const d of DISTS) ours.push({ ...d, ...(await timingWorker(browser, d.dir))  /* our module's worker, strict CSP */ });
   try {
     console.log(`RNN step, ours (${DISTS.map((d) => `${d.label}=${path.relative(ROOT, d.dir)}`)}) vs TF.js ${TFJS_VERSION}, Chromium workers; ` +
       `D=${D}, lengths ${TIMING.lengths}, ${TIMING.trials} trials, ${TIMING.min_interval_ms} ms intervals; ${ROUNDS} rounds; ` +

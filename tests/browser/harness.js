@@ -147,8 +147,8 @@ function fileUrl(query) {
 // For benchmarks that talk to a worker directly: dist/ served as above plus a blank page,
 // /__bench.html, on the same origin; openCorePage() opens it in a new context with the core's
 // scripts loaded (window.RnnLesson.core and self.RNN_LESSON_WORKER_SOURCE), nothing else running.
-function serveWithBlankPage() {
-  return serve(DIST, (req, res) => {
+function serveWithBlankPage(dir) {
+  return serve(dir || DIST, (req, res) => {
     if (req.url !== '/__bench.html') return false;
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>bench</title><body></body>');
     return true;

@@ -3,7 +3,7 @@
 // that same run (equal, point for point, to the chart the panel draws at once when embedded
 // alone, where it is on the first screen); and printing draws every chart, near or not.
 'use strict';
-const { describe, it, before, after } = require('node:test');
+const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./harness.js');
 
@@ -11,23 +11,13 @@ const FAR = 'recall';  // 20 screens down at 1280 x 900
 const CANVAS = 'chart-recall';
 
 describe('charts made near the screen', () => {
-  let chromium;
-  let site;
-  before(async () => {
-    h.requireDist();
-    chromium = await h.launch();
-    site = await h.serve(h.DIST);
-  });
-  after(async () => {
-    await chromium.browser.close();
-    await site.close();
-  });
+  const env = h.useBrowser();
 
   const open = async (query) => {
-    const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await env.chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const watched = await h.watch(context, page);
-    await page.goto(site.url + query);
+    await page.goto(env.site.url + query);
     assert.equal(await h.waitReady(page, 90000), 'ready');
     return { context, page, watched };
   };
