@@ -54,19 +54,23 @@
       }
       await yieldToPage();
     }
-    let near = typeof IntersectionObserver !== 'function';
+    // An embedded experiment (one to three panels) draws at once: in a frame from another
+    // origin the observer ignores the margin, so its charts would wait until on the screen.
+    let near = typeof IntersectionObserver !== 'function' || !!options.values().embed;
     if (!near) {
       const watcher = new IntersectionObserver((entries) => {
         if (!entries.some((e) => e.isIntersecting)) return;
         watcher.disconnect();
-        drawWhenNear();
+        drawWhenNear().catch((e) => showError('The chart could not be drawn: ' + ((e && e.message) || e)));
       }, { rootMargin: '100% 0px' });
       watcher.observe(section);
     }
     // The panel came near: the run it shows gets its charts (a run arriving from now on draws
-    // its own).
+    // its own). Not while a measurement needs the cores (web/tasks.js, hold): making a chart is
+    // 20-90 ms of main thread, and the parallel section's pool times every core.
     async function drawWhenNear() {
       near = true;
+      await ns.tasks.unheld();
       if (!lastRun) return;
       await ensureCharts();
       for (let i = 0; i < drawn.length; ++i) {
@@ -75,15 +79,24 @@
       }
       markDrawn();
     }
-    // Synchronously, for printing and the PNG download: every chart made and showing the run.
+    // Synchronously, for printing and the PNG download: every chart made and showing the run
+    // (none before a first run: experiment 7 shows no figure until it has run).
     function drawNow() {
       near = true;
+      if (!lastRun) return;
       while (drawn.length < canvases.length) drawn.push(charts.create(canvases[drawn.length], theme, drawn.length));
-      if (lastRun) drawn.forEach((chart, i) => charts.render(chart, lastRun, options.values(), i));
+      drawn.forEach((chart, i) => charts.render(chart, lastRun, options.values(), i));
+      markDrawn();
     }
-    // (bench/page.js: 'shown' when a run's results are on the page, 'drawn' when its charts are.)
+    // (bench/page.js: 'shown' when a run's results are on the page, 'drawn' the first time its
+    // charts show a run; section[data-drawn] counts the times they did, for the tests.)
     const mark = (what) => { if (self.performance && performance.mark) performance.mark('lesson:' + what + ' ' + experiment); };
-    const markDrawn = () => { if (drawn.length) mark('drawn'); };
+    let drawings = 0;
+    const markDrawn = () => {
+      if (!drawn.length) return;
+      if (!drawings) mark('drawn');
+      section.dataset.drawn = String(++drawings);
+    };
     // Every panel has the same buttons: tie each to its experiment's heading for screen readers.
     const heading = section.querySelector('h2');
     const manual = !!words.manual;
@@ -216,7 +229,7 @@
         (run.ms / 1000).toFixed(2) + ' s (' + (waitedMs / 1000).toFixed(2) + ' s including the wait).';
     }
 
-    // The same for a new run, one chart per task (drawing one costs 10-50 ms of main thread).
+    // The same for a new run, one chart per task (drawing one costs 15-115 ms of main thread).
     // -> false if a newer run took over meanwhile.
     async function showInSteps(run, mine) {
       lastRun = run;

@@ -2,7 +2,9 @@
 // table, a validate(), a driver whose time is spent in the out-of-line kernels it calls). In
 // the WebAssembly module it is compiled for size (clang's minsize, on that function alone):
 // Eigen's expressions are not inlined, unrolled and vectorised into it, while the kernels it
-// calls keep their -O3 code. Natively it is empty. Why not -Os on whole files: see the
+// calls keep their -O3 code. Natively it is empty. Caveat: a helper called only from a marked
+// function is inlined into it and so compiled for size too (marking run_memory made memory 1.7x
+// slower that way): give a hot helper of a marked function `noinline`, or do not mark it. Why not -Os on whole files: see the
 // EMSCRIPTEN block of CMakeLists.txt (measured, issue 15).
 #pragma once
 

@@ -12,8 +12,9 @@ const DIST = path.join(ROOT, 'dist');
 const SCREENSHOTS = path.join(__dirname, 'screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'";
-// The charts drawn at load. Experiment 7's (chart-train, chart-train-steps) are made only when
-// its Train button is pressed: tests/browser/train.test.js covers them.
+// The page's charts (each made when its panel comes near the screen: showCharts). Experiment
+// 7's (chart-train, chart-train-steps) are made only when its Train button is pressed:
+// tests/browser/train.test.js covers them.
 const CHARTS = ['chart-timing', 'chart-gradient', 'chart-retention', 'chart-architectures', 'chart-architectures-context',
   'chart-memory', 'chart-memory-r2', 'chart-memory-attention', 'chart-scaling', 'chart-workdepth', 'chart-projection',
   'chart-recall', 'chart-recall-capacity'];
@@ -108,10 +109,11 @@ async function waitReadyState(page, wanted, timeout) {
   return wanted;
 }
 
-// Scrolls each chart given into view, as a reader would, and waits until the page has made it:
-// experiment.js makes a panel's charts only when the panel comes near the screen and has a run
-// to show. A chart in a hidden section, or in a panel with no run shown (its PNG button is
-// disabled until one is), is not waited for.
+// Scrolls each chart given into view, as a reader would, and waits until the page has drawn a
+// run in it: experiment.js makes a panel's charts only when the panel comes near the screen and
+// has a run to show, and counts in section[data-drawn] the times its charts showed one. A chart
+// in a hidden section, or in a panel with no run shown (its PNG button is disabled until one
+// is), is not waited for.
 async function showCharts(page, ids, timeout) {
   for (const id of [].concat(ids)) {
     await page.evaluate((cid) => { const c = document.getElementById(cid); if (c) c.scrollIntoView({ block: 'center' }); }, id);
@@ -120,7 +122,7 @@ async function showCharts(page, ids, timeout) {
       const section = canvas && canvas.closest('section');
       if (!section || !window.Chart || !section.getClientRects().length) return true;
       const png = section.querySelector('[data-role="png"]');
-      return !!window.Chart.getChart(canvas) || !png || png.disabled;
+      return (!!window.Chart.getChart(canvas) && !!section.dataset.drawn) || !png || png.disabled;
     }, id, { polling: 50, timeout: timeout || 20000 });
   }
 }

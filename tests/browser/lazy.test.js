@@ -1,7 +1,8 @@
 // Charts made only near the screen (web/experiment.js): at load, a panel far below the first
 // screen shows its run's words at once but has no chart yet; scrolled to, it gets the chart of
 // that same run (equal, point for point, to the chart the panel draws at once when embedded
-// alone, where it is on the first screen); and printing draws every chart, near or not.
+// alone); a panel scrolled to while a measurement holds the cores waits for it; and printing
+// draws every chart, near or not, but none for an experiment that has not run.
 'use strict';
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
@@ -53,6 +54,22 @@ describe('charts made near the screen', () => {
     }
   });
 
+  it('a panel scrolled to while a measurement holds the cores (the parallel section\'s pool) waits for it', async () => {
+    const { context, page, watched } = await open('');
+    try {
+      await page.evaluate(() => { window.RnnLesson.tasks.hold(new Promise((resolve) => { window.releaseHold = resolve; })); });
+      await page.evaluate((id) => document.getElementById(id).scrollIntoView({ block: 'center' }), CANVAS);
+      await page.waitForTimeout(600);
+      assert.equal(await hasChart(page, CANVAS), false, 'held: no chart made');
+      await page.evaluate(() => window.releaseHold());
+      await h.showCharts(page, CANVAS);
+      assert.equal(await hasChart(page, CANVAS), true, 'made once released');
+      assert.deepEqual(watched.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('printing draws every chart, near the screen or not', async () => {
     const { context, page, watched } = await open('');
     try {
@@ -68,6 +85,9 @@ describe('charts made near the screen', () => {
         !window.Chart.getChart(document.getElementById(id)).data.datasets.some((d) => d.data.length) &&
         !document.getElementById(id).closest('section').classList.contains('nothing-measured')), ids);
       assert.deepEqual(empty, []);
+      // Experiment 7 has not run: still no figure, and no empty chart made for the print.
+      assert.equal(await page.evaluate(() => document.getElementById('experiment-train').classList.contains('no-charts-yet') &&
+        !window.Chart.getChart(document.getElementById('chart-train'))), true);
       assert.deepEqual(watched.errors, []);
     } finally {
       await context.close();

@@ -212,7 +212,8 @@
       o.client.pause();
       let scaling;
       try {
-        scaling = await o.pool.measure(params, maxWorkers(), REPEATS, onProgress);
+        // Charts scrolled near meanwhile wait (web/tasks.js): the pool times every core.
+        scaling = await ns.tasks.hold(o.pool.measure(params, maxWorkers(), REPEATS, onProgress));
       } finally {
         o.client.resume();
       }

@@ -186,7 +186,9 @@ using Float8 = simd::F8;
 // Both loops go through rows in blocks of `Block` vectors (then single vectors, or a narrower
 // last panel); each block runs over all columns j, its products split into `Sets` accumulator
 // sets (even/odd j) so the add chains keep the FP units busy. Every z starts from Wx^T x_t,
-// summed over d from 0, then adds Wh^T h column by column: the same float operations in either.
+// summed over d from 0, then adds Wh^T h column by column. (The 128-bit kernel's floats are the
+// same in either loop; the AVX2 kernel's wide loop splits even the last, narrower panel into two
+// sets where the narrow loop's single vectors use one, so its sums may differ in the last bits.)
 constexpr int kPanelAbove = 64;  // Hp above this: the wide loop of forward()
 constexpr int kPanelRows = 32;   // rows per panel of the wide loop: Block vectors of either width
 

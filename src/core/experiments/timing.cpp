@@ -16,7 +16,9 @@ namespace {
 
 // Work caps, so no request can run for minutes or allocate without bound.
 constexpr double kMaxMacsPerPass = 1e9;        // H*(H+D)*sum(L), one pass over all lengths
-constexpr double kMaxBufferFloats = 4e6;       // (H+D)*max(L), the documented bound; the inputs are D*max(L) of it
+constexpr double kMaxBufferFloats = 4e6;       // (H+D)*max(L): no longer one buffer (the step
+                                               // dropped its projection), kept so the refused
+                                               // settings and documented ranges stay the same
 constexpr double kMaxIntervalBudgetMs = 60e3;  // trials * count(L) * min_interval_ms
 constexpr long kMaxRepeats = 1000000;          // passes in one interval
 constexpr double kMaxMacsPerInterval = 2e8;    // so a stalled clock cannot make an interval endless
