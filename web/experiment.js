@@ -16,7 +16,6 @@
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
-  const c = ns.chartCommon;
 
   const DEBOUNCE_MS = 300;
   const PROGRESS_AFTER_MS = 300;
@@ -28,9 +27,6 @@
     const charts = options.charts;
     const section = options.section;
     const find = (role) => section.querySelector('[data-role="' + role + '"]');
-    // A panel may hold several charts (canvases in document order); create, paint, render and
-    // describe get the chart's index.
-    const canvases = Array.from(section.querySelectorAll('canvas'));
     const ui = {
       run: find('run'), cancel: find('cancel'), busy: find('busy'), progress: find('progress'),
       status: find('status'), error: find('error'), readout: find('readout'), notice: find('notice'),
@@ -38,65 +34,13 @@
       tables: Array.from(section.querySelectorAll('[data-role="table"]')), details: section.querySelector('details.data'),
       csv: Array.from(section.querySelectorAll('[data-role="csv"]')), png: find('png'),
     };
-    // The charts are created when the first run arrives and the panel is near the screen
-    // (within a screen's height of it), one per task: Chart.js costs the main thread 20-90 ms
-    // to create a chart and 15-115 ms to draw one (measured, issue 15), and a load that drew
-    // all 18 at once spent ~0.6 s of it on charts below the fold. A run's words (readout,
-    // notice, claims, status, tables) are shown at once wherever the panel is; its charts
-    // follow when it comes near. Printing and the PNG download draw them at once (drawNow).
-    const drawn = [];  // the Chart.js charts, one per canvas
-    let theme = options.theme;
-    const yieldToPage = () => ns.tasks.next('user-visible');
-    async function ensureCharts() {
-      while (drawn.length < canvases.length) {
-        await yieldToPage();
-        if (drawn.length < canvases.length) drawn.push(charts.create(canvases[drawn.length], theme, drawn.length));
-      }
-      await yieldToPage();
-    }
-    // An embedded experiment (one to three panels) draws at once: in a frame from another
-    // origin the observer ignores the margin, so its charts would wait until on the screen.
-    let near = typeof IntersectionObserver !== 'function' || !!options.values().embed;
-    if (!near) {
-      const watcher = new IntersectionObserver((entries) => {
-        if (!entries.some((e) => e.isIntersecting)) return;
-        watcher.disconnect();
-        drawWhenNear().catch((e) => showError('The chart could not be drawn: ' + ((e && e.message) || e)));
-      }, { rootMargin: '100% 0px' });
-      watcher.observe(section);
-    }
-    // The panel came near: the run it shows gets its charts (a run arriving from now on draws
-    // its own). Not while a measurement needs the cores (web/tasks.js, hold): making a chart is
-    // 20-90 ms of main thread, and the parallel section's pool times every core.
-    async function drawWhenNear() {
-      near = true;
-      await ns.tasks.unheld();
-      if (!lastRun) return;
-      await ensureCharts();
-      for (let i = 0; i < drawn.length; ++i) {
-        if (i) await yieldToPage();
-        charts.render(drawn[i], lastRun, options.values(), i);
-      }
-      markDrawn();
-    }
-    // Synchronously, for printing and the PNG download: every chart made and showing the run
-    // (none before a first run: experiment 7 shows no figure until it has run).
-    function drawNow() {
-      near = true;
-      if (!lastRun) return;
-      while (drawn.length < canvases.length) drawn.push(charts.create(canvases[drawn.length], theme, drawn.length));
-      drawn.forEach((chart, i) => charts.render(chart, lastRun, options.values(), i));
-      markDrawn();
-    }
-    // (bench/page.js: 'shown' when a run's results are on the page, 'drawn' the first time its
-    // charts show a run; section[data-drawn] counts the times they did, for the tests.)
+    // Its charts (panel-charts.js): made and drawn when the panel is near the screen.
+    const figures = ns.createPanelCharts({
+      experiment: experiment, section: section, charts: charts, theme: options.theme, embed: !!options.values().embed,
+      lastRun: () => lastRun, values: options.values, onError: (text) => showError(text),
+    });
+    const canvases = figures.canvases;
     const mark = (what) => { if (self.performance && performance.mark) performance.mark('lesson:' + what + ' ' + experiment); };
-    let drawings = 0;
-    const markDrawn = () => {
-      if (!drawn.length) return;
-      if (!drawings) mark('drawn');
-      section.dataset.drawn = String(++drawings);
-    };
     // Every panel has the same buttons: tie each to its experiment's heading for screen readers.
     const heading = section.querySelector('h2');
     const manual = !!words.manual;
@@ -158,7 +102,7 @@
       const stale = isStale();
       section.classList.toggle('is-stale', stale);
       // A manual experiment's charts are made when it first runs: until then there is no figure.
-      section.classList.toggle('no-charts-yet', manual && !drawn.length && now !== 'running');
+      section.classList.toggle('no-charts-yet', manual && !figures.drawn.length && now !== 'running');
       section.dataset.result = now;
       staleNote.hidden = !stale;
       if (stale && lastRun.partial && now === 'cancelled') {
@@ -206,13 +150,6 @@
     // The experiment's table(s) for a run: always a list.
     const tablesOf = (run) => [].concat(words.table(run, options.values()));
 
-    function show(run) {
-      lastRun = run;
-      const values = options.values();
-      drawn.forEach((chart, i) => charts.render(chart, run, values, i));
-      showText(run, values);
-    }
-
     // Each chart's accessible description carries this run's key figures.
     function describeCharts(f) {
       canvases.forEach((canvas, i) => canvas.setAttribute('aria-label', words.describe(f, i)));
@@ -229,33 +166,17 @@
         (run.ms / 1000).toFixed(2) + ' s (' + (waitedMs / 1000).toFixed(2) + ' s including the wait).';
     }
 
-    // The same for a new run, one chart per task (drawing one costs 15-115 ms of main thread).
+    // A new run: its words, and its charts one per task if the panel is near the screen (drawing
+    // one costs 15-115 ms of main thread; otherwise they are drawn when it comes near).
     // -> false if a newer run took over meanwhile.
-    async function showInSteps(run, mine) {
+    async function showRun(run, mine) {
+      if (figures.isNear()) await figures.ensure();
+      if (mine !== generation) return false;
       lastRun = run;
       const values = options.values();
-      for (let i = 0; i < drawn.length; ++i) {
-        if (i) {
-          await yieldToPage();
-          if (mine !== generation) return false;
-        }
-        charts.render(drawn[i], run, values, i);
-      }
+      if (!(await figures.drawInSteps(run, values, () => mine === generation))) return false;
       showText(run, values);
-      return true;
-    }
-
-    // A run's words, and its charts if the panel is near the screen (otherwise drawWhenNear
-    // draws them). -> false if a newer run took over meanwhile.
-    async function showRun(run, mine) {
-      if (!near) {
-        lastRun = run;
-        showText(run, options.values());
-        return true;
-      }
-      await ensureCharts();
-      if (mine !== generation || !(await showInSteps(run, mine))) return false;
-      markDrawn();
+      figures.markDrawn();
       return true;
     }
 
@@ -324,7 +245,7 @@
           // A section with its own way of running (a pool of workers). A manual one streams its
           // results: its charts are made first, before its workers take the cores (made later,
           // on a 2-core laptop with both busy, they took ~0.6 s instead of ~0.2 s).
-          if (manual) await ensureCharts();
+          if (manual) await figures.ensure();
           if (mine !== generation) return;
           run = await words.run(options.params(), options.values(), onProgress,
             Object.assign({}, options, { partial: (p) => { if (mine === generation) showPartial(p, mine); } }));
@@ -443,7 +364,7 @@
     ui.cancel.addEventListener('click', () => { cancel(); ui.run.focus(); });
     ui.cancel.disabled = true;
     ui.details.addEventListener('toggle', () => { if (ui.details.open) fillTables(); });
-    ns.results.wireDownloads({ experiment: experiment, ui: ui, drawn: drawn, drawNow: drawNow, canvases: canvases, provenance: provenance,
+    ns.results.wireDownloads({ experiment: experiment, ui: ui, drawn: figures.drawn, drawNow: figures.drawNow, canvases: canvases, provenance: provenance,
       table: (i) => (lastRun ? tablesOf(lastRun)[i] : null) });
 
     // A manual experiment at load: nothing run, nothing asked.
@@ -463,12 +384,14 @@
       result: result,
       isStale: isStale,
       // Draws the last run again (after a setting that changes only how it is drawn).
-      redraw() { if (lastRun) show(lastRun); },
-      drawNow: drawNow,
-      applyTheme(newTheme) {
-        theme = newTheme;
-        drawn.forEach((chart, i) => c.applyTheme(chart, theme, (ds, t) => charts.paint(ds, t, i)));
+      redraw() {
+        if (!lastRun) return;
+        const values = options.values();
+        figures.renderAll(lastRun, values);
+        showText(lastRun, values);
       },
+      drawNow: figures.drawNow,
+      applyTheme: figures.applyTheme,
     };
   }
 
