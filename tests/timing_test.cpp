@@ -89,6 +89,39 @@ TEST(MeasureLengths, RepeatsGrowUntilTheIntervalIsLongEnough) {
   }
 }
 
+TEST(MeasureLengths, APauseDuringCalibrationDoesNotShortenTheIntervals) {
+  // Each length's first timed calibration interval includes a 5 ms pause (the thread
+  // descheduled): a count chosen from it alone would be 1 pass (~0.12-2 ms), at the shortest
+  // lengths close to a browser clock's 0.1 ms tick. The count must still give 2 ms intervals.
+  ScriptedWork w;
+  const auto work = w.run_once();
+  const TimingParams p = scripted_params();
+  int since_report = -1;  // calls since the last progress report; -1: still warming up
+  std::size_t pauses = 0;
+  const TimingResult r = measure_lengths(
+      p, w.clock(),
+      [&](int length) {
+        // Progress comes after the warm-up and after each length's calibration, whose first
+        // call is untimed and whose second is in its first timed interval.
+        if (since_report >= 0 && ++since_report == 2 && pauses < p.lengths.size()) {
+          w.now += 5e-3;
+          ++pauses;
+        }
+        return work(length);
+      },
+      [&](double) {
+        since_report = 0;
+        return true;
+      });
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(pauses, p.lengths.size()) << "one pause per length's calibration";
+  for (std::size_t i = 0; i < p.lengths.size(); ++i) {
+    const double pass_s = kA + kB * p.lengths[i];
+    EXPECT_GE(r.repeats[i] * pass_s, p.min_interval_ms * 1e-3) << "L = " << p.lengths[i];
+  }
+  EXPECT_NEAR(r.ns_per_step, kB * 1e9, 1e-6 * kB * 1e9) << "no trial includes a pause";
+}
+
 TEST(MeasureLengths, StalledClockCannotHangARun) {
   // A clock that never advances: calibration stops at the work cap of timing.cpp
   // (2e8 multiply-adds per interval, H*(H+D)*L per pass) instead of looping forever.
@@ -318,54 +351,6 @@ TEST(MeasureLengths, ClockGoingBackwardsCountsAsZero) {
   const TimingResult r = measure_lengths(p, jumpy, w.run_once());
   ASSERT_EQ(r.error, "");
   for (double v : r.min_ms) EXPECT_GE(v, 0.0);
-}
-
-// ---- statistics ----------------------------------------------------------------------------
-
-TEST(Stats, FitLineRecoversAnExactLine) {
-  const LineFit f = fit_line({1, 2, 3, 4, 5}, {1, -1, -3, -5, -7});
-  EXPECT_NEAR(f.slope, -2.0, 1e-14);
-  EXPECT_NEAR(f.intercept, 3.0, 1e-14);
-  EXPECT_NEAR(f.r_squared, 1.0, 1e-14);
-}
-
-TEST(Stats, FitLineOnNoisyPoints) {
-  // By hand: slope = Sxy/Sxx = 5.5/5, intercept = 2.75 - 1.1*1.5, R^2 = 1 - 2.7/8.75.
-  const LineFit f = fit_line({0, 1, 2, 3}, {1, 3, 2, 5});
-  EXPECT_NEAR(f.slope, 1.1, 1e-14);
-  EXPECT_NEAR(f.intercept, 1.1, 1e-14);
-  EXPECT_NEAR(f.r_squared, 1.0 - 2.7 / 8.75, 1e-14);
-}
-
-TEST(Stats, FitLineConstantY) {
-  const LineFit f = fit_line({1, 2, 3}, {4, 4, 4});
-  EXPECT_EQ(f.slope, 0.0);
-  EXPECT_EQ(f.intercept, 4.0);
-  EXPECT_EQ(f.r_squared, 1.0);
-}
-
-TEST(Stats, QuantileMatchesNumpyLinear) {
-  // np.quantile(a, q) for q in qs, numpy 1.24.2 (tests/golden/make_goldens.py).
-  const std::vector<double> qs = {0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0};
-  const std::vector<std::pair<std::vector<double>, std::vector<double>>> cases = {
-      {{3.0, 1.0, 2.0}, {1.0, 1.2, 1.5, 2.0, 2.5, 2.8, 3.0}},
-      {{1.0, 2.0, 3.0, 4.0}, {1.0, 1.3, 1.75, 2.5, 3.25, 3.7, 4.0}},
-      {{7.5}, {7.5, 7.5, 7.5, 7.5, 7.5, 7.5, 7.5}},
-      {{0.5, -2.0, 9.0, 4.25, 4.25, 1e-3, 13.0},
-       {-2.0, -0.7993999999999998, 0.2505, 4.25, 6.625, 10.600000000000001, 13.0}},
-  };
-  for (const auto& [values, expected] : cases)
-    for (std::size_t i = 0; i < qs.size(); ++i)
-      EXPECT_NEAR(quantile(values, qs[i]), expected[i], 1e-12) << "q = " << qs[i];
-  EXPECT_EQ(median({5.0, 1.0, 3.0, 2.0}), 2.5);
-}
-
-TEST(Stats, BandAcrossSeeds) {
-  const Band b = band_across({{1, 10}, {2, 30}, {3, 20}, {4, 40}, {5, 50}});
-  ASSERT_EQ(b.median.size(), 2u);
-  EXPECT_EQ(b.median, (std::vector<double>{3, 30}));
-  EXPECT_EQ(b.q1, (std::vector<double>{2, 20}));
-  EXPECT_EQ(b.q3, (std::vector<double>{4, 40}));
 }
 
 // ---- the timed forward pass ----------------------------------------------------------------

@@ -88,12 +88,41 @@ describe('experiment 6: sequential vs parallel', () => {
       await page.locator('#experiment-timing .predict summary').click();
       await page.getByLabel('like the length squared').check();
       await page.waitForFunction(() => location.search.includes('predict.timing=quadratic'));
-      const said = /^You guessed like the length squared\. Measured: from L = 50 to 2000 \(40× longer\) a pass took [\d.]+× as long, about [\d.]+ ns per step/;
-      assert.match(await page.locator('#experiment-timing .predict-result').innerText(), said);
+      // Graded against a clean measurement; a disturbed one (a busy machine) grades nothing.
+      const graded = /^You guessed like the length squared\. Measured: from L = 50 to 2000 \(40× longer\) a pass took [\d.]+× as long, about [\d.]+ ns per step/;
+      const ungraded = /^Measured: this run was disturbed, so it grades no guess \(the notice says why\); press Run again\.$/;
+      const checkSaid = async () => {
+        const notice = await page.locator('#experiment-timing [data-role=notice]').innerText();
+        const disturbed = /is not trustworthy\. Press Run again/.test(notice);
+        assert.match(await page.locator('#experiment-timing .predict-result').innerText(), disturbed ? ungraded : graded);
+      };
+      await checkSaid();
       await page.reload();
       assert.equal(await h.waitReady(page), 'ready');
       assert.equal(await page.getByLabel('like the length squared').isChecked(), true);
-      assert.match(await page.locator('#experiment-timing .predict-result').innerText(), said);
+      await checkSaid();
+    });
+  });
+
+  it('a timing run whose shortest intervals measured 0 ms grades no guess and shows no made-up ratio', async () => {
+    await open('?embed=timing', async (page) => {
+      assert.equal(await h.waitReady(page), 'ready');
+      // What the core returns when the clock did not tick during most intervals of L = 50
+      // (timing.cpp: a spread of 2 x kMaxSpread marks a 0 ms 20th percentile; disturbed).
+      const said = await page.evaluate(() => {
+        const words = window.RnnLesson.experiments.timing;
+        const lengths = [50, 100, 200, 500, 1000, 2000];
+        const ms = lengths.map((L) => L * 1.2e-4);
+        ms[0] = 0;
+        const main = { lengths: lengths, median_ms: ms, min_ms: ms.map((t, i) => (i ? t * 0.95 : 0)), max_ms: ms.map((t, i) => (i ? t * 1.05 : 0.1)),
+          repeats: lengths.map(() => 1), spread: lengths.map((L, i) => (i ? 1.05 : 2.4)), ns_per_step: 121, intercept_ms: -0.002,
+          r_squared: 0.9999, disturbed: true, r_squared_threshold: 0.99, spread_threshold: 1.2 };
+        const f = words.facts({ main: main, ms: 100 });
+        return { notice: words.notice(f), measured: words.question.measure(f) };
+      });
+      assert.equal(said.measured.value, '', 'no verdict');
+      assert.match(said.notice, /^Some timed intervals measured 0 ms \(the clock did not advance during them\): .* not trustworthy\. Press Run again/);
+      assert.doesNotMatch(said.notice + said.measured.text, /–|2\.4×/, 'no ratio the run did not measure');
     });
   });
 

@@ -44,6 +44,9 @@
       rSquaredThreshold: r.r_squared_threshold,
       spreadThreshold: r.spread_threshold,
       worstSpread: Math.max.apply(null, Array.from(r.spread)),
+      // Some interval measured 0 ms: the clock did not tick during it (the core then reports a
+      // spread of twice the threshold, which is a marker, not a measured ratio).
+      zeroInterval: Array.from(r.min_ms).some((t) => !(t > 0)),
       shortest: { L: r.lengths[shortest], ms: r.median_ms[shortest] },
       longest: { L: r.lengths[longest], ms: r.median_ms[longest] },
       lengthRatio: r.lengths[longest] / r.lengths[shortest],
@@ -62,7 +65,9 @@
 
   function notice(f) {
     if (f.disturbed) {
-      const why = f.rSquared < f.rSquaredThreshold
+      const why = f.zeroInterval
+        ? 'Some timed intervals measured 0 ms (the clock did not advance during them)'
+        : f.rSquared < f.rSquaredThreshold
         ? 'The medians stray from a straight line (R² = ' + f.rSquared.toFixed(3) + ', below ' + f.rSquaredThreshold + ')'
         : 'The trials of one length disagree (its 80th-percentile trial took ' + c.sig(f.worstSpread, 3) + '× as long as its 20th-percentile one; above ' + f.spreadThreshold + '× counts as disturbed)';
       return why + ': something else on this device was probably busy while the page measured, so the slope of ' +
@@ -115,6 +120,9 @@
       question: 'As the sequence gets longer, how will the time of one pass grow?',
       choices: [['flat', 'it stays about the same'], ['linear', 'in proportion to the length'], ['quadratic', 'like the length squared']],
       measure(f) {
+        // A disturbed run grades nothing (a 0 ms interval alone can make the slope look
+        // quadratic); the guess waits for a clean run.
+        if (f.disturbed) return { value: '', text: 'this run was disturbed, so it grades no guess (the notice says why); press Run again' };
         const value = f.logSlope < 0.4 ? 'flat' : f.logSlope < 1.5 ? 'linear' : 'quadratic';
         return { value: value, text: 'from L = ' + f.shortest.L + ' to ' + f.longest.L + ' (' + c.sig(f.lengthRatio, 3) + '× longer) a pass took ' +
           c.sig(f.timeRatio, 3) + '× as long, about ' + c.sig(f.nsPerStep, 3) + ' ns per step' };

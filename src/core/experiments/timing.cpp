@@ -124,12 +124,18 @@ TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
     const double state_sum = run_once(length);  // one untimed pass: its result is the output
     r.checksum += state_sum;
     r.state_sum.push_back(state_sum);
+    // A count is kept once two intervals in a row are long enough: one long interval alone may
+    // have been a pause (the thread descheduled on a busy machine), and a count chosen from it
+    // then times intervals shorter than the clock's tick (0.1 ms in a browser), measured as 0.
     long count = 1;
+    bool once = false;  // the last interval at this count was long enough
     for (;;) {
       const double t0 = clock();
       for (long k = 0; k < count; ++k) r.checksum += run_once(length);
       const double dt = std::max(0.0, clock() - t0);
-      if (dt >= min_interval_s || count >= max_repeats) break;
+      if (count >= max_repeats || (dt >= min_interval_s && once)) break;
+      once = dt >= min_interval_s;
+      if (once) continue;
       const double grow = dt > 0 ? std::ceil(1.25 * min_interval_s / dt) : 10.0;
       count = std::min<long>(max_repeats, count * static_cast<long>(std::clamp(grow, 2.0, 100.0)));
     }

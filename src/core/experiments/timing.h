@@ -3,8 +3,9 @@
 //
 // Each length is timed robustly: a warm-up (passes over every length for at least 20 ms,
 // and at most 1e9 multiply-adds); the number of forward passes per measured interval is
-// raised until one interval lasts at least `min_interval_ms` (so a
-// coarse clock, e.g. a browser's 0.1 ms, still resolves a single pass; an interval is
+// raised until two intervals in a row last at least `min_interval_ms` (so a coarse clock,
+// e.g. a browser's 0.1 ms, still resolves a single pass, and a pause during calibration does
+// not leave the count too small; an interval is
 // also capped at 2e8 multiply-adds, so a stalled clock cannot make it endless); then `trials`
 // rounds, each timing one interval of every length, give each length's median and spread.
 // A least-squares line time = a + b*L turns the medians into nanoseconds per step (b) and R^2.
