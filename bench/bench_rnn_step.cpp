@@ -3,11 +3,12 @@
 // Weights and inputs are drawn like the kata (seed 42, Wh then Wx, then randn(D)*0.1 per
 // step), as `rnn-lesson timing` does.
 //
-// Each size runs with the three kernels FastRnnForward offers (see rnn.h):
+// Each size runs with the four variants FastRnnForward offers (see rnn.h):
 //   BM_RnnStep/<H>/0  Best      what the lesson's timing experiment uses on this machine
 //   BM_RnnStep/<H>/1  Portable  128-bit generic vectors (SSE2 here, SIMD128 in wasm)
 //   BM_RnnStep/<H>/2  Eigen     the earlier Eigen kernel (the "before" figure)
-// The label says which kernel "Best" resolved to. Built with clang++ and
+//   BM_RnnStep/<H>/3  Avx2      AVX2+FMA with 16 registers, even where Best uses AVX-512VL's 32
+// The label says which kernel each resolved to. Built with clang++ and
 // -DCMAKE_CXX_FLAGS=-mavx, "Portable" is the 128-bit kernel in AVX encoding without FMA, the
 // native floor under wasm SIMD128 (bench/step_floor.js runs it beside the wasm step).
 //
@@ -50,7 +51,7 @@ void BM_RnnStep(benchmark::State& state) {
 
 BENCHMARK(BM_RnnStep)
     ->ArgNames({"H", "variant"})
-    ->ArgsProduct({{32, 128, 512}, {0, 1, 2}})
+    ->ArgsProduct({{32, 128, 512}, {0, 1, 2, 3}})
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -46,7 +46,7 @@ import json, sys
 native = json.load(open(sys.argv[1]))
 numpy_run = json.load(open(sys.argv[2]))
 L = 1000
-names = {"0": "best", "1": "portable", "2": "eigen (before)"}
+names = {"0": "best", "1": "portable", "2": "eigen (before)", "3": "avx2-fma"}
 rows = {}
 for b in native["benchmarks"]:
     if b.get("aggregate_name") != "median":
@@ -56,16 +56,16 @@ for b in native["benchmarks"]:
     scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
     rows[(int(parts["H"]), parts["variant"])] = (b["cpu_time"] * scale / L, b["real_time"] * scale / L, b.get("label", ""))
 print("native FastRnnForward::run, D=8, L=1000, median of %d (ns/step, CPU; wall in brackets):" % native["benchmarks"][0].get("repetitions", 0))
-print("  %-5s %-24s %-24s %-24s" % ("H", "best", "portable (128-bit)", "eigen (before)"))
+print("  %-5s %-24s %-24s %-24s %-24s" % ("H", "best", "portable (128-bit)", "eigen (before)", "avx2-fma (16 registers)"))
 for H in sorted({h for h, _ in rows}):
     cells = []
-    for v in "012":
+    for v in "0123":
         cpu, wall, label = rows[(H, v)]
-        cells.append(("%.0f [%.0f] %s" % (cpu, wall, label if v == "0" else "")).strip())
-    print("  %-5d %-24s %-24s %-24s" % (H, *cells))
+        cells.append(("%.0f [%.0f] %s" % (cpu, wall, label if v in "03" else "")).strip())
+    print("  %-5d %-24s %-24s %-24s %-24s" % (H, *cells))
 np_cpu, np_wall = numpy_run["median_cpu_ns_per_step"], numpy_run["median_wall_ns_per_step"]
 print("numpy %s (python %s), kata loop H=32 D=8 L=1000: %.0f ns/step CPU [%.0f wall]" % (numpy_run["numpy"], numpy_run["python"], np_cpu, np_wall))
-for v in "012":
+for v in "0123":
     cpu, wall, label = rows[(32, v)]
     print("ratio numpy / native at H=32, %-15s %6.1fx CPU  [%.1fx wall]" % (names[v] + ":", np_cpu / cpu, np_wall / wall))
 PYEOF

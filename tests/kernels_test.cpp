@@ -2,7 +2,7 @@
 // block threshold (issue 10). The references are the shared building blocks written as the
 // math: TanhRnn::step, the double cells' step and vjp (cells.h), attention_forward.
 //   - FastRnnForward (rnn.cpp, experiment 1's timed pass), every variant this build can run:
-//     Best (avx2-fma on CPUs with it), Portable (the 128-bit generic-vector kernel, the one
+//     Best (avx512vl-fma or avx2-fma on CPUs with them), Avx2, Portable (the 128-bit generic-vector kernel, the one
 //     wasm runs with SIMD128; SSE2 here) and Eigen. Thresholds: H padded to a multiple of 8;
 //     rows in blocks of 32 then single vectors; the wide loop above Hp = 64, in panels of 32
 //     rows and a narrower last one; the final state's buffer alternating with the length's parity.
@@ -60,7 +60,7 @@ struct ForwardCase {
 
 TEST(FastRnnForwardKernels, EveryVariantMatchesStepAtEverySize) {
   const FastRnnForward::Variant variants[] = {FastRnnForward::Variant::Best, FastRnnForward::Variant::Portable,
-                                              FastRnnForward::Variant::Eigen};
+                                              FastRnnForward::Variant::Eigen, FastRnnForward::Variant::Avx2};
   std::set<std::string> kernels_seen;
   double worst = 0;
   for (const ForwardCase c : {ForwardCase{0.5, 0.1}, ForwardCase{0.9, 6.0}})
@@ -97,6 +97,14 @@ TEST(FastRnnForwardKernels, EveryVariantMatchesStepAtEverySize) {
 #if defined(__GNUC__)
   EXPECT_TRUE(kernels_seen.count("vector128")) << "the portable kernel wasm runs was not tested";
   EXPECT_TRUE(kernels_seen.count("eigen"));
+#endif
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  // With the run-time dispatch built in (RNN_LESSON_AVX2_DISPATCH, on by default) and an AVX2
+  // CPU, Avx2 ran AVX2+FMA; then Best must have picked AVX-512VL where the CPU has it.
+  __builtin_cpu_init();
+  const bool avx512vl = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+  if (kernels_seen.count("avx2-fma")) EXPECT_EQ(kernels_seen.count("avx512vl-fma"), avx512vl ? 1u : 0u);
+  else EXPECT_EQ(kernels_seen.count("avx512vl-fma"), 0u);
 #endif
 }
 

@@ -101,9 +101,9 @@ double largest_singular_value(const Eigen::MatrixXd& m) {
 // The recurrence is written with GCC/Clang generic vectors (`vector_size`), not intrinsics, so
 // the same source compiles for any target: 128-bit vectors map to SSE2 on x86-64 and to
 // SIMD128 under Emscripten with -msimd128 (scalar code without it). On x86-64 built with
-// GCC or Clang, a second copy of the same template is compiled for AVX2+FMA with a
-// function-level target attribute and chosen at run time only if the CPU has both
-// (compile with -DRNN_LESSON_NO_AVX2_DISPATCH to leave it out).
+// GCC or Clang, two more copies of the same template are compiled with function-level target
+// attributes, AVX2+FMA and AVX2+FMA with AVX-512VL's registers, and chosen at run time only if
+// the CPU has them (compile with -DRNN_LESSON_NO_AVX2_DISPATCH to leave both out).
 //
 // Measured at H=32, D=8, L=1000 on the project's machine (bench/README.md, bench/run.sh):
 // the earlier Eigen kernel 116 ns/step, the portable 128-bit kernel 120 (SSE2 without FMA is
@@ -185,9 +185,9 @@ using Float8 = simd::F8;
 //   h, h_next: Hp floats each.
 // Both loops go through rows in blocks of `Block` vectors (then single vectors, or a narrower
 // last panel); each block runs over all columns j, its products split into `Sets` accumulator
-// sets (even/odd j) so the add chains keep the FP units busy. Every z starts from Wx^T x_t,
+// sets (by j mod Sets) so the add chains are shorter and keep the FP units busy. Every z starts from Wx^T x_t,
 // summed over d from 0, then adds Wh^T h column by column. (The 128-bit kernel's floats are the
-// same in either loop; the AVX2 kernel's wide loop splits even the last, narrower panel into two
+// same in either loop; the 256-bit kernels' wide loop splits even the last, narrower panel into
 // sets where the narrow loop's single vectors use one, so its sums may differ in the last bits.)
 constexpr int kPanelAbove = 64;  // Hp above this: the wide loop of forward()
 constexpr int kPanelRows = 32;   // rows per panel of the wide loop: Block vectors of either width
@@ -215,26 +215,32 @@ void pack_panels(const Eigen::MatrixXf& W, const Eigen::MatrixXf& Wx, float* out
   }
 }
 
+// The `Sets` partial sums of accumulator k, added pairwise: (a0 + a1) + (a2 + a3).
+template <class V, int Sets, int Block>
+RNN_INLINE V sum_sets(const V (&a)[Sets][Block], int k) {
+  if constexpr (Sets == 1) return a[0][k];
+  else if constexpr (Sets == 2) return a[0][k] + a[1][k];
+  else return (a[0][k] + a[1][k]) + (a[2][k] + a[3][k]);
+}
+
 // One panel of the wide loop for one step: `Block` vectors of z from the panel's stream `w`
 // (width Block * N), inputs x_t (D) then h (Hp); tanh(z) -> out.
 template <class V, int Block, int Sets>
 RNN_INLINE void panel_step(const float* w, const float* x_t, int D, const float* h, int Hp, float* out) {
   constexpr int N = sizeof(V) / sizeof(float), width = Block * N;
-  V a[Block], b[Block];
-  for (int k = 0; k < Block; ++k) a[k] = b[k] = V{};
+  V a[Sets][Block];
+  for (int s = 0; s < Sets; ++s)
+    for (int k = 0; k < Block; ++k) a[s][k] = V{};
   for (int d = 0; d < D; ++d, w += width) {
     const V xd = splat<V>(x_t[d]);
-    for (int k = 0; k < Block; ++k) a[k] += load<V>(w + k * N) * xd;
+    for (int k = 0; k < Block; ++k) a[0][k] += load<V>(w + k * N) * xd;
   }
-  for (int j = 0; j < Hp; j += Sets, w += Sets * width) {
-    const V hj = splat<V>(h[j]);
-    for (int k = 0; k < Block; ++k) a[k] += load<V>(w + k * N) * hj;
-    if (Sets == 2) {
-      const V hk = splat<V>(h[j + 1]);
-      for (int k = 0; k < Block; ++k) b[k] += load<V>(w + width + k * N) * hk;
+  for (int j = 0; j < Hp; j += Sets, w += Sets * width)
+    for (int s = 0; s < Sets; ++s) {
+      const V hj = splat<V>(h[j + s]);
+      for (int k = 0; k < Block; ++k) a[s][k] += load<V>(w + s * width + k * N) * hj;
     }
-  }
-  for (int k = 0; k < Block; ++k) store<V>(out + k * N, tanh_approx<V>(Sets == 2 ? a[k] + b[k] : a[k]));
+  for (int k = 0; k < Block; ++k) store<V>(out + k * N, tanh_approx<V>(sum_sets<V, Sets>(a, k)));
 }
 
 // The last panel, `vectors` (< Block) wide.
@@ -249,7 +255,7 @@ void tail_panel(int vectors, const float* w, const float* x_t, int D, const floa
 template <class V, int Block, int Sets>
 RNN_INLINE float forward(const Pass& p) {
   constexpr int N = sizeof(V) / sizeof(float);
-  static_assert(Sets == 1 || Sets == 2, "one or two accumulator sets");
+  static_assert(Sets == 1 || Sets == 2 || Sets == 4, "one, two or four accumulator sets");
   const int Hp = p.Hp, D = p.D;
   const float* W = p.W;
 
@@ -286,23 +292,21 @@ RNN_INLINE float forward(const Pass& p) {
       const float* x_t = p.x + t * p.x_stride;
       int r = 0;
       for (; r + Block * N <= Hp; r += Block * N) {
-        V a[Block], b[Block];
-        for (int k = 0; k < Block; ++k) a[k] = b[k] = V{};
+        V a[Sets][Block];
+        for (int s = 0; s < Sets; ++s)
+          for (int k = 0; k < Block; ++k) a[s][k] = V{};
         for (int d = 0; d < D; ++d) {
           const float* wx = p.Wx + static_cast<std::ptrdiff_t>(d) * Hp + r;
           const V xd = splat<V>(x_t[d]);
-          for (int k = 0; k < Block; ++k) a[k] += load<V>(wx + k * N) * xd;
+          for (int k = 0; k < Block; ++k) a[0][k] += load<V>(wx + k * N) * xd;
         }
-        for (int j = 0; j < Hp; j += Sets) {
-          const float* w = W + static_cast<std::ptrdiff_t>(j) * Hp + r;
-          const V hj = splat<V>(h[j]);
-          for (int k = 0; k < Block; ++k) a[k] += load<V>(w + k * N) * hj;
-          if (Sets == 2) {
-            const V hk = splat<V>(h[j + 1]);
-            for (int k = 0; k < Block; ++k) b[k] += load<V>(w + Hp + k * N) * hk;
+        for (int j = 0; j < Hp; j += Sets)
+          for (int s = 0; s < Sets; ++s) {
+            const float* w = W + static_cast<std::ptrdiff_t>(j + s) * Hp + r;
+            const V hj = splat<V>(h[j + s]);
+            for (int k = 0; k < Block; ++k) a[s][k] += load<V>(w + k * N) * hj;
           }
-        }
-        for (int k = 0; k < Block; ++k) store<V>(h_next + r + k * N, tanh_approx<V>(Sets == 2 ? a[k] + b[k] : a[k]));
+        for (int k = 0; k < Block; ++k) store<V>(h_next + r + k * N, tanh_approx<V>(sum_sets<V, Sets>(a, k)));
       }
       for (; r < Hp; r += N) {
         V a = V{};
@@ -324,10 +328,24 @@ float forward_portable(const Pass& p) { return forward<Float4, 8, 1>(p); }
 #ifdef RNN_FAST_AVX2
 // 256-bit vectors with FMA: 4 per block (32 rows), two accumulator sets.
 __attribute__((target("avx2,fma"))) float forward_avx2(const Pass& p) { return forward<Float8, 4, 2>(p); }
+// The same 256-bit kernel with four accumulator sets, for CPUs with AVX-512VL: its 32 vector
+// registers (AVX2 has 16) hold the 16 accumulators, so each add chain is half as long without
+// spilling. Measured with bench/run.sh's bench_rnn_step on the project's machine (Xeon with
+// AVX-512; 3 interleaved runs): H = 32 48.6-48.9 ns/step against 53.5-55.2 for AVX2+FMA, H = 128
+// 691-718 ns against 713-728, H = 512 10.5-10.9 us against 11.0. Four sets on AVX2's 16
+// registers spill (59 ns at H = 32); 512-bit vectors were slower at every size (H = 512: 16-19
+// us, and 53-56 ns at H = 32).
+__attribute__((target("avx2,fma,avx512f,avx512vl"))) float forward_avx512vl(const Pass& p) {
+  return forward<Float8, 4, 4>(p);
+}
 
 bool cpu_has_avx2_fma() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+bool cpu_has_avx512vl() {
+  __builtin_cpu_init();
+  return cpu_has_avx2_fma() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
 }
 #endif
 
@@ -343,18 +361,9 @@ struct VectorKernel : Kernel {
   Eigen::VectorXf h_buffer;  // 2 Hp
   int last_offset = 0;       // where in h_buffer the last run's final h is (0 or Hp)
 
-  VectorKernel(const TanhRnn& rnn, bool avx2)
-      : H(rnn.hidden_size()), D(rnn.input_size()), Hp((rnn.hidden_size() + 7) / 8 * 8) {
-    forward_fn = forward_portable;
-    kernel_name = "vector128";
-#ifdef RNN_FAST_AVX2
-    if (avx2) {
-      forward_fn = forward_avx2;
-      kernel_name = "avx2-fma";
-    }
-#else
-    (void)avx2;
-#endif
+  VectorKernel(const TanhRnn& rnn, float (*forward)(const Pass&), const char* name)
+      : H(rnn.hidden_size()), D(rnn.input_size()), Hp((rnn.hidden_size() + 7) / 8 * 8), forward_fn(forward),
+        kernel_name(name) {
     W = Eigen::MatrixXf::Zero(Hp, Hp);
     W.topLeftCorner(H, H) = rnn.Wh.transpose().cast<float>();
     Wx = Eigen::MatrixXf::Zero(Hp, D);
@@ -388,12 +397,19 @@ struct FastRnnForward::Impl {
 
 FastRnnForward::FastRnnForward(const TanhRnn& rnn, Variant variant) : impl_(new Impl) {
 #ifdef RNN_FAST_VECTORS
-  bool avx2 = false;
-#ifdef RNN_FAST_AVX2
-  avx2 = variant == Variant::Best && cpu_has_avx2_fma();
-#endif
   if (variant != Variant::Eigen) {
-    impl_->kernel = std::make_unique<VectorKernel>(rnn, avx2);
+    float (*forward)(const Pass&) = forward_portable;
+    const char* name = "vector128";
+#ifdef RNN_FAST_AVX2
+    if (variant == Variant::Best && cpu_has_avx512vl()) {
+      forward = forward_avx512vl;
+      name = "avx512vl-fma";
+    } else if ((variant == Variant::Best || variant == Variant::Avx2) && cpu_has_avx2_fma()) {
+      forward = forward_avx2;
+      name = "avx2-fma";
+    }
+#endif
+    impl_->kernel = std::make_unique<VectorKernel>(rnn, forward, name);
     return;
   }
 #else

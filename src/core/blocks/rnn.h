@@ -53,10 +53,12 @@ double largest_singular_value(const Eigen::MatrixXd& m);
 // checksum: no experiment reads its numbers, only how long it takes.
 class FastRnnForward {
  public:
-  // Best: the fastest kernel this build and CPU offer (AVX2+FMA on x86-64 CPUs that have
-  // it, else portable 128-bit vectors). Portable: the 128-bit kernel regardless of CPU.
-  // Eigen: the earlier Eigen kernel with std-accurate tanh (a reference for benchmarks).
-  enum class Variant { Best, Portable, Eigen };
+  // Best: the fastest kernel this build and CPU offer (on x86-64: 256-bit vectors with
+  // AVX-512VL's 32 registers, else AVX2+FMA, else portable 128-bit vectors). Portable: the
+  // 128-bit kernel regardless of CPU. Eigen: the earlier Eigen kernel with std-accurate tanh
+  // (a reference for benchmarks). Avx2: AVX2+FMA even where Best is AVX-512VL, so tests and
+  // benchmarks reach it (the portable kernel on CPUs without AVX2).
+  enum class Variant { Best, Portable, Eigen, Avx2 };
 
   FastRnnForward(const TanhRnn& rnn, Variant variant = Variant::Best);
   ~FastRnnForward();
@@ -67,7 +69,7 @@ class FastRnnForward {
   // checksum of the final state (sum of h), so the work cannot be optimised away.
   float run(const Eigen::MatrixXf& inputs, int length);
 
-  // "avx2-fma", "vector128" or "eigen": which kernel run() uses.
+  // "avx512vl-fma", "avx2-fma", "vector128" or "eigen": which kernel run() uses.
   const char* kernel_name() const;
 
   // The hidden state h after the last run(): (H), zeros before the first. The experiment only
