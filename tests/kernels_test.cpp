@@ -1,7 +1,7 @@
 // Every fast kernel against its plain reference, at sizes on both sides of each padding and
 // block threshold (issue 10). The references are the shared building blocks written as the
 // math: TanhRnn::step, the double cells' step and vjp (cells.h), attention_forward.
-//   - FastRnnForward (rnn.cpp, experiment 1's timed pass), every variant this build can run:
+//   - FastRnnForward (fast_forward.cpp, experiment 1's timed pass), every variant this build can run:
 //     Best (avx512vl-fma or avx2-fma on CPUs with them), Avx2, Portable (the 128-bit generic-vector kernel, the one
 //     wasm runs with SIMD128; SSE2 here) and Eigen. Thresholds: H padded to a multiple of 8;
 //     rows in blocks of 32 then single vectors; the wide loop above Hp = 64, in panels of 32

@@ -47,10 +47,11 @@ double spectral_radius(const Eigen::MatrixXd& m);
 // Largest singular value (the operator 2-norm).
 double largest_singular_value(const Eigen::MatrixXd& m);
 
-// The timed forward pass: float32, the input projection for all steps done as one matrix
-// product up front (it does not depend on h), then the strictly sequential recurrence with
-// a vectorised tanh approximation (max abs error 1.2e-6; see rnn.cpp). Its only output is a
-// checksum: no experiment reads its numbers, only how long it takes.
+// The timed forward pass: float32, the strictly sequential recurrence, each step summing its
+// input projection and Wh^T h in registers (the projection does not depend on h, so the CPU
+// overlaps it with the previous step), then a vectorised tanh approximation (max abs error
+// 1.2e-6); see fast_forward.cpp. Its only output is a checksum: no experiment reads its
+// numbers, only how long it takes.
 class FastRnnForward {
  public:
   // Best: the fastest kernel this build and CPU offer (on x86-64: 256-bit vectors with

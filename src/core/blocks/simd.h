@@ -1,5 +1,5 @@
 // The one set of vector helpers every fast kernel is written on: the timed forward pass
-// (rnn.cpp), the float32 cells and their gate functions (fast_cell.cpp, fast_gates.h) and the
+// (fast_forward.cpp), the float32 cells and their gate functions (fast_cell.cpp, fast_gates.h) and the
 // double tanh (fast_math.cpp). Kernels call these directly (`splat<V>(a)`, `load<V>(p)`,
 // `store(p, v)`); none wraps them again.
 //
@@ -79,7 +79,7 @@ RNN_SIMD_INLINE V vmax(V a, V b) { return a > b ? a : b; }
 // The same selects spelled as SIMD128's pseudo-min/max (pmin(x, y) = y < x ? y : x, pmax(x, y)
 // = x < y ? y : x: one minps/maxps in V8). Clang 14 finds pmin in `a < b ? a : b` but turns
 // `a > b ? a : b` into a compare and a bitselect (four instructions in V8). Measured on the
-// forward pass's loop (rnn.cpp, H = 32) alone in a Chromium worker, interleaved rounds: tanh's
+// forward pass's loop (fast_forward.cpp, H = 32) alone in a Chromium worker, interleaved rounds: tanh's
 // clamp through these, per-round ratio 0.96-0.97 (155 -> 150 ns/step).
 template <>
 RNN_SIMD_INLINE F4 vmin<F4>(F4 a, F4 b) { return __builtin_wasm_pmin_f32x4(b, a); }  // a < b ? a : b

@@ -1,4 +1,4 @@
-// The timed forward pass's tanh (rnn.cpp), on simd.h's vectors: a rational function fitted for
+// The timed forward pass's tanh (fast_forward.cpp), on simd.h's vectors: a rational function fitted for
 // this project, accurate to ~1e-6 in float32 and about half the work of Eigen's float tanh.
 #pragma once
 
