@@ -7,7 +7,9 @@
 //     far chart takes to draw once scrolled to; all of it also with the main thread slowed 4x;
 //   - total bytes the page loads, raw and gzipped (gzip -9 of every response body);
 //   - the longest main-thread task while the experiments run (Long Tasks API, which reports
-//     tasks over 50 ms);
+//     tasks over 50 ms, but only those that run script), and the longest animation frame (Long
+//     Animation Frames API: a frame's tasks plus its style and layout, so it also sees the first
+//     layout of the whole page, a long task with no script in it);
 //   - ns per RNN step of the wasm core inside a page worker (the timing experiment at
 //     H=32, D=8), next to the native CLI running the same protocol and the kata's numpy loop.
 // Figures, not a test: nothing here fails on a slow machine. Needs ./build-wasm.sh and
@@ -44,7 +46,7 @@ const kb = (bytes) => (bytes / 1024).toFixed(1) + ' KB';
 
 // Watches the main thread from the very start of the page.
 const WATCH_MAIN_THREAD = () => {
-  window.__bench = { longest: 0, longTasks: 0, settled: 0 };
+  window.__bench = { longest: 0, longTasks: 0, longestFrame: 0, longFrames: 0, settled: 0 };
   // When lessonState leaves 'loading' (the waiting below polls, so it would be late). The
   // document is observed: this runs before the <html> element exists.
   new MutationObserver(() => {
@@ -59,6 +61,14 @@ const WATCH_MAIN_THREAD = () => {
       }
     }).observe({ type: 'longtask', buffered: true });
   } catch (e) { /* no Long Tasks API */ }
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__bench.longFrames += 1;
+        window.__bench.longestFrame = Math.max(window.__bench.longestFrame, e.duration);
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch (e) { /* no Long Animation Frames API (Chromium 123+) */ }
   // When each chart first shows data (polled every 20 ms; Chart.js keeps the instance on the canvas).
   window.__bench.charts = {};
   const poll = setInterval(() => {
@@ -187,6 +197,7 @@ function report(name, loads, slowed, linked) {
     console.log(`  ${label} (median [range]): first chart with data ${spread(set.map((l) => l.firstChart))} ms, last chart made at load ` +
       `${spread(set.map((l) => l.allCharts))} ms, every section but the measurements shown ${spread(set.map(lastShown))} ms; ` +
       `long tasks per load ${spread(set.map((l) => l.longTasks))}, longest ${spread(set.map((l) => l.longest))} ms; ` +
+      `animation frames over 50 ms per load ${spread(set.map((l) => l.longFrames))}, longest ${spread(set.map((l) => l.longestFrame))} ms; ` +
       `opened at #experiment-gradient: its chart ${spread(link.map((l) => l.charts['chart-gradient'] || NaN))} ms; ` +
       `scrolled to ${FAR} once ready: drawn in ${spread(set.map((l) => l.scrolledDraw))} ms`);
   }
@@ -213,8 +224,10 @@ function report(name, loads, slowed, linked) {
     const other = AGAINST ? await harness.serve(AGAINST) : null;
     const builds = [{ name: 'dist/', url: server.url, loads: [], slowed: [], linked: { loads: [], slowed: [] } }];
     if (other) builds.push({ name: AGAINST, url: other.url, loads: [], slowed: [], linked: { loads: [], slowed: [] } });
+    // Each round in turn starts with the other build: whichever loads first in a round was seen
+    // to come out 100-150 ms later (a helper's runs, issue 15), so neither always does.
     for (let i = 0; i < LOADS; ++i) {
-      for (const b of builds) {
+      for (const b of i % 2 ? [...builds].reverse() : builds) {
         b.loads.push(await coldLoad(browser, b.url, 1));
         b.slowed.push(await coldLoad(browser, b.url, 4));
         b.linked.loads.push(await coldLoad(browser, b.url, 1, '#experiment-gradient'));
