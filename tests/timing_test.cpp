@@ -134,7 +134,9 @@ TEST(MeasureLengths, StalledClockCannotHangARun) {
     EXPECT_GE(r.repeats[i], 1);
     EXPECT_LE(r.repeats[i] * macs_per_pass, 2e8) << "L = " << p.lengths[i];
     EXPECT_EQ(r.median_ms[i], 0.0);
+    EXPECT_EQ(r.spread[i], 2 * kMaxSpread) << "a 0 ms 20th percentile is marked, not a ratio";
   }
+  EXPECT_TRUE(r.disturbed) << "a clock that never ticks measures nothing";
 }
 
 TEST(MeasureLengths, WarmsUpForTwentyMillisecondsBeforeTiming) {

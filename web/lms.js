@@ -102,7 +102,9 @@
     const facts = factsOf(experiment);
     if (!guess || !question || !facts) return;
     const measured = question.measure(facts).value;
-    if (!measured) return;  // nothing measured here (experiment 9 without WebGPU): nothing to grade
+    // Nothing to grade: nothing measured (experiment 9 without WebGPU), or a run too poor to grade
+    // (experiment 1's 0 ms intervals): the guess waits for a later run.
+    if (!measured) return;
     delete pending[experiment];
     const n = 'cmi.interactions.' + nextInteraction++ + '.';
     set(n + 'id', 'predict_' + experiment);

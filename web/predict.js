@@ -12,7 +12,8 @@
 (function () {
   'use strict';
   const ns = (window.RnnLesson = window.RnnLesson || {});
-  // Each experiment's question: {question, choices [[value, label]], measure(facts) -> {value, text}}.
+  // Each experiment's question: {question, choices [[value, label]], measure(facts) -> {value, text,
+  // withheld}} (withheld: the run cannot grade a guess, and text is the whole sentence why).
   const question = (experiment) => ns.experiments[experiment].question;
   const asked = () => ns.LIST.filter((e) => question(e));
 
@@ -138,7 +139,9 @@
     const guess = page.values['predict.' + experiment] || '';
     if (!b.facts || !guess || b.covered) return b.covered && b.facts ? 'The result is ready. Make your guess to see it.' : '';
     const m = question(experiment).measure(b.facts);
-    if (guess === 'skip' || !m.value) return 'Measured: ' + m.text + '.';  // (no value: nothing measured to grade)
+    // (withheld: a measurement too poor to grade, whose text says so; no value: nothing measured)
+    if (m.withheld) return (guess === 'skip' ? '' : 'You guessed ' + labelOf(experiment, guess) + '. ') + m.text + '.';
+    if (guess === 'skip' || !m.value) return 'Measured: ' + m.text + '.';
     return 'You guessed ' + labelOf(experiment, guess) + '. Measured: ' + m.text + ' (' + labelOf(experiment, m.value) + ')' +
       (guess === m.value ? '. Your guess matches.' : '. Not what you guessed: the explanation above says why.');
   }

@@ -88,13 +88,13 @@ describe('experiment 6: sequential vs parallel', () => {
       await page.locator('#experiment-timing .predict summary').click();
       await page.getByLabel('like the length squared').check();
       await page.waitForFunction(() => location.search.includes('predict.timing=quadratic'));
-      // Graded against a clean measurement; a disturbed one (a busy machine) grades nothing.
-      const graded = /^You guessed like the length squared\. Measured: from L = 50 to 2000 \(40× longer\) a pass took [\d.]+× as long, about [\d.]+ ns per step/;
-      const ungraded = /^Measured: this run was disturbed, so it grades no guess \(the notice says why\); press Run again\.$/;
+      // Graded from the medians' slope; a run with 0 ms intervals or medians off a line grades nothing.
+      const graded = /^You guessed like the length squared\. Measured: (in a disturbed run, )?from L = 50 to 2000 \(40× longer\) a pass took [\d.]+× as long, about [\d.]+ ns per step/;
+      const withheld = /^You guessed like the length squared\. This run cannot grade a guess: (some of its intervals measured 0 ms|its medians stray from a straight line) \(the "What to notice" box below says why\)\. Press Run again\.$/;
       const checkSaid = async () => {
         const notice = await page.locator('#experiment-timing [data-role=notice]').innerText();
-        const disturbed = /is not trustworthy\. Press Run again/.test(notice);
-        assert.match(await page.locator('#experiment-timing .predict-result').innerText(), disturbed ? ungraded : graded);
+        const poor = /^Some timed intervals measured 0 ms|^The medians stray from a straight line/.test(notice);
+        assert.match(await page.locator('#experiment-timing .predict-result').innerText(), poor ? withheld : graded);
       };
       await checkSaid();
       await page.reload();
@@ -104,25 +104,32 @@ describe('experiment 6: sequential vs parallel', () => {
     });
   });
 
-  it('a timing run whose shortest intervals measured 0 ms grades no guess and shows no made-up ratio', async () => {
-    await open('?embed=timing', async (page) => {
+  it('a timing run whose clock did not tick grades no guess and shows no made-up ratio; one only spread is graded', async () => {
+    await open('?embed=timing&predict.timing=quadratic', async (page) => {
       assert.equal(await h.waitReady(page), 'ready');
-      // What the core returns when the clock did not tick during most intervals of L = 50
-      // (timing.cpp: a spread of 2 x kMaxSpread marks a 0 ms 20th percentile; disturbed).
       const said = await page.evaluate(() => {
         const words = window.RnnLesson.experiments.timing;
         const lengths = [50, 100, 200, 500, 1000, 2000];
-        const ms = lengths.map((L) => L * 1.2e-4);
-        ms[0] = 0;
-        const main = { lengths: lengths, median_ms: ms, min_ms: ms.map((t, i) => (i ? t * 0.95 : 0)), max_ms: ms.map((t, i) => (i ? t * 1.05 : 0.1)),
-          repeats: lengths.map(() => 1), spread: lengths.map((L, i) => (i ? 1.05 : 2.4)), ns_per_step: 121, intercept_ms: -0.002,
-          r_squared: 0.9999, disturbed: true, r_squared_threshold: 0.99, spread_threshold: 1.2 };
-        const f = words.facts({ main: main, ms: 100 });
-        return { notice: words.notice(f), measured: words.question.measure(f) };
+        // What timing.cpp returns when the clock did not tick during most intervals of L = 50
+        // (spread marked with 2 x kMaxSpread, disturbed), and for slow trials spread at L = 2000.
+        const run = (zero) => {
+          const ms = lengths.map((L) => L * 1.2e-4);
+          if (zero) ms[0] = 0;
+          return { ms: 100, main: { lengths: lengths, median_ms: ms, min_ms: ms.map((t) => t * 0.95), max_ms: ms.map((t) => t * 1.05 + 0.01),
+            repeats: lengths.map(() => 1), spread: lengths.map((L, i) => (zero && i === 0 ? 2.4 : !zero && i === 5 ? 1.6 : 1.05)),
+            ns_per_step: 121, intercept_ms: -0.002, r_squared: 0.9999, disturbed: true, r_squared_threshold: 0.99, spread_threshold: 1.2 } };
+        };
+        const f = words.facts(run(true));
+        const g = words.facts(run(false));
+        return { notice: words.notice(f), measured: words.question.measure(f), spreadNotice: words.notice(g), spreadMeasured: words.question.measure(g) };
       });
-      assert.equal(said.measured.value, '', 'no verdict');
-      assert.match(said.notice, /^Some timed intervals measured 0 ms \(the clock did not advance during them\): .* not trustworthy\. Press Run again/);
+      assert.deepEqual([said.measured.value, said.measured.withheld], ['', true], 'no verdict');
+      assert.match(said.notice, /^Some timed intervals measured 0 ms: this browser's clock ticks more coarsely than the shortest timed interval, .* not trustworthy\. Raise "Shortest timed interval" under More settings/);
       assert.doesNotMatch(said.notice + said.measured.text, /–|2\.4×/, 'no ratio the run did not measure');
+      // Slow trials spread the timings but leave the medians, and the slope, in place.
+      assert.equal(said.spreadMeasured.value, 'linear');
+      assert.match(said.spreadMeasured.text, /^in a disturbed run, from L = 50 to 2000 \(40× longer\) a pass took 40× as long/);
+      assert.match(said.spreadNotice, /^The trials of one length disagree \(its 80th-percentile trial took 1\.6× as long/);
     });
   });
 

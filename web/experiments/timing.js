@@ -44,9 +44,12 @@
       rSquaredThreshold: r.r_squared_threshold,
       spreadThreshold: r.spread_threshold,
       worstSpread: Math.max.apply(null, Array.from(r.spread)),
-      // Some interval measured 0 ms: the clock did not tick during it (the core then reports a
-      // spread of twice the threshold, which is a marker, not a measured ratio).
-      zeroInterval: Array.from(r.min_ms).some((t) => !(t > 0)),
+      // Some length's 20th-percentile trial measured 0 ms: the clock did not tick during a fifth
+      // or more of its intervals (the core marks that length's spread with twice the threshold,
+      // which is not a measured ratio, and the run as disturbed). With calibration needing two
+      // long-enough intervals in a row, the likely cause is a clock coarser than the shortest
+      // timed interval (a browser may tick every 0.1 ms, 1 ms or more), which a re-run repeats.
+      clockTooCoarse: Array.from(r.spread).some((v, i) => v === 2 * r.spread_threshold && !(r.min_ms[i] > 0)),
       shortest: { L: r.lengths[shortest], ms: r.median_ms[shortest] },
       longest: { L: r.lengths[longest], ms: r.median_ms[longest] },
       lengthRatio: r.lengths[longest] / r.lengths[shortest],
@@ -64,10 +67,13 @@
   }
 
   function notice(f) {
+    if (f.clockTooCoarse) {
+      return 'Some timed intervals measured 0 ms: this browser\'s clock ticks more coarsely than the shortest timed interval, ' +
+        'so the medians, and the slope of ' + c.sig(f.nsPerStep, 3) + ' ns per step, are not trustworthy. Raise "Shortest timed ' +
+        'interval" under More settings and press Run again.';
+    }
     if (f.disturbed) {
-      const why = f.zeroInterval
-        ? 'Some timed intervals measured 0 ms (the clock did not advance during them)'
-        : f.rSquared < f.rSquaredThreshold
+      const why = f.rSquared < f.rSquaredThreshold
         ? 'The medians stray from a straight line (R² = ' + f.rSquared.toFixed(3) + ', below ' + f.rSquaredThreshold + ')'
         : 'The trials of one length disagree (its 80th-percentile trial took ' + c.sig(f.worstSpread, 3) + '× as long as its 20th-percentile one; above ' + f.spreadThreshold + '× counts as disturbed)';
       return why + ': something else on this device was probably busy while the page measured, so the slope of ' +
@@ -120,11 +126,17 @@
       question: 'As the sequence gets longer, how will the time of one pass grow?',
       choices: [['flat', 'it stays about the same'], ['linear', 'in proportion to the length'], ['quadratic', 'like the length squared']],
       measure(f) {
-        // A disturbed run grades nothing (a 0 ms interval alone can make the slope look
-        // quadratic); the guess waits for a clean run.
-        if (f.disturbed) return { value: '', text: 'this run was disturbed, so it grades no guess (the notice says why); press Run again' };
+        // The answer is the medians' log-log slope, cut at 0.4 and 1.5. Slow trials that only
+        // spread a length's timings (disturbed by spread) leave the medians, and so the slope,
+        // in place; 0 ms medians or medians off a straight line do not: those runs grade
+        // nothing (web/predict.js says so), and the guess waits for another run.
+        if (f.clockTooCoarse || f.rSquared < f.rSquaredThreshold) {
+          return { value: '', withheld: true, text: 'This run cannot grade a guess: ' +
+            (f.clockTooCoarse ? 'some of its intervals measured 0 ms' : 'its medians stray from a straight line') +
+            ' (the "What to notice" box below says why). Press Run again' };
+        }
         const value = f.logSlope < 0.4 ? 'flat' : f.logSlope < 1.5 ? 'linear' : 'quadratic';
-        return { value: value, text: 'from L = ' + f.shortest.L + ' to ' + f.longest.L + ' (' + c.sig(f.lengthRatio, 3) + '× longer) a pass took ' +
+        return { value: value, text: (f.disturbed ? 'in a disturbed run, ' : '') + 'from L = ' + f.shortest.L + ' to ' + f.longest.L + ' (' + c.sig(f.lengthRatio, 3) + '× longer) a pass took ' +
           c.sig(f.timeRatio, 3) + '× as long, about ' + c.sig(f.nsPerStep, 3) + ' ns per step' };
       },
     },

@@ -164,7 +164,9 @@ TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
     r.min_ms.push_back(*std::min_element(t.begin(), t.end()));
     r.max_ms.push_back(*std::max_element(t.begin(), t.end()));
     const double low = quantile(t, 0.2), high = quantile(t, 0.8);
-    r.spread.push_back(low > 0 ? high / low : (high > 0 ? kMaxSpread * 2 : 1.0));  // a 0 ms trial: a stalled clock
+    // A 20th percentile of 0 ms: the clock did not tick during a fifth or more of the intervals
+    // (coarser than min_interval_ms, or stalled), so no ratio can be read: marked disturbed.
+    r.spread.push_back(low > 0 ? high / low : kMaxSpread * 2);
   }
 
   const std::vector<double> x(r.lengths.begin(), r.lengths.end());

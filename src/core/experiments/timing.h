@@ -62,7 +62,7 @@ struct TimingResult {
   std::vector<double> min_ms;    // per length: fastest trial
   std::vector<double> max_ms;    // per length: slowest trial
   std::vector<double> spread;    // per length: 80th / 20th percentile of its trials (>= 1;
-                                 // 2 * kMaxSpread if the 20th is 0 ms and the 80th is not)
+                                 // 2 * kMaxSpread, a marker, if the 20th is 0 ms)
   std::vector<int> repeats;      // per length: forward passes in each measured interval
   std::vector<double> state_sum; // per length: sum of h after one pass from h = 0 (what run_once
                                  // returns): computed, not measured, so the same on every run;
