@@ -46,7 +46,10 @@ const kb = (bytes) => (bytes / 1024).toFixed(1) + ' KB';
 
 // Watches the main thread from the very start of the page.
 const WATCH_MAIN_THREAD = () => {
-  window.__bench = { longest: 0, longTasks: 0, longestFrame: 0, longFrames: 0, settled: 0 };
+  // NaN: the browser has no such API (observe() only warns for an unknown type).
+  const has = (type) => typeof PerformanceObserver === 'function' && (PerformanceObserver.supportedEntryTypes || []).includes(type);
+  window.__bench = { longest: has('longtask') ? 0 : NaN, longTasks: has('longtask') ? 0 : NaN,
+    longestFrame: has('long-animation-frame') ? 0 : NaN, longFrames: has('long-animation-frame') ? 0 : NaN, settled: 0 };
   // When lessonState leaves 'loading' (the waiting below polls, so it would be late). The
   // document is observed: this runs before the <html> element exists.
   new MutationObserver(() => {

@@ -67,8 +67,13 @@
       await ns.tasks.unheld();
       if (!options.lastRun()) return;
       await ensure();
-      const run = options.lastRun();  // a run that arrives meanwhile draws itself
-      if (await drawInSteps(run, options.values(), () => options.lastRun() === run)) markDrawn();
+      // Each chart gets the panel's run as it is then: a newer run that arrives meanwhile also
+      // draws itself, but may be superseded in turn before it has drawn every chart.
+      for (let i = 0; i < drawn.length; ++i) {
+        if (i) await yieldToPage();
+        charts.render(drawn[i], options.lastRun(), options.values(), i);
+      }
+      markDrawn();
     }
     if (!near) {
       const watcher = new IntersectionObserver((entries) => {

@@ -9,9 +9,10 @@
 // attributes, AVX2+FMA and AVX2+FMA with AVX-512VL's registers, and chosen at run time only if
 // the CPU has them (compile with -DRNN_LESSON_NO_AVX2_DISPATCH to leave both out).
 //
-// Measured at H=32, D=8, L=1000 on the project's machine (bench/README.md, bench/run.sh):
-// the earlier Eigen kernel 116 ns/step, the portable 128-bit kernel 120 (SSE2 without FMA is
-// bound by multiply+add throughput either way), AVX2+FMA 52; at H=512: 23.0, 21.2, 11.9 us.
+// Measured at H=32, D=8, L=1000 on 2026-11-25 (an "AMD EPYC" machine, the kernels of then;
+// bench/README.md, bench/run.sh): the earlier Eigen kernel 116 ns/step, the portable 128-bit
+// kernel 120 (SSE2 without FMA is bound by multiply+add throughput either way), AVX2+FMA 52;
+// at H=512: 23.0, 21.2, 11.9 us.
 #include "core/blocks/rnn.h"
 
 #include <algorithm>
@@ -246,11 +247,11 @@ float forward_portable(const Pass& p) { return forward<Float4, 8, 1>(p); }
 __attribute__((target("avx2,fma"))) float forward_avx2(const Pass& p) { return forward<Float8, 4, 2>(p); }
 // The same 256-bit kernel with four accumulator sets, for CPUs with AVX-512VL: its 32 vector
 // registers (AVX2 has 16) hold the 16 accumulators, so each add chain is half as long without
-// spilling. Measured with bench/run.sh's bench_rnn_step on the project's machine (Xeon with
-// AVX-512; 3 interleaved runs): H = 32 48.6-48.9 ns/step against 53.5-55.2 for AVX2+FMA, H = 128
-// 691-718 ns against 713-728, H = 512 10.5-10.9 us against 11.0. Four sets on AVX2's 16
-// registers spill (59 ns at H = 32); 512-bit vectors were slower at every size (H = 512: 16-19
-// us, and 53-56 ns at H = 32).
+// spilling. bench/run.sh three times in a row on 2026-12-04 (an "Intel Xeon" with AVX-512, load
+// average under 1; bench/README.md, fourth look): H = 32 50-52 ns/step against 55-58 for
+// AVX2+FMA, H = 128 748-1,024 ns against 1,128-1,135, H = 512 15.7 us against 17.5-17.7. In a
+// quicker comparison under load, four sets on AVX2's 16 registers spilled (59 ns at H = 32) and
+// 512-bit vectors were slower at every size (H = 512: 16-19 us against 11; 53-56 ns at H = 32).
 __attribute__((target("avx2,fma,avx512f,avx512vl"))) float forward_avx512vl(const Pass& p) {
   return forward<Float8, 4, 4>(p);
 }
