@@ -46,32 +46,29 @@ const kb = (bytes) => (bytes / 1024).toFixed(1) + ' KB';
 
 // Watches the main thread from the very start of the page.
 const WATCH_MAIN_THREAD = () => {
-  // NaN: the browser has no such API (observe() only warns for an unknown type).
-  const has = (type) => typeof PerformanceObserver === 'function' && (PerformanceObserver.supportedEntryTypes || []).includes(type);
-  window.__bench = { longest: has('longtask') ? 0 : NaN, longTasks: has('longtask') ? 0 : NaN,
-    longestFrame: has('long-animation-frame') ? 0 : NaN, longFrames: has('long-animation-frame') ? 0 : NaN, settled: 0 };
+  window.__bench = { settled: 0 };
   // When lessonState leaves 'loading' (the waiting below polls, so it would be late). The
   // document is observed: this runs before the <html> element exists.
   new MutationObserver(() => {
     const state = document.documentElement && document.documentElement.dataset.lessonState;
     if (!window.__bench.settled && state && state !== 'loading') window.__bench.settled = performance.now();
   }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-lesson-state'] });
-  try {
+  // Long tasks (script only) and long animation frames (Chromium 123+; tasks plus style and
+  // layout): how many, and the longest. NaN where the browser lacks the API (observe() would
+  // only warn about an unknown type).
+  const watch = (type, count, longest) => {
+    const has = typeof PerformanceObserver === 'function' && (PerformanceObserver.supportedEntryTypes || []).includes(type);
+    window.__bench[count] = window.__bench[longest] = has ? 0 : NaN;
+    if (!has) return;
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
-        window.__bench.longTasks += 1;
-        window.__bench.longest = Math.max(window.__bench.longest, e.duration);
+        window.__bench[count] += 1;
+        window.__bench[longest] = Math.max(window.__bench[longest], e.duration);
       }
-    }).observe({ type: 'longtask', buffered: true });
-  } catch (e) { /* no Long Tasks API */ }
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) {
-        window.__bench.longFrames += 1;
-        window.__bench.longestFrame = Math.max(window.__bench.longestFrame, e.duration);
-      }
-    }).observe({ type: 'long-animation-frame', buffered: true });
-  } catch (e) { /* no Long Animation Frames API (Chromium 123+) */ }
+    }).observe({ type: type, buffered: true });
+  };
+  watch('longtask', 'longTasks', 'longest');
+  watch('long-animation-frame', 'longFrames', 'longestFrame');
   // When each chart first shows data (polled every 20 ms; Chart.js keeps the instance on the canvas).
   window.__bench.charts = {};
   const poll = setInterval(() => {
