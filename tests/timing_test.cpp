@@ -53,6 +53,7 @@ TEST(MeasureLengths, ScriptedClockGivesTheExactLine) {
   EXPECT_NEAR(r.ns_per_step, kB * 1e9, 1e-9 * kB * 1e9);
   EXPECT_NEAR(r.intercept_ms, kA * 1e3, 1e-9 * kA * 1e3);
   EXPECT_NEAR(r.r_squared, 1.0, 1e-12);
+  EXPECT_FALSE(r.clock_too_coarse);
   for (std::size_t i = 0; i < p.lengths.size(); ++i) {
     SCOPED_TRACE("L = " + std::to_string(p.lengths[i]));
     const double pass_s = kA + kB * p.lengths[i];
@@ -136,6 +137,7 @@ TEST(MeasureLengths, StalledClockCannotHangARun) {
     EXPECT_EQ(r.median_ms[i], 0.0);
     EXPECT_EQ(r.spread[i], 2 * kMaxSpread) << "a 0 ms 20th percentile is marked, not a ratio";
   }
+  EXPECT_TRUE(r.clock_too_coarse);
   EXPECT_TRUE(r.disturbed) << "a clock that never ticks measures nothing";
 }
 

@@ -127,7 +127,10 @@ std::string to_text(const TimingResult& r) {
   o << "\n  Fit: time = " << fixed(r.intercept_ms, 0, 4) << " ms + " << fixed(r.ns_per_step, 0, 1)
     << " ns x length   (R^2 = " << fixed(r.r_squared, 0, 5) << ")\n";
   o << "  Lengths timed in interleaved rounds; spread = 80th / 20th percentile of a length's trials.\n";
-  if (r.disturbed)
+  if (r.clock_too_coarse)
+    o << "  DISTURBED: some intervals measured 0 ms (the clock ticks more coarsely than "
+      << "--min_interval_ms): raise it and run again.\n";
+  else if (r.disturbed)
     o << "  DISTURBED: R^2 below " << fixed(r.r_squared_threshold, 0, 2) << " or a spread above "
       << fixed(r.spread_threshold, 0, 2) << ": something else used this machine; run it again.\n";
   else

@@ -117,7 +117,8 @@ describe('experiment 6: sequential vs parallel', () => {
           if (zero) ms[0] = 0;
           return { ms: 100, main: { lengths: lengths, median_ms: ms, min_ms: ms.map((t) => t * 0.95), max_ms: ms.map((t) => t * 1.05 + 0.01),
             repeats: lengths.map(() => 1), spread: lengths.map((L, i) => (zero && i === 0 ? 2.4 : !zero && i === 5 ? 1.6 : 1.05)),
-            ns_per_step: 121, intercept_ms: -0.002, r_squared: 0.9999, disturbed: true, r_squared_threshold: 0.99, spread_threshold: 1.2 } };
+            ns_per_step: 121, intercept_ms: -0.002, r_squared: 0.9999, disturbed: true, clock_too_coarse: zero,
+            r_squared_threshold: 0.99, spread_threshold: 1.2 } };
         };
         const f = words.facts(run(true));
         const g = words.facts(run(false));

@@ -44,12 +44,11 @@
       rSquaredThreshold: r.r_squared_threshold,
       spreadThreshold: r.spread_threshold,
       worstSpread: Math.max.apply(null, Array.from(r.spread)),
-      // Some length's 20th-percentile trial measured 0 ms: the clock did not tick during a fifth
-      // or more of its intervals (the core marks that length's spread with twice the threshold,
-      // which is not a measured ratio, and the run as disturbed). With calibration needing two
-      // long-enough intervals in a row, the likely cause is a clock coarser than the shortest
-      // timed interval (a browser may tick every 0.1 ms, 1 ms or more), which a re-run repeats.
-      clockTooCoarse: Array.from(r.spread).some((v, i) => v === 2 * r.spread_threshold && !(r.min_ms[i] > 0)),
+      // The core's verdict: some length's 20th-percentile trial measured 0 ms (its spread is then
+      // a marker, not a ratio). With calibration needing two long-enough intervals in a row, the
+      // likely cause is a clock coarser than the shortest timed interval (a browser may tick
+      // every 0.1 ms, 1 ms or more), which a re-run repeats.
+      clockTooCoarse: Boolean(r.clock_too_coarse),
       shortest: { L: r.lengths[shortest], ms: r.median_ms[shortest] },
       longest: { L: r.lengths[longest], ms: r.median_ms[longest] },
       lengthRatio: r.lengths[longest] / r.lengths[shortest],

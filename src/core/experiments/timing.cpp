@@ -167,6 +167,7 @@ TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
     // A 20th percentile of 0 ms: the clock did not tick during a fifth or more of the intervals
     // (coarser than min_interval_ms, or stalled), so no ratio can be read: marked disturbed.
     r.spread.push_back(low > 0 ? high / low : kMaxSpread * 2);
+    if (!(low > 0)) r.clock_too_coarse = true;
   }
 
   const std::vector<double> x(r.lengths.begin(), r.lengths.end());
@@ -174,7 +175,7 @@ TimingResult measure_lengths(const TimingParams& p, const Clock& clock,
   r.ns_per_step = fit.slope * 1e6;
   r.intercept_ms = fit.intercept;
   r.r_squared = fit.r_squared;
-  r.disturbed = r.r_squared < kMinRSquared ||
+  r.disturbed = r.clock_too_coarse || r.r_squared < kMinRSquared ||
                 std::any_of(r.spread.begin(), r.spread.end(), [](double v) { return v > kMaxSpread; });
   return r;
 }

@@ -71,6 +71,8 @@ struct TimingResult {
   double intercept_ms = 0;       // fitted a
   double r_squared = 0;          // of the fit, on the medians
   bool disturbed = false;        // r_squared < kMinRSquared or some spread > kMaxSpread
+  bool clock_too_coarse = false; // some length's 20th-percentile trial measured 0 ms: the clock did
+                                 // not tick in a fifth or more of its intervals (disturbed too)
   double r_squared_threshold = kMinRSquared;
   double spread_threshold = kMaxSpread;
   double checksum = 0;           // sum of final states; keeps the work observable
@@ -88,6 +90,7 @@ inline void visit_fields(const TimingResult& r, FieldVisitor& v) {
   v.field("intercept_ms", r.intercept_ms);
   v.field("r_squared", r.r_squared);
   v.field("disturbed", r.disturbed);
+  v.field("clock_too_coarse", r.clock_too_coarse);
   v.field("r_squared_threshold", r.r_squared_threshold);
   v.field("spread_threshold", r.spread_threshold);
 }
