@@ -1,4 +1,4 @@
-// Charts made only near the screen (web/experiment.js): at load, a panel far below the first
+// Charts made only near the screen (web/panel-charts.js): at load, a panel far below the first
 // screen shows its run's words at once but has no chart yet; scrolled to, it gets the chart of
 // that same run (equal, point for point, to the chart the panel draws at once when embedded
 // alone); a panel scrolled to while a measurement holds the cores waits for it; and printing
@@ -14,29 +14,31 @@ const CANVAS = 'chart-recall';
 describe('charts made near the screen', () => {
   const env = h.useBrowser();
 
-  const open = async (query) => {
+  // Runs fn(page) on a fresh load of `query`, ready, then checks it logged no error.
+  const inPage = async (query, fn) => {
     const context = await env.chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const watched = await h.watch(context, page);
-    await page.goto(env.site.url + query);
-    assert.equal(await h.waitReady(page, 90000), 'ready');
-    return { context, page, watched };
+    try {
+      const page = await context.newPage();
+      const watched = await h.watch(context, page);
+      await page.goto(env.site.url + query);
+      assert.equal(await h.waitReady(page, 90000), 'ready');
+      const out = await fn(page);
+      assert.deepEqual(watched.errors, []);
+      return out;
+    } finally {
+      await context.close();
+    }
   };
   const hasChart = (page, id) => page.evaluate((cid) => !!window.Chart.getChart(document.getElementById(cid)), id);
   const marks = (page) => page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
 
   it('a far panel shows its words at load, and the same run\'s chart once scrolled to', async () => {
-    const alone = await open('?embed=' + FAR);
-    let expected;
-    try {
-      assert.equal(await hasChart(alone.page, CANVAS), true, 'embedded alone, the panel is on the first screen: drawn at once');
-      expected = await h.chartData(alone.page, CANVAS);
-    } finally {
-      await alone.context.close();
-    }
+    const expected = await inPage('?embed=' + FAR, async (page) => {
+      assert.equal(await hasChart(page, CANVAS), true, 'embedded alone, the panel is on the first screen: drawn at once');
+      return h.chartData(page, CANVAS);
+    });
 
-    const { context, page, watched } = await open('');
-    try {
+    await inPage('', async (page) => {
       assert.equal(await page.evaluate((id) => scrollY === 0 && document.getElementById(id).getBoundingClientRect().top > 4 * innerHeight,
         'experiment-' + FAR), true, 'the panel starts far below the first screen');
       assert.equal(await hasChart(page, 'chart-timing'), true, 'the first experiment, within a screen of the first one, is drawn');
@@ -48,15 +50,11 @@ describe('charts made near the screen', () => {
 
       assert.equal(await h.chartData(page, CANVAS), expected, 'scrolled to: the chart of the run computed at load');
       assert.ok((await marks(page)).includes('lesson:drawn ' + FAR));
-      assert.deepEqual(watched.errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('a panel scrolled to while a measurement holds the cores (the parallel section\'s pool) waits for it', async () => {
-    const { context, page, watched } = await open('');
-    try {
+    await inPage('', async (page) => {
       await page.evaluate(() => { window.RnnLesson.tasks.hold(new Promise((resolve) => { window.releaseHold = resolve; })); });
       await page.evaluate((id) => document.getElementById(id).scrollIntoView({ block: 'center' }), CANVAS);
       await page.waitForTimeout(600);
@@ -64,15 +62,11 @@ describe('charts made near the screen', () => {
       await page.evaluate(() => window.releaseHold());
       await h.showCharts(page, CANVAS);
       assert.equal(await hasChart(page, CANVAS), true, 'made once released');
-      assert.deepEqual(watched.errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('printing draws every chart, near the screen or not', async () => {
-    const { context, page, watched } = await open('');
-    try {
+    await inPage('', async (page) => {
       const ids = await page.$$eval('.chart-box canvas', (cs) => cs.filter((x) => x.offsetParent).map((x) => x.id));
       assert.ok(ids.length >= 12, ids.length + ' charts shown on the page');
       assert.ok((await Promise.all(ids.map((id) => hasChart(page, id)))).some((made) => !made), 'some are not made before printing');
@@ -88,9 +82,6 @@ describe('charts made near the screen', () => {
       // Experiment 7 has not run: still no figure, and no empty chart made for the print.
       assert.equal(await page.evaluate(() => document.getElementById('experiment-train').classList.contains('no-charts-yet') &&
         !window.Chart.getChart(document.getElementById('chart-train'))), true);
-      assert.deepEqual(watched.errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
